@@ -1,0 +1,49 @@
+# Brug: two commands for a newcomer.
+#   make run    install what is missing, build (release), start on http://localhost:8080
+#   make test   install what is missing, build, run every test (unit, integration, browser)
+
+BUILD   ?= build
+JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
+PORT    ?= 8080
+HOST    ?= 127.0.0.1
+DATA    ?= var/brug.db
+CMAKE_FLAGS ?=
+
+.PHONY: all deps deps-run build configure run test test-unit test-integration test-browser \
+        bench fuzz soak sanitize eval-suggest clean
+
+all: build
+
+deps:
+	@deploy/install-deps.sh
+
+deps-run:
+	@deploy/install-deps.sh --run
+
+$(BUILD)/CMakeCache.txt:
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS)
+
+configure: $(BUILD)/CMakeCache.txt
+
+build: deps-run configure
+	cmake --build $(BUILD) -j $(JOBS)
+
+run: build
+	@mkdir -p $(dir $(DATA))
+	$(BUILD)/brug --host $(HOST) --port $(PORT) --data $(DATA) --web-root client-web
+
+test: deps configure
+	cmake --build $(BUILD) -j $(JOBS)
+	@$(MAKE) --no-print-directory test-unit test-integration test-browser
+
+test-unit:
+	cd $(BUILD) && ctest --output-on-failure -R '^unit-'
+
+test-integration:
+	cd $(BUILD) && ctest --output-on-failure -R '^integration$$'
+
+test-browser:
+	cd tests/browser && BRUG_BINARY=$(abspath $(BUILD)/brug) node --test --test-concurrency=1 *.test.mjs
+
+clean:
+	rm -rf $(BUILD)

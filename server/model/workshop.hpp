@@ -1,0 +1,89 @@
+// The rules of one workshop: takes a command, returns what to commit, what to
+// answer, and what to send to whom. Does no I/O and knows no connections, so
+// every rule is testable without a network (tests/unit/model).
+//
+// Threading: a workshop is not thread-safe; its room's strand owns it.
+#pragma once
+
+#include "model/changes.hpp"
+#include "model/state.hpp"
+#include "protocol/commands.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace brug::model {
+
+// Who sends a command.
+struct actor {
+    protocol::role role = protocol::role::participant;
+    participant_id participant = no_participant; // set for participants only
+};
+
+// To whom an event goes. `who` is used by `one` and `all_but_one`.
+enum class audience { everyone, facilitators, participants, one, all_but_one };
+
+struct outgoing {
+    model::audience audience = audience::everyone;
+    participant_id who = no_participant;
+    std::shared_ptr<std::string const> frame; // serialised once, shared by every connection
+};
+
+// The result of one command. The room commits `changes`, then sends `answer`
+// to the sender, then `events`, in this order.
+struct outcome {
+    std::string answer;                   // ack, error or pong (JSON text)
+    std::vector<change> changes;          // empty for errors and reads
+    std::vector<outgoing> events;
+    std::vector<std::string> after_ack;   // extra frames to the sender after its answer
+    bool timer_changed = false;           // the room re-arms its timer from timer()
+};
+
+// The result of a `hello`.
+struct join_result {
+    int close_code = 0;                   // non-zero: refuse with this WebSocket close code
+    std::string close_reason;
+    actor who;                            // the joined actor
+    std::string welcome;                  // JSON text of the welcome frame
+    std::vector<change> changes;          // a new participant to store
+};
+
+class workshop {
+public:
+    // `secret` keys the hashes and tags of participant tokens (the store's secret).
+    workshop(workshop_state state, std::string secret);
+
+    // Handles `hello`. `participants_online` is the presence count for the state.
+    // A participant with an unknown or absent token gets a new one; with a known
+    // token it is the same participant (its cards and votes are found by tag).
+    join_result join(protocol::hello const& hello, int participants_online);
+
+    // Handles one decoded command from `who` at `now_ms` (wall clock), checking
+    // in the contract's order (3.5): role, nonce, closed, phase, existence,
+    // ownership, rules. Never throws on bad input.
+    outcome handle(actor const& who, protocol::envelope const& env, std::int64_t now_ms,
+                   int participants_online);
+
+    // Called by the room when the running timer's end has come.
+    outcome expire_timer(std::int64_t now_ms);
+
+    // The state as `who` may see it (protocol.md 3.3), as JSON text.
+    std::string state_json(actor const& who, int participants_online) const;
+
+    // An `error` frame as JSON text.
+    static std::string error_frame(std::optional<std::int64_t> req, protocol::error const& e);
+
+    workshop_state const& state() const { return state_; }
+    std::optional<model::timer> const& timer() const { return state_.meta.timer; }
+
+private:
+    workshop_state state_;
+    std::string secret_;
+    // Indexes over state_, rebuilt on construction.
+    std::unordered_map<std::string, participant_id> by_token_hash_;
+};
+
+} // namespace brug::model

@@ -1,0 +1,62 @@
+// Suggests a column and a theme for every card of a workshop, and finds cards
+// alike. Pure computation on the workshop's own cards: nothing leaves the
+// process. Safe to call from any thread (no shared mutable state).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace brug::suggest {
+
+struct card_input {
+    std::string id;
+    std::string kind; // "concern" | "intention"
+    std::string text;
+    std::optional<std::string> intention;
+    std::optional<std::string> column;     // placed by the facilitator: a labelled example
+    std::optional<std::string> cluster_id; // in a theme the facilitator made
+};
+
+struct cluster_input {
+    std::string id;
+    std::string column;
+    std::string title;
+};
+
+struct workshop_input {
+    std::string language = "nl";          // the workshop's language; cards may differ
+    std::vector<std::string> column_ids;  // the workshop's columns, in order
+    std::vector<card_input> cards;
+    std::vector<cluster_input> clusters;
+};
+
+struct card_suggestion {
+    std::string card_id;
+    std::string column;     // one of column_ids
+    double confidence = 0;  // 0..1
+    std::string theme_key;  // a key into suggestions::themes
+};
+
+struct theme_suggestion {
+    std::string key;                          // stable within one answer
+    std::string column;
+    std::string title;                        // short, from the cards' own words
+    std::optional<std::string> cluster_id;    // an existing theme it extends, if any
+    std::vector<std::string> card_ids;
+};
+
+struct suggestions {
+    std::vector<card_suggestion> cards;   // one per card not yet placed by the facilitator
+    std::vector<theme_suggestion> themes;
+};
+
+// Suggestions for every unplaced card, learning from the placed ones.
+suggestions suggest(workshop_input const& in);
+
+// Up to `limit` cards most alike `card_id`, most alike first, scores in 0..1.
+std::vector<std::pair<std::string, double>> similar(workshop_input const& in,
+                                                    std::string const& card_id, int limit);
+
+} // namespace brug::suggest
