@@ -10,6 +10,9 @@ namespace brug::util {
 // `n` bytes from the OS's CSPRNG, as URL-safe base64 without padding.
 std::string random_token(std::size_t n = 24);
 
+// `n` raw bytes from the OS's CSPRNG (keys, the server's secret).
+std::string random_bytes(std::size_t n);
+
 // `n` random bytes as lowercase hex (ids of cards, clusters, agreements).
 std::string random_hex(std::size_t n = 12);
 
