@@ -8,10 +8,13 @@
 #include "model/changes.hpp"
 #include "model/state.hpp"
 #include "protocol/commands.hpp"
+#include "protocol/errors.hpp"
 
 #include <cstdint>
 #include <memory>
+#include <map>
 #include <optional>
+#include <unordered_map>
 #include <string>
 #include <vector>
 
@@ -51,10 +54,16 @@ struct join_result {
     std::vector<change> changes;          // a new participant to store
 };
 
+// Limits the server sets for every workshop (protocol.md 3.9).
+struct limits {
+    static constexpr std::size_t default_max_cards = 2000;
+    std::size_t max_cards = default_max_cards;
+};
+
 class workshop {
 public:
     // `secret` keys the hashes and tags of participant tokens (the store's secret).
-    workshop(workshop_state state, std::string secret);
+    workshop(workshop_state state, std::string secret, model::limits lim = {});
 
     // Handles `hello`. `participants_online` is the presence count for the state.
     // A participant with an unknown or absent token gets a new one; with a known
@@ -79,11 +88,28 @@ public:
     workshop_state const& state() const { return state_; }
     std::optional<model::timer> const& timer() const { return state_.meta.timer; }
 
+    // Cards not yet revealed (all of them until cards.reveal, then none).
+    int hidden_cards() const;
+
+    // Dots a participant has left to cast.
+    int votes_left(participant_id id) const;
+
+    // Number of distinct participants who have at least one card.
+    int authors() const { return state_.meta.authors; }
+
 private:
+    struct context; // one command's work in progress (workshop.cpp)
+
+    participant& participant_of(participant_id id) { return state_.participants[id - 1]; }
+    void resolve(participant_id id, std::string const& token);
+
     workshop_state state_;
     std::string secret_;
-    // Indexes over state_, rebuilt on construction.
+    model::limits limits_;
+    // Indexes and tallies derived from state_, rebuilt on construction.
     std::unordered_map<std::string, participant_id> by_token_hash_;
+    std::map<std::string, int> tallies_;   // target id -> dots from everyone
+    std::string last_suggestions_;         // JSON of the last suggestions, for suggest.apply
 };
 
 } // namespace brug::model
