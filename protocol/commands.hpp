@@ -109,5 +109,7 @@ std::string_view to_string(phase p);
 std::optional<phase> parse_phase(std::string_view s);
 std::string_view to_string(role r);
 std::string_view to_string(card_kind k);
+std::optional<role> parse_role(std::string_view s);
+std::optional<card_kind> parse_card_kind(std::string_view s);
 
 } // namespace brug::protocol

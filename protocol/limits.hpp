@@ -24,5 +24,8 @@ inline constexpr std::size_t max_agreement_owner_chars = 80;
 inline constexpr int max_timer_seconds = 7200;
 inline constexpr std::size_t max_id_chars = 64; // card, cluster, agreement ids in commands
 inline constexpr std::size_t max_similar_limit = 50;
+// participant_token and facilitator_key in hello: far above what the server
+// issues, low enough that a frame cannot make the server hash a novel.
+inline constexpr std::size_t max_secret_chars = 256;
 
 } // namespace brug::protocol

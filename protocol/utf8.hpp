@@ -17,4 +17,12 @@ std::size_t code_points(std::string_view s);
 // `s` without leading and trailing white space (ASCII and Unicode spaces).
 std::string trim(std::string_view s);
 
+// The same as trim(), as a view into `s`: no allocation.
+std::string_view trim_view(std::string_view s);
+
+// Whether `cp` is white space for trim(): Unicode's White_Space property plus
+// U+FEFF (the byte order mark), the set JavaScript's String.prototype.trim uses
+// with U+0085 added.
+bool is_white_space(char32_t cp);
+
 } // namespace brug::protocol
