@@ -1,0 +1,886 @@
+// The store: one SQLite file in WAL mode, one writer thread doing group
+// commit, one reader connection for loads and backups.
+//
+// Why one writer thread: SQLite allows one writer at a time anyway, and a
+// commit's cost is its fsync, not its rows. Putting everything that queued up
+// during one commit into the next transaction makes a thousand acks cost a
+// handful of fsyncs (tests/bench/bench_store.cpp measures it).
+//
+// Why savepoints inside the batch: change sets of many workshops share a
+// transaction. A change set that breaks a constraint (a bug upstream) is rolled
+// back alone and answered done(false); the others still commit. Errors of the
+// file itself (disk full, I/O, busy) fail the whole transaction and every
+// change set in it.
+#include "store/store.hpp"
+
+#include "store/schema.hpp"
+#include "util/crypto.hpp"
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Exception.h>
+#include <SQLiteCpp/Statement.h>
+#include <nlohmann/json.hpp>
+#include <sqlite3.h>
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <deque>
+#include <filesystem>
+#include <mutex>
+#include <thread>
+#include <type_traits>
+
+namespace brug::store {
+
+namespace {
+
+using steady = std::chrono::steady_clock;
+
+constexpr int busy_timeout_ms = 5000;
+constexpr std::size_t secret_bytes = 32;
+// The WAL keeps old page images (the text of deleted or edited cards) until
+// it is reset. When the writer has been idle this long after a commit, or at
+// the latest after checkpoint_max_delay of steady load, it checkpoints and
+// truncates the WAL to zero bytes.
+constexpr auto checkpoint_idle_delay = std::chrono::milliseconds(250);
+constexpr auto checkpoint_max_delay = std::chrono::seconds(5);
+
+// One line on stderr: what failed, for which workshop, and SQLite's message.
+// SQLite's messages name tables and columns, never bound values, so no card
+// text or token reaches the log.
+void log_error(std::string_view what, std::string_view code, std::string_view error) {
+    std::string line = "store: ";
+    line += what;
+    if (!code.empty()) {
+        line += " (workshop ";
+        line += code;
+        line += ")";
+    }
+    line += ": ";
+    line += error;
+    line += '\n';
+    std::fputs(line.c_str(), stderr);
+}
+
+constexpr std::array<std::pair<model::phase, char const*>, 8> phase_names = {{
+    {model::phase::lobby, "lobby"},
+    {model::phase::checkin, "checkin"},
+    {model::phase::reflect, "reflect"},
+    {model::phase::cluster, "cluster"},
+    {model::phase::vote, "vote"},
+    {model::phase::discuss, "discuss"},
+    {model::phase::agree, "agree"},
+    {model::phase::closed, "closed"},
+}};
+
+char const* phase_name(model::phase p) {
+    for (auto const& [ph, name] : phase_names)
+        if (ph == p) return name;
+    return "lobby";
+}
+
+std::optional<model::phase> parse_phase(std::string const& s) {
+    for (auto const& [ph, name] : phase_names)
+        if (s == name) return ph;
+    return std::nullopt;
+}
+
+char const* kind_name(model::card_kind k) {
+    return k == model::card_kind::intention ? "intention" : "concern";
+}
+
+std::string columns_json(std::vector<model::column> const& cols) {
+    nlohmann::json j = nlohmann::json::array();
+    for (auto const& c : cols) j.push_back({{"id", c.id}, {"title", c.title}});
+    return j.dump();
+}
+
+std::vector<model::column> parse_columns(std::string const& text) {
+    std::vector<model::column> cols;
+    auto j = nlohmann::json::parse(text);
+    for (auto const& c : j) cols.push_back({c.at("id").get<std::string>(), c.at("title").get<std::string>()});
+    return cols;
+}
+
+std::string settings_json(model::settings const& s) {
+    return nlohmann::json{{"votes_per_participant", s.votes_per_participant},
+                          {"anonymity_threshold", s.anonymity_threshold},
+                          {"max_card_chars", s.max_card_chars}}
+        .dump();
+}
+
+// Fields missing from an older row take today's defaults.
+model::settings parse_settings(std::string const& text) {
+    model::settings s;
+    auto j = nlohmann::json::parse(text);
+    s.votes_per_participant = j.value("votes_per_participant", s.votes_per_participant);
+    s.anonymity_threshold = j.value("anonymity_threshold", s.anonymity_threshold);
+    s.max_card_chars = j.value("max_card_chars", s.max_card_chars);
+    return s;
+}
+
+void bind_opt(SQLite::Statement& s, int i, std::optional<std::string> const& v) {
+    if (v)
+        s.bind(i, *v);
+    else
+        s.bind(i);
+}
+
+std::optional<std::string> column_opt(SQLite::Statement& s, int i) {
+    auto c = s.getColumn(i);
+    if (c.isNull()) return std::nullopt;
+    return c.getString();
+}
+
+// Resets a cached statement when it goes out of scope, so that it never
+// holds a read transaction (which would block checkpoints) or an old error.
+struct reset_on_exit {
+    SQLite::Statement& s;
+    ~reset_on_exit() { s.tryReset(); }
+};
+
+// Runs a cached statement that returns no rows, with the bindings `bind` sets.
+template <class Bind> void run(SQLite::Statement& s, Bind&& bind) {
+    s.tryReset();
+    reset_on_exit guard{s};
+    bind(s);
+    s.exec();
+}
+
+// Errors of the file or the connection, after which the transaction cannot
+// be trusted; the others (constraint, mismatch, too big) belong to one change set.
+bool fails_whole_transaction(int sqlite_code) {
+    switch (sqlite_code & 0xff) {
+    case SQLITE_FULL:
+    case SQLITE_IOERR:
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+    case SQLITE_NOMEM:
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+    case SQLITE_READONLY:
+    case SQLITE_CANTOPEN:
+    case SQLITE_PROTOCOL:
+    case SQLITE_INTERRUPT:
+    case SQLITE_ABORT:
+    case SQLITE_PERM:
+        return true;
+    default:
+        return false;
+    }
+}
+
+// The writer's statements, prepared once at open. Only the writer thread
+// uses them (after open).
+struct write_statements {
+    explicit write_statements(SQLite::Database& db)
+        : begin(db, "BEGIN IMMEDIATE"),
+          commit(db, "COMMIT"),
+          rollback(db, "ROLLBACK"),
+          savepoint(db, "SAVEPOINT change_set"),
+          release(db, "RELEASE change_set"),
+          rollback_to(db, "ROLLBACK TO change_set"),
+          meta_put(db, R"sql(
+INSERT INTO workshops (code, title, language, facilitator_key_hash, columns, settings, phase,
+                       prompt, revealed, seq, authors, timer_ends_at_ms, timer_seconds,
+                       created_at_ms, closed_at_ms, touched_at_ms)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
+ON CONFLICT(code) DO UPDATE SET
+    title = excluded.title, language = excluded.language,
+    facilitator_key_hash = excluded.facilitator_key_hash, columns = excluded.columns,
+    settings = excluded.settings, phase = excluded.phase, prompt = excluded.prompt,
+    revealed = excluded.revealed, seq = excluded.seq, authors = excluded.authors,
+    timer_ends_at_ms = excluded.timer_ends_at_ms, timer_seconds = excluded.timer_seconds,
+    created_at_ms = excluded.created_at_ms, closed_at_ms = excluded.closed_at_ms,
+    touched_at_ms = excluded.touched_at_ms)sql"),
+          card_put(db, R"sql(
+INSERT INTO cards (workshop, id, kind, text, intention, column_id, cluster_id, position, author_tag)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+ON CONFLICT(workshop, id) DO UPDATE SET
+    kind = excluded.kind, text = excluded.text, intention = excluded.intention,
+    column_id = excluded.column_id, cluster_id = excluded.cluster_id,
+    position = excluded.position, author_tag = excluded.author_tag)sql"),
+          card_removed(db, "DELETE FROM cards WHERE workshop = ?1 AND id = ?2"),
+          cluster_put(db, R"sql(
+INSERT INTO clusters (workshop, id, column_id, title, position) VALUES (?1, ?2, ?3, ?4, ?5)
+ON CONFLICT(workshop, id) DO UPDATE SET
+    column_id = excluded.column_id, title = excluded.title, position = excluded.position)sql"),
+          cluster_removed(db, "DELETE FROM clusters WHERE workshop = ?1 AND id = ?2"),
+          participant_put(db, "INSERT OR IGNORE INTO participants (workshop, token_hash) VALUES (?1, ?2)"),
+          vote_put(db, R"sql(
+INSERT INTO votes (workshop, target_id, voter_tag, count) VALUES (?1, ?2, ?3, ?4)
+ON CONFLICT(workshop, target_id, voter_tag) DO UPDATE SET count = excluded.count)sql"),
+          vote_removed(db, "DELETE FROM votes WHERE workshop = ?1 AND target_id = ?2 AND voter_tag = ?3"),
+          votes_removed(db, "DELETE FROM votes WHERE workshop = ?1 AND target_id = ?2"),
+          agreement_put(db, R"sql(
+INSERT INTO agreements (workshop, id, text, owner, due, cluster_id, position)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+ON CONFLICT(workshop, id) DO UPDATE SET
+    text = excluded.text, owner = excluded.owner, due = excluded.due,
+    cluster_id = excluded.cluster_id, position = excluded.position)sql"),
+          agreement_removed(db, "DELETE FROM agreements WHERE workshop = ?1 AND id = ?2"),
+          checkin_put(db, R"sql(
+INSERT INTO checkins (workshop, id, text) VALUES (?1, ?2, ?3)
+ON CONFLICT(workshop, id) DO UPDATE SET text = excluded.text)sql"),
+          nonce_put(db, "INSERT OR IGNORE INTO nonces (workshop, tag, answer) VALUES (?1, ?2, ?3)") {
+        // Children first, then the workshop row (its cascade then finds nothing).
+        for (char const* table : {"cards", "clusters", "agreements", "checkins", "votes",
+                                  "participants", "nonces"})
+            workshop_removed.emplace_back(db, std::string("DELETE FROM ") + table + " WHERE workshop = ?1");
+        workshop_removed.emplace_back(db, "DELETE FROM workshops WHERE code = ?1");
+    }
+
+    SQLite::Statement begin, commit, rollback, savepoint, release, rollback_to;
+    SQLite::Statement meta_put, card_put, card_removed, cluster_put, cluster_removed;
+    SQLite::Statement participant_put, vote_put, vote_removed, votes_removed;
+    SQLite::Statement agreement_put, agreement_removed, checkin_put, nonce_put;
+    std::vector<SQLite::Statement> workshop_removed;
+};
+
+// The reader's statements, prepared once at open; guarded by the reader's mutex.
+struct read_statements {
+    explicit read_statements(SQLite::Database& db)
+        : begin(db, "BEGIN"),
+          end(db, "COMMIT"),
+          exists(db, "SELECT 1 FROM workshops WHERE code = ?1"),
+          workshop(db, R"sql(
+SELECT code, title, language, facilitator_key_hash, columns, settings, phase, prompt, revealed,
+       seq, authors, timer_ends_at_ms, timer_seconds, created_at_ms, closed_at_ms, touched_at_ms
+FROM workshops WHERE code = ?1)sql"),
+          cards(db, R"sql(
+SELECT id, kind, text, intention, column_id, cluster_id, position, author_tag FROM cards
+WHERE workshop = ?1 ORDER BY column_id, cluster_id, position, id)sql"),
+          clusters(db, R"sql(
+SELECT id, column_id, title, position FROM clusters WHERE workshop = ?1
+ORDER BY column_id, position, id)sql"),
+          agreements(db, R"sql(
+SELECT id, text, owner, due, cluster_id, position FROM agreements WHERE workshop = ?1
+ORDER BY position, id)sql"),
+          checkins(db, "SELECT id, text FROM checkins WHERE workshop = ?1 ORDER BY id"),
+          votes(db, R"sql(
+SELECT target_id, voter_tag, count FROM votes WHERE workshop = ?1 ORDER BY target_id, voter_tag)sql"),
+          participants(db, "SELECT token_hash FROM participants WHERE workshop = ?1 ORDER BY token_hash"),
+          nonces(db, "SELECT tag, answer FROM nonces WHERE workshop = ?1"),
+          expired(db, R"sql(
+SELECT code FROM workshops
+WHERE (?2 > 0 AND closed_at_ms > 0 AND closed_at_ms < ?1 - ?2)
+   OR (?3 > 0 AND touched_at_ms < ?1 - ?3)
+ORDER BY code)sql") {}
+
+    SQLite::Statement begin, end, exists, workshop, cards, clusters, agreements, checkins, votes,
+        participants, nonces, expired;
+};
+
+// Applies one change of workshop `code` with the writer's cached statements.
+// Throws SQLite::Exception (or a JSON error) on failure; the caller rolls back.
+struct apply_change {
+    write_statements& st;
+    std::string const& code;
+    bool& wants_checkpoint; // set when old text may now linger in the WAL
+
+    void operator()(model::meta_put const& c) {
+        auto const& m = c.meta;
+        run(st.meta_put, [&](SQLite::Statement& s) {
+            s.bind(1, code);
+            s.bind(2, m.title);
+            s.bind(3, m.language);
+            s.bind(4, m.facilitator_key_hash);
+            s.bind(5, columns_json(m.columns));
+            s.bind(6, settings_json(m.settings));
+            s.bind(7, phase_name(m.current_phase));
+            s.bind(8, m.prompt);
+            s.bind(9, m.revealed ? 1 : 0);
+            s.bind(10, static_cast<std::int64_t>(m.seq));
+            s.bind(11, m.authors);
+            if (m.timer) {
+                s.bind(12, static_cast<std::int64_t>(m.timer->ends_at_ms));
+                s.bind(13, m.timer->seconds);
+            } else {
+                s.bind(12);
+                s.bind(13);
+            }
+            s.bind(14, static_cast<std::int64_t>(m.created_at_ms));
+            s.bind(15, static_cast<std::int64_t>(m.closed_at_ms));
+            s.bind(16, static_cast<std::int64_t>(m.touched_at_ms));
+        });
+        wants_checkpoint = true; // title and prompt may have changed
+    }
+    void operator()(model::card_put const& c) {
+        auto const& v = c.value;
+        run(st.card_put, [&](SQLite::Statement& s) {
+            s.bind(1, code);
+            s.bind(2, v.id);
+            s.bind(3, kind_name(v.kind));
+            s.bind(4, v.text);
+            bind_opt(s, 5, v.intention);
+            bind_opt(s, 6, v.column);
+            bind_opt(s, 7, v.cluster_id);
+            s.bind(8, v.position);
+            s.bind(9, v.author_tag);
+        });
+        wants_checkpoint = true; // an edit leaves the old text in the WAL
+    }
+    void operator()(model::card_removed const& c) {
+        run(st.card_removed, [&](SQLite::Statement& s) {
+            s.bind(1, code);
+            s.bind(2, c.id);
+        });
+        wants_checkpoint = true;
+    }
+    void operator()(model::cluster_put const& c) {
+        auto const& v = c.value;
+        run(st.cluster_put, [&](SQLite::Statement& s) {
+            s.bind(1, code);
+            s.bind(2, v.id);
+            s.bind(3, v.column);
+            s.bind(4, v.title);
+            s.bind(5, v.position);
+        });
+        wants_checkpoint = true;
+    }
+    void operator()(model::cluster_removed const& c) {
+        run(st.cluster_removed, [&](SQLite::Statement& s) {
+            s.bind(1, code);
+            s.bind(2, c.id);
+        });
+        wants_checkpoint = true;
+    }
+    void operator()(model::participant_put const& c) {
+        run(st.participant_put, [&](SQLite::Statement& s) {
+            s.bind(1, code);
+            s.bind(2, c.token_hash);
+        });
+    }
+    void operator()(model::vote_put const& c) {
+        auto const& v = c.value;
+        if (v.count <= 0) {
+            run(st.vote_removed, [&](SQLite::Statement& s) {
+                s.bind(1, code);
+                s.bind(2, v.target_id);
+                s.bind(3, v.voter_tag);
+            });
+            return;
+        }
+        run(st.vote_put, [&](SQLite::Statement& s) {
+            s.bind(1, code);
+            s.bind(2, v.target_id);
+            s.bind(3, v.voter_tag);
+            s.bind(4, v.count);
+        });
+    }
+    void operator()(model::votes_removed const& c) {
+        run(st.votes_removed, [&](SQLite::Statement& s) {
+            s.bind(1, code);
+            s.bind(2, c.target_id);
+        });
+    }
+    void operator()(model::agreement_put const& c) {
+        auto const& v = c.value;
+        run(st.agreement_put, [&](SQLite::Statement& s) {
+            s.bind(1, code);
+            s.bind(2, v.id);
+            s.bind(3, v.text);
+            bind_opt(s, 4, v.owner);
+            bind_opt(s, 5, v.due);
+            bind_opt(s, 6, v.cluster_id);
+            s.bind(7, v.position);
+        });
+        wants_checkpoint = true;
+    }
+    void operator()(model::agreement_removed const& c) {
+        run(st.agreement_removed, [&](SQLite::Statement& s) {
+            s.bind(1, code);
+            s.bind(2, c.id);
+        });
+        wants_checkpoint = true;
+    }
+    void operator()(model::checkin_put const& c) {
+        run(st.checkin_put, [&](SQLite::Statement& s) {
+            s.bind(1, code);
+            s.bind(2, c.value.id);
+            s.bind(3, c.value.text);
+        });
+        wants_checkpoint = true;
+    }
+    void operator()(model::nonce_put const& c) {
+        run(st.nonce_put, [&](SQLite::Statement& s) {
+            s.bind(1, code);
+            s.bind(2, c.tag);
+            s.bind(3, c.answer);
+        });
+    }
+    void operator()(model::workshop_removed const&) {
+        for (auto& stmt : st.workshop_removed) run(stmt, [&](SQLite::Statement& s) { s.bind(1, code); });
+        wants_checkpoint = true;
+    }
+};
+
+// Sets the connection-level pragmas of the writer. Throws on failure.
+void configure_writer(SQLite::Database& db, sync_mode sync) {
+    std::string mode = db.execAndGet("PRAGMA journal_mode = WAL").getString();
+    if (mode != "wal") throw std::runtime_error("journal_mode is " + mode + ", not wal");
+    db.exec(sync == sync_mode::full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
+    db.exec("PRAGMA secure_delete = ON");
+    db.exec("PRAGMA foreign_keys = ON");
+    // After a checkpoint resets the WAL, SQLite cuts it back to this size.
+    db.exec("PRAGMA journal_size_limit = 0");
+}
+
+struct pending {
+    model::change_set changes;
+    std::function<void(bool)> done;
+};
+
+} // namespace
+
+struct store::impl {
+    options opts_;
+    std::string secret_; // written once in open(), read-only afterwards
+
+    // The writer connection and its statements: used by open() and then only
+    // by the writer thread. Declared before the reader so they close last,
+    // which lets the final close checkpoint and remove the WAL.
+    std::optional<SQLite::Database> writer_db_;
+    std::optional<write_statements> write_;
+    bool wants_checkpoint_ = false;        // writer thread only
+    steady::time_point wanted_since_{};     // writer thread only
+
+    // The reader connection; reader_mu_ guards it and its statements.
+    std::mutex reader_mu_;
+    std::optional<SQLite::Database> reader_db_;
+    std::optional<read_statements> read_;
+
+    // The queue; queue_mu_ guards queue_ and stopping_.
+    std::mutex queue_mu_;
+    std::condition_variable queue_cv_;
+    std::deque<pending> queue_;
+    bool stopping_ = false;
+
+    std::atomic<std::uint64_t> commits_{0};
+    std::atomic<std::uint64_t> change_sets_{0};
+    std::atomic<std::uint64_t> failures_{0};
+
+    std::thread writer_;
+
+    ~impl() {
+        // Statements before their connections; the reader before the writer.
+        read_.reset();
+        reader_db_.reset();
+        write_.reset();
+        writer_db_.reset();
+    }
+
+    void writer_loop();
+    void write_batch(std::vector<pending>& batch);
+    void checkpoint();
+    std::optional<model::workshop_state> load_locked(std::string const& code);
+};
+
+// Runs on the writer thread until the store is destroyed. Takes everything
+// queued (up to max_batch), writes it as one transaction, and repeats; when
+// stopping, it first empties the queue, so nothing submitted is dropped.
+void store::impl::writer_loop() {
+    std::size_t const max_batch = opts_.max_batch == 0 ? 1 : opts_.max_batch;
+    std::vector<pending> batch;
+    for (;;) {
+        {
+            std::unique_lock lk(queue_mu_);
+            if (queue_.empty() && wants_checkpoint_ && !stopping_) {
+                // Idle after commits: give new work a moment, else checkpoint.
+                queue_cv_.wait_for(lk, checkpoint_idle_delay,
+                                   [&] { return stopping_ || !queue_.empty(); });
+                if (queue_.empty() && !stopping_) {
+                    lk.unlock();
+                    checkpoint();
+                    continue;
+                }
+            }
+            queue_cv_.wait(lk, [&] { return stopping_ || !queue_.empty(); });
+            if (queue_.empty()) return; // stopping and drained
+            while (!queue_.empty() && batch.size() < max_batch) {
+                batch.push_back(std::move(queue_.front()));
+                queue_.pop_front();
+            }
+        }
+        write_batch(batch);
+        batch.clear();
+        if (wants_checkpoint_ && steady::now() - wanted_since_ > checkpoint_max_delay) checkpoint();
+    }
+}
+
+// Writes one batch in one transaction and then calls each `done` in queue
+// order: true for the change sets that committed, false for the rest. Empty
+// change sets (barriers) need no SQL; they answer with their batch's outcome.
+void store::impl::write_batch(std::vector<pending>& batch) {
+    std::vector<char> ok(batch.size(), 1);
+    bool any_sql = false;
+    for (auto const& p : batch) any_sql = any_sql || !p.changes.empty();
+
+    if (any_sql) {
+        auto& st = *write_;
+        bool tx_ok = true;
+        bool checkpoint_after = false;
+        try {
+            run(st.begin, [](SQLite::Statement&) {});
+        } catch (std::exception const& e) {
+            log_error("begin failed", "", e.what());
+            tx_ok = false;
+        }
+        for (std::size_t i = 0; tx_ok && i < batch.size(); ++i) {
+            auto const& cs = batch[i].changes;
+            if (cs.empty()) continue;
+            try {
+                run(st.savepoint, [](SQLite::Statement&) {});
+                bool wants = false;
+                apply_change apply{st, cs.code, wants};
+                for (auto const& c : cs.changes) std::visit(apply, c);
+                run(st.release, [](SQLite::Statement&) {});
+                checkpoint_after = checkpoint_after || wants;
+            } catch (std::exception const& e) {
+                auto const* se = dynamic_cast<SQLite::Exception const*>(&e);
+                log_error("change set failed", cs.code, e.what());
+                bool still_open = sqlite3_get_autocommit(writer_db_->getHandle()) == 0;
+                if ((se && fails_whole_transaction(se->getErrorCode())) || !still_open) {
+                    tx_ok = false;
+                    break;
+                }
+                // Undo this change set only; the transaction goes on.
+                try {
+                    run(st.rollback_to, [](SQLite::Statement&) {});
+                    run(st.release, [](SQLite::Statement&) {});
+                    ok[i] = 0;
+                } catch (std::exception const& e2) {
+                    log_error("rollback to savepoint failed", cs.code, e2.what());
+                    tx_ok = false;
+                }
+            }
+        }
+        if (tx_ok) {
+            try {
+                run(st.commit, [](SQLite::Statement&) {});
+            } catch (std::exception const& e) {
+                log_error("commit failed", "", e.what());
+                tx_ok = false;
+            }
+        }
+        if (!tx_ok) {
+            if (sqlite3_get_autocommit(writer_db_->getHandle()) == 0) {
+                try {
+                    run(st.rollback, [](SQLite::Statement&) {});
+                } catch (std::exception const& e) {
+                    log_error("rollback failed", "", e.what());
+                }
+            }
+            std::fill(ok.begin(), ok.end(), 0);
+        } else {
+            commits_.fetch_add(1, std::memory_order_relaxed);
+            if (checkpoint_after && !wants_checkpoint_) {
+                wants_checkpoint_ = true;
+                wanted_since_ = steady::now();
+            }
+        }
+    }
+
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+        if (ok[i])
+            change_sets_.fetch_add(1, std::memory_order_relaxed);
+        else
+            failures_.fetch_add(1, std::memory_order_relaxed);
+    }
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+        if (!batch[i].done) continue;
+        try {
+            batch[i].done(ok[i] != 0);
+        } catch (std::exception const& e) {
+            log_error("done callback threw", batch[i].changes.code, e.what());
+        } catch (...) {
+            log_error("done callback threw", batch[i].changes.code, "unknown exception");
+        }
+    }
+}
+
+// Copies the WAL into the file and truncates the WAL to zero bytes, so that
+// old page images (deleted or edited text) leave the disk. Writer thread only.
+// When a reader is in the middle of a read, it tries again later.
+void store::impl::checkpoint() {
+    int rc = sqlite3_wal_checkpoint_v2(writer_db_->getHandle(), nullptr, SQLITE_CHECKPOINT_TRUNCATE,
+                                       nullptr, nullptr);
+    if (rc == SQLITE_OK) {
+        wants_checkpoint_ = false;
+        return;
+    }
+    if (rc != SQLITE_BUSY) log_error("checkpoint failed", "", sqlite3_errmsg(writer_db_->getHandle()));
+    wanted_since_ = steady::now(); // try again after the next quiet moment or delay
+}
+
+std::unique_ptr<store> store::open(options const& opts, status& st) {
+    auto p = std::make_unique<impl>();
+    p->opts_ = opts;
+    try {
+        std::filesystem::path path(opts.path);
+        if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path());
+        bool const is_new = !std::filesystem::exists(path);
+
+        p->writer_db_.emplace(opts.path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE, busy_timeout_ms);
+        if (is_new) {
+            // The file holds the secret: only its owner may read it. SQLite
+            // gives the -wal and -shm files the same permissions.
+            std::filesystem::permissions(path, std::filesystem::perms::owner_read |
+                                                   std::filesystem::perms::owner_write);
+        }
+        configure_writer(*p->writer_db_, opts.sync);
+        if (std::string err = schema::migrate(*p->writer_db_); !err.empty()) {
+            log_error("open failed", "", err);
+            st = status::failure(err);
+            return nullptr;
+        }
+
+        // The secret: made once, kept for the file's life.
+        {
+            SQLite::Statement put(*p->writer_db_,
+                                  "INSERT OR IGNORE INTO meta (key, value) VALUES ('secret', ?1)");
+            std::string fresh = util::random_bytes(secret_bytes);
+            put.bind(1, fresh.data(), static_cast<int>(fresh.size()));
+            put.exec();
+            SQLite::Statement get(*p->writer_db_, "SELECT value FROM meta WHERE key = 'secret'");
+            if (!get.executeStep()) throw std::runtime_error("no secret after creating it");
+            auto col = get.getColumn(0);
+            p->secret_.assign(static_cast<char const*>(col.getBlob()), col.getBytes());
+            if (p->secret_.size() != secret_bytes) throw std::runtime_error("the stored secret has a wrong size");
+        }
+        p->write_.emplace(*p->writer_db_);
+
+        p->reader_db_.emplace(opts.path, SQLite::OPEN_READONLY, busy_timeout_ms);
+        p->read_.emplace(*p->reader_db_);
+    } catch (std::exception const& e) {
+        log_error("open failed", "", e.what());
+        st = status::failure(std::string("cannot open ") + opts.path + ": " + e.what());
+        return nullptr;
+    }
+
+    impl* raw = p.get();
+    try {
+        p->writer_ = std::thread([raw] { raw->writer_loop(); });
+    } catch (std::exception const& e) {
+        st = status::failure(std::string("cannot start the writer thread: ") + e.what());
+        return nullptr;
+    }
+    st = status::success();
+    return std::unique_ptr<store>(new store(std::move(p)));
+}
+
+store::store(std::unique_ptr<impl> p) : impl_(std::move(p)) {}
+
+store::~store() {
+    {
+        std::lock_guard lk(impl_->queue_mu_);
+        impl_->stopping_ = true;
+    }
+    impl_->queue_cv_.notify_one();
+    if (impl_->writer_.joinable()) impl_->writer_.join();
+}
+
+std::string const& store::secret() const { return impl_->secret_; }
+
+void store::submit(model::change_set changes, std::function<void(bool ok)> done) {
+    {
+        std::lock_guard lk(impl_->queue_mu_);
+        impl_->queue_.push_back(pending{std::move(changes), std::move(done)});
+    }
+    impl_->queue_cv_.notify_one();
+}
+
+// Reads every table of one workshop inside one read transaction, so the
+// result is one committed state even while the writer goes on.
+// REQUIRES: reader_mu_ held.
+std::optional<model::workshop_state> store::impl::load_locked(std::string const& code) {
+    auto& q = *read_;
+    run(q.begin, [](SQLite::Statement&) {});
+    struct end_read {
+        read_statements& q;
+        ~end_read() {
+            q.end.tryReset();
+            q.end.tryExecuteStep();
+            q.end.tryReset();
+        }
+    } end{q};
+
+    model::workshop_state w;
+    auto& m = w.meta;
+    {
+        auto& s = q.workshop;
+        s.tryReset();
+        reset_on_exit g{s};
+        s.bind(1, code);
+        if (!s.executeStep()) return std::nullopt;
+        m.code = s.getColumn(0).getString();
+        m.title = s.getColumn(1).getString();
+        m.language = s.getColumn(2).getString();
+        m.facilitator_key_hash = s.getColumn(3).getString();
+        m.columns = parse_columns(s.getColumn(4).getString());
+        m.settings = parse_settings(s.getColumn(5).getString());
+        auto ph = parse_phase(s.getColumn(6).getString());
+        if (!ph) throw std::runtime_error("unknown phase in the workshop row");
+        m.current_phase = *ph;
+        m.prompt = s.getColumn(7).getString();
+        m.revealed = s.getColumn(8).getInt() != 0;
+        m.seq = s.getColumn(9).getInt64();
+        m.authors = s.getColumn(10).getInt();
+        if (!s.getColumn(11).isNull())
+            m.timer = model::timer{s.getColumn(11).getInt64(), s.getColumn(12).getInt()};
+        m.created_at_ms = s.getColumn(13).getInt64();
+        m.closed_at_ms = s.getColumn(14).getInt64();
+        m.touched_at_ms = s.getColumn(15).getInt64();
+    }
+    // Runs `row` for every row of a per-workshop query.
+    auto each = [&](SQLite::Statement& s, auto&& row) {
+        s.tryReset();
+        reset_on_exit g{s};
+        s.bind(1, code);
+        while (s.executeStep()) row(s);
+    };
+    each(q.cards, [&](SQLite::Statement& s) {
+        model::card c;
+        c.id = s.getColumn(0).getString();
+        c.kind = s.getColumn(1).getString() == "intention" ? model::card_kind::intention
+                                                           : model::card_kind::concern;
+        c.text = s.getColumn(2).getString();
+        c.intention = column_opt(s, 3);
+        c.column = column_opt(s, 4);
+        c.cluster_id = column_opt(s, 5);
+        c.position = s.getColumn(6).getInt();
+        c.author_tag = s.getColumn(7).getString();
+        w.cards.push_back(std::move(c));
+    });
+    each(q.clusters, [&](SQLite::Statement& s) {
+        w.clusters.push_back({s.getColumn(0).getString(), s.getColumn(1).getString(),
+                              s.getColumn(2).getString(), s.getColumn(3).getInt()});
+    });
+    each(q.agreements, [&](SQLite::Statement& s) {
+        model::agreement a;
+        a.id = s.getColumn(0).getString();
+        a.text = s.getColumn(1).getString();
+        a.owner = column_opt(s, 2);
+        a.due = column_opt(s, 3);
+        a.cluster_id = column_opt(s, 4);
+        a.position = s.getColumn(5).getInt();
+        w.agreements.push_back(std::move(a));
+    });
+    each(q.checkins, [&](SQLite::Statement& s) {
+        w.checkins.push_back({s.getColumn(0).getString(), s.getColumn(1).getString()});
+    });
+    each(q.votes, [&](SQLite::Statement& s) {
+        w.votes.push_back({s.getColumn(1).getString(), s.getColumn(0).getString(), s.getColumn(2).getInt()});
+    });
+    each(q.participants, [&](SQLite::Statement& s) {
+        model::participant p;
+        p.token_hash = s.getColumn(0).getString();
+        w.participants.push_back(std::move(p));
+    });
+    each(q.nonces, [&](SQLite::Statement& s) {
+        w.nonces.emplace(s.getColumn(0).getString(), s.getColumn(1).getString());
+    });
+    return w;
+}
+
+std::optional<model::workshop_state> store::load(std::string const& code) {
+    std::lock_guard lk(impl_->reader_mu_);
+    try {
+        return impl_->load_locked(code);
+    } catch (std::exception const& e) {
+        log_error("load failed", code, e.what());
+        return std::nullopt;
+    }
+}
+
+bool store::exists(std::string const& code) {
+    std::lock_guard lk(impl_->reader_mu_);
+    try {
+        auto& s = impl_->read_->exists;
+        s.tryReset();
+        reset_on_exit g{s};
+        s.bind(1, code);
+        return s.executeStep();
+    } catch (std::exception const& e) {
+        log_error("exists failed", code, e.what());
+        return false;
+    }
+}
+
+std::vector<std::string> store::expired(std::int64_t now_ms, int closed_days, int idle_days) {
+    constexpr std::int64_t day_ms = 24LL * 60 * 60 * 1000;
+    std::vector<std::string> codes;
+    std::lock_guard lk(impl_->reader_mu_);
+    try {
+        auto& s = impl_->read_->expired;
+        s.tryReset();
+        reset_on_exit g{s};
+        s.bind(1, static_cast<std::int64_t>(now_ms));
+        s.bind(2, static_cast<std::int64_t>(closed_days > 0 ? closed_days * day_ms : 0));
+        s.bind(3, static_cast<std::int64_t>(idle_days > 0 ? idle_days * day_ms : 0));
+        while (s.executeStep()) codes.push_back(s.getColumn(0).getString());
+    } catch (std::exception const& e) {
+        log_error("expired failed", "", e.what());
+        codes.clear();
+    }
+    return codes;
+}
+
+// Copies the database with SQLite's online backup API from the reader
+// connection: one step of all pages runs inside one read transaction, so the
+// copy is one committed state, and in WAL mode the writer is not held up. The
+// copy goes to a temporary name first and is renamed when complete.
+status store::backup(std::string const& path) {
+    std::string const tmp = path + ".partial";
+    std::error_code ec;
+    std::filesystem::remove(tmp, ec);
+    sqlite3* dest = nullptr;
+    int rc = sqlite3_open_v2(tmp.c_str(), &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+    if (rc != SQLITE_OK) {
+        std::string msg = dest ? sqlite3_errmsg(dest) : sqlite3_errstr(rc);
+        sqlite3_close(dest);
+        log_error("backup open failed", "", msg);
+        return status::failure("backup: cannot open " + path + ": " + msg);
+    }
+    std::filesystem::permissions(tmp, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
+                                 ec);
+    std::string msg;
+    {
+        std::lock_guard lk(impl_->reader_mu_);
+        sqlite3_backup* b = sqlite3_backup_init(dest, "main", impl_->reader_db_->getHandle(), "main");
+        if (!b) {
+            msg = sqlite3_errmsg(dest);
+        } else {
+            rc = sqlite3_backup_step(b, -1);
+            if (rc != SQLITE_DONE) msg = sqlite3_errstr(rc);
+            rc = sqlite3_backup_finish(b);
+            if (msg.empty() && rc != SQLITE_OK) msg = sqlite3_errmsg(dest);
+        }
+    }
+    if (sqlite3_close(dest) != SQLITE_OK && msg.empty()) msg = "cannot close the copy";
+    if (msg.empty()) {
+        std::filesystem::rename(tmp, path, ec);
+        if (ec) msg = ec.message();
+    }
+    if (!msg.empty()) {
+        std::filesystem::remove(tmp, ec);
+        log_error("backup failed", "", msg);
+        return status::failure("backup: " + msg);
+    }
+    return status::success();
+}
+
+store::stats store::counters() const {
+    stats s;
+    s.commits = impl_->commits_.load(std::memory_order_relaxed);
+    s.change_sets = impl_->change_sets_.load(std::memory_order_relaxed);
+    s.failures = impl_->failures_.load(std::memory_order_relaxed);
+    return s;
+}
+
+int store::schema_version() { return schema::newest_version(); }
+
+} // namespace brug::store
