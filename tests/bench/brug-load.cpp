@@ -1,0 +1,784 @@
+// brug-load: a load generator that speaks the wire contract, and measures a
+// real `brug` process the way users load it.
+//
+//   brug-load --binary build/brug --scenario allhands|saturation|many|durable|coldstart [options]
+//
+// It starts a fresh server on 127.0.0.1 port 0 with a temporary database,
+// opens thousands of WebSocket connections from a few threads, and prints one
+// JSON line of figures. Delivery latency is measured from "post sent" to
+// "frame received": each card's text carries the send time ("b:<ns>"), and a
+// receiver finds it with a plain substring scan (no JSON parse), so that the
+// generator's read path stays lean and the server is what is measured.
+// Server CPU comes from /proc/PID/stat (user and system ticks), memory from
+// /proc/PID/status (VmRSS), which hold on a noisy shared machine.
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <deque>
+#include <fcntl.h>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <random>
+#include <sstream>
+#include <string>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+#include <vector>
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace websocket = beast::websocket;
+using tcp = asio::ip::tcp;
+using json = nlohmann::json;
+using clock_type = std::chrono::steady_clock;
+
+namespace {
+
+std::int64_t now_ns() {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(clock_type::now().time_since_epoch())
+        .count();
+}
+
+void raise_fd_limit() {
+    rlimit r{};
+    if (getrlimit(RLIMIT_NOFILE, &r) == 0) {
+        r.rlim_cur = r.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &r);
+    }
+}
+
+// ---------------------------------------------------------------- the server
+
+struct server_process {
+    pid_t pid = -1;
+    int port = 0;
+    std::string data;
+
+    // Starts `binary` with `args` and waits for its `listening on` line.
+    // Returns the time it took, in ms.
+    double start(std::string const& binary, std::vector<std::string> args) {
+        int out[2];
+        if (pipe(out) != 0) throw std::runtime_error("pipe");
+        auto t0 = clock_type::now();
+        pid = fork();
+        if (pid == 0) {
+            dup2(out[1], STDOUT_FILENO);
+            close(out[0]);
+            close(out[1]);
+            int devnull = open("/dev/null", O_WRONLY);
+            if (!getenv("BRUG_LOAD_SERVER_LOG")) dup2(devnull, STDERR_FILENO);
+            std::vector<char*> argv;
+            argv.push_back(const_cast<char*>(binary.c_str()));
+            for (auto& a : args) argv.push_back(a.data());
+            argv.push_back(nullptr);
+            execv(binary.c_str(), argv.data());
+            _exit(127);
+        }
+        close(out[1]);
+        std::string line;
+        char c;
+        while (read(out[0], &c, 1) == 1) {
+            if (c != '\n') {
+                line += c;
+                continue;
+            }
+            if (line.rfind("listening on http://", 0) == 0) break;
+            line.clear();
+        }
+        auto colon = line.rfind(':');
+        if (colon == std::string::npos) throw std::runtime_error("server did not start: " + line);
+        port = std::stoi(line.substr(colon + 1));
+        // Keep reading (and dropping) its stdout so it never blocks on a full pipe.
+        std::thread([fd = out[0]] {
+            char buf[512];
+            while (read(fd, buf, sizeof buf) > 0) {
+            }
+            close(fd);
+        }).detach();
+        return std::chrono::duration<double, std::milli>(clock_type::now() - t0).count();
+    }
+
+    void stop() {
+        if (pid <= 0) return;
+        kill(pid, SIGTERM);
+        int st = 0;
+        waitpid(pid, &st, 0);
+        pid = -1;
+    }
+
+    // (user, system) CPU time in microseconds.
+    std::pair<double, double> cpu_us() const {
+        std::ifstream f("/proc/" + std::to_string(pid) + "/stat");
+        std::string s((std::istreambuf_iterator<char>(f)), {});
+        auto rp = s.rfind(')');
+        std::istringstream in(s.substr(rp + 2));
+        std::string field;
+        std::vector<std::string> fields;
+        while (in >> field) fields.push_back(field);
+        // After the command: state(0) ... utime is field 14 overall -> index 11 here.
+        double tick = 1e6 / static_cast<double>(sysconf(_SC_CLK_TCK));
+        return {std::stod(fields.at(11)) * tick, std::stod(fields.at(12)) * tick};
+    }
+
+    double rss_kib() const {
+        std::ifstream f("/proc/" + std::to_string(pid) + "/status");
+        std::string line;
+        while (std::getline(f, line))
+            if (line.rfind("VmRSS:", 0) == 0) return std::stod(line.substr(6));
+        return 0;
+    }
+};
+
+// A plain synchronous HTTP request; returns (status, body).
+std::pair<int, std::string> http_request(int port, http::verb verb, std::string const& target,
+                                         std::string const& body) {
+    asio::io_context io;
+    beast::tcp_stream s(io);
+    s.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)));
+    http::request<http::string_body> req{verb, target, 11};
+    req.set(http::field::host, "127.0.0.1");
+    req.set(http::field::content_type, "application/json");
+    req.body() = body;
+    req.prepare_payload();
+    http::write(s, req);
+    beast::flat_buffer buf;
+    http::response<http::string_body> res;
+    http::read(s, buf, res);
+    beast::error_code ec;
+    s.socket().shutdown(tcp::socket::shutdown_both, ec);
+    return {static_cast<int>(res.result_int()), res.body()};
+}
+
+struct workshop_ref {
+    std::string code;
+    std::string key;
+};
+
+workshop_ref create_workshop(int port, int threshold = 1) {
+    json body = {{"title", "Belasting"}, {"settings", {{"anonymity_threshold", threshold}}}};
+    auto [status, text] = http_request(port, http::verb::post, "/api/workshops", body.dump());
+    if (status != 201) throw std::runtime_error("create workshop: " + std::to_string(status) + " " + text);
+    auto j = json::parse(text);
+    return {j["code"], j["facilitator_key"]};
+}
+
+// ---------------------------------------------------------------- statistics
+
+struct stats {
+    std::mutex m;
+    std::vector<double> latencies_ms; // guarded by m
+    std::atomic<std::uint64_t> deliveries{0};
+    std::atomic<std::uint64_t> acks{0};
+    std::atomic<std::uint64_t> errors{0};
+    std::atomic<std::uint64_t> closed{0};
+    std::atomic<int> welcomed{0};
+
+    void add(std::vector<double>& local) {
+        std::lock_guard lock(m);
+        latencies_ms.insert(latencies_ms.end(), local.begin(), local.end());
+        local.clear();
+    }
+};
+
+double percentile(std::vector<double>& v, double p) {
+    if (v.empty()) return 0;
+    std::sort(v.begin(), v.end());
+    auto i = static_cast<std::size_t>(p * static_cast<double>(v.size() - 1) + 0.5);
+    return v[std::min(i, v.size() - 1)];
+}
+
+// ---------------------------------------------------------------- a client
+
+// One WebSocket connection. Reads forever; counts each card it sees by the
+// "b:<ns>" marker in its text, and each ack.
+class client : public std::enable_shared_from_this<client> {
+public:
+    client(asio::io_context& io, stats& st) : ws_(asio::make_strand(io)), st_(st) {}
+
+    void connect(int port, std::string code, json hello, std::function<void()> on_welcome) {
+        code_ = std::move(code);
+        hello_ = hello.dump();
+        on_welcome_ = std::move(on_welcome);
+        auto self = shared_from_this();
+        beast::get_lowest_layer(ws_).async_connect(
+            tcp::endpoint(asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)),
+            [self](beast::error_code ec) { self->on_connect(ec); });
+    }
+
+    // Sends a text frame (thread-safe: posted to the connection's strand).
+    void send(std::string frame) {
+        asio::post(ws_.get_executor(), [self = shared_from_this(), f = std::move(frame)]() mutable {
+            self->queue_.push_back(std::move(f));
+            if (self->queue_.size() == 1) self->do_write();
+        });
+    }
+
+    void close() {
+        asio::post(ws_.get_executor(), [self = shared_from_this()] {
+            beast::error_code ec;
+            beast::get_lowest_layer(self->ws_).socket().close(ec);
+        });
+    }
+
+    std::string token;         // participant token from the welcome
+    std::atomic<bool> welcomed{false};
+    std::atomic<std::uint64_t> my_acks{0};
+
+private:
+    void on_connect(beast::error_code ec) {
+        if (ec) return fail("connect");
+        beast::get_lowest_layer(ws_).socket().set_option(tcp::no_delay(true));
+        ws_.async_handshake("127.0.0.1", "/ws/" + code_,
+                            [self = shared_from_this()](beast::error_code ec) { self->on_handshake(ec); });
+    }
+
+    void on_handshake(beast::error_code ec) {
+        if (ec) return fail("handshake");
+        ws_.text(true);
+        queue_.push_back(hello_);
+        do_write();
+        do_read();
+    }
+
+    void do_write() {
+        ws_.async_write(asio::buffer(queue_.front()),
+                        [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                            if (ec) return self->fail("write");
+                            self->queue_.pop_front();
+                            if (!self->queue_.empty()) self->do_write();
+                        });
+    }
+
+    void do_read() {
+        ws_.async_read(buf_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+            self->on_read(ec);
+        });
+    }
+
+    void on_read(beast::error_code ec) {
+        if (ec) return fail("read");
+        auto t = now_ns();
+        auto data = buf_.cdata();
+        std::string_view frame(static_cast<char const*>(data.data()), data.size());
+        if (!welcomed) {
+            if (frame.find("\"welcome\"") != std::string_view::npos) {
+                auto j = json::parse(frame, nullptr, false);
+                if (j.is_object() && j.contains("participant_token")) token = j["participant_token"];
+                welcomed = true;
+                st_.welcomed++;
+                if (on_welcome_) on_welcome_();
+            }
+        } else {
+            scan(frame, t);
+        }
+        buf_.consume(buf_.size());
+        do_read();
+    }
+
+    // Counts deliveries (card texts "b:<ns>") and acks in one frame (which may
+    // be an array of several messages).
+    void scan(std::string_view frame, std::int64_t t) {
+        std::size_t at = 0;
+        while ((at = frame.find("\"b:", at)) != std::string_view::npos) {
+            at += 3;
+            std::int64_t sent = 0;
+            while (at < frame.size() && frame[at] >= '0' && frame[at] <= '9')
+                sent = sent * 10 + (frame[at++] - '0');
+            local_.push_back(static_cast<double>(t - sent) / 1e6);
+            st_.deliveries++;
+        }
+        at = 0;
+        while ((at = frame.find("\"type\":\"ack\"", at)) != std::string_view::npos) {
+            ++at;
+            st_.acks++;
+            my_acks++;
+        }
+        at = 0;
+        while ((at = frame.find("\"type\":\"error\"", at)) != std::string_view::npos) {
+            ++at;
+            st_.errors++;
+        }
+        if (local_.size() >= 256) st_.add(local_);
+    }
+
+public:
+    void flush() {
+        asio::post(ws_.get_executor(), [self = shared_from_this()] { self->st_.add(self->local_); });
+    }
+
+private:
+    void fail(char const*) {
+        if (!dead_) st_.closed++;
+        dead_ = true;
+    }
+
+    websocket::stream<beast::tcp_stream> ws_;
+    beast::flat_buffer buf_;
+    std::deque<std::string> queue_;
+    std::string code_, hello_;
+    std::function<void()> on_welcome_;
+    stats& st_;
+    std::vector<double> local_;
+    bool dead_ = false;
+};
+
+// ---------------------------------------------------------------- scenarios
+
+struct options {
+    std::string binary = "build/brug";
+    std::string scenario = "allhands";
+    int participants = 1000;
+    int workshops = 1;
+    int posters = 10;
+    double rate = 20;       // cards per second, all posters together
+    double seconds = 10;    // measuring window
+    int threads = 2;
+    std::string sync = "full";
+    int cold_workshops = 1000;
+    int cold_cards = 200;   // per workshop
+};
+
+struct load {
+    options o;
+    server_process server;
+    asio::io_context io;
+    std::vector<std::thread> threads;
+    stats st;
+    std::unique_ptr<asio::executor_work_guard<asio::io_context::executor_type>> guard;
+    std::string dir;
+
+    explicit load(options opts) : o(std::move(opts)) {
+        char tmpl[] = "/tmp/brug-load-XXXXXX";
+        dir = mkdtemp(tmpl);
+        guard = std::make_unique<asio::executor_work_guard<asio::io_context::executor_type>>(
+            io.get_executor());
+        for (int i = 0; i < o.threads; ++i) threads.emplace_back([this] { io.run(); });
+    }
+
+    ~load() {
+        server.stop();
+        guard.reset();
+        io.stop();
+        for (auto& t : threads) t.join();
+        std::filesystem::remove_all(dir);
+    }
+
+    double start_server(std::vector<std::string> extra = {}) {
+        std::vector<std::string> args = {"--port", "0", "--data", dir + "/brug.db",
+                                         "--sync", o.sync, "--rate-limit", "100000",
+                                         "--rate-burst", "200000", "--max-cards", "1000000",
+                                         "--max-connections", "100000", "--queue-limit", "67108864"};
+        args.insert(args.end(), extra.begin(), extra.end());
+        return server.start(o.binary, args);
+    }
+
+    std::shared_ptr<client> open(std::string const& code, json hello) {
+        auto c = std::make_shared<client>(io, st);
+        c->connect(server.port, code, std::move(hello), nullptr);
+        return c;
+    }
+
+    void wait_welcomed(int n, double timeout_s = 60) {
+        auto until = clock_type::now() + std::chrono::duration<double>(timeout_s);
+        while (st.welcomed < n && clock_type::now() < until)
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        if (st.welcomed < n)
+            throw std::runtime_error("only " + std::to_string(st.welcomed.load()) + " of " +
+                                     std::to_string(n) + " connections welcomed");
+    }
+
+    static json participant_hello() { return {{"type", "hello"}, {"protocol", 1}, {"role", "participant"}}; }
+    static json facilitator_hello(std::string const& key) {
+        return {{"type", "hello"}, {"protocol", 1}, {"role", "facilitator"}, {"facilitator_key", key}};
+    }
+
+    // Opens a facilitator, sets the phase to reflect, then reveal needs a
+    // card: the first poster posts one, and the facilitator reveals.
+    std::shared_ptr<client> prepare(workshop_ref const& w, std::vector<std::shared_ptr<client>>& people,
+                                    int n) {
+        auto f = open(w.code, facilitator_hello(w.key));
+        for (int i = 0; i < n; ++i) people.push_back(open(w.code, participant_hello()));
+        return f;
+    }
+
+    void start_session(workshop_ref const&, std::shared_ptr<client> const& f,
+                       std::shared_ptr<client> const& first) {
+        f->send(R"({"type":"phase.set","req":1,"phase":"reflect"})");
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        first->send(R"({"type":"card.post","req":1,"kind":"concern","text":"warm-up","nonce":"warm"})");
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        f->send(R"({"type":"cards.reveal","req":2})");
+    }
+
+    // Posts `count` cards spread over `posters` at `rate` per second in total
+    // (rate <= 0: as fast as the acks come back, `window` outstanding each).
+    void post(std::vector<std::shared_ptr<client>> const& posters, double rate, double seconds,
+              std::uint64_t& sent) {
+        auto start = clock_type::now();
+        auto end = start + std::chrono::duration<double>(seconds);
+        std::uint64_t n = 0;
+        while (clock_type::now() < end) {
+            auto& p = posters[n % posters.size()];
+            json cmd = {{"type", "card.post"}, {"req", n}, {"kind", "concern"},
+                        {"text", "b:" + std::to_string(now_ns())}, {"nonce", "n" + std::to_string(n)}};
+            p->send(cmd.dump());
+            ++n;
+            auto due = start + std::chrono::duration<double>(static_cast<double>(n) / rate);
+            std::this_thread::sleep_until(due);
+        }
+        sent = n;
+    }
+
+    void drain(std::uint64_t expected, double timeout_s = 10) {
+        auto until = clock_type::now() + std::chrono::duration<double>(timeout_s);
+        while (st.deliveries < expected && clock_type::now() < until)
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+};
+
+json fan_out_result(load& l, std::uint64_t sent, std::uint64_t receivers, double seconds,
+                    std::pair<double, double> cpu0, std::pair<double, double> cpu1) {
+    std::vector<double> lat;
+    {
+        std::lock_guard lock(l.st.m);
+        lat = l.st.latencies_ms;
+    }
+    std::uint64_t expected = sent * receivers;
+    std::uint64_t got = l.st.deliveries;
+    double user = cpu1.first - cpu0.first, sys = cpu1.second - cpu0.second;
+    return {{"cards_sent", sent},
+            {"deliveries", got},
+            {"expected_deliveries", expected},
+            {"lost_deliveries", expected > got ? expected - got : 0},
+            {"deliveries_per_s", static_cast<double>(got) / seconds},
+            {"latency_ms", {{"p50", percentile(lat, 0.5)}, {"p99", percentile(lat, 0.99)},
+                            {"p999", percentile(lat, 0.999)}, {"max", lat.empty() ? 0 : lat.back()}}},
+            {"server_cpu_us_per_delivery",
+             {{"user", got ? user / static_cast<double>(got) : 0},
+              {"system", got ? sys / static_cast<double>(got) : 0},
+              {"total", got ? (user + sys) / static_cast<double>(got) : 0}}},
+            {"closed_connections", l.st.closed.load()},
+            {"errors", l.st.errors.load()}};
+}
+
+// One workshop, N participants, revealed; `rate` cards per second from
+// `posters`. Also measures memory per idle connection and the time until
+// every participant has posted a card.
+json run_one_workshop(options const& o) {
+    load l(o);
+    l.start_server();
+    auto w = create_workshop(l.server.port);
+    double rss0 = l.server.rss_kib();
+    auto t_open = clock_type::now();
+    std::vector<std::shared_ptr<client>> people;
+    auto f = l.prepare(w, people, o.participants);
+    l.wait_welcomed(o.participants + 1);
+    double open_ms = std::chrono::duration<double, std::milli>(clock_type::now() - t_open).count();
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    double rss1 = l.server.rss_kib();
+
+    l.start_session(w, f, people[0]);
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+
+    // Every participant posts one card at once: how long until all are acknowledged?
+    auto acks0 = l.st.acks.load();
+    auto t_all = clock_type::now();
+    for (std::size_t i = 0; i < people.size(); ++i)
+        people[i]->send(json({{"type", "card.post"}, {"req", 100}, {"kind", "intention"},
+                              {"text", "iedereen " + std::to_string(i)}, {"nonce", "all"}})
+                            .dump());
+    while (l.st.acks - acks0 < people.size() &&
+           clock_type::now() - t_all < std::chrono::seconds(30))
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    double all_ms = std::chrono::duration<double, std::milli>(clock_type::now() - t_all).count();
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+
+    // The measured window.
+    for (auto& p : people) p->flush();
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    {
+        std::lock_guard lock(l.st.m);
+        l.st.latencies_ms.clear();
+    }
+    l.st.deliveries = 0;
+    l.st.errors = 0;
+    std::vector<std::shared_ptr<client>> posters(people.begin(),
+                                                 people.begin() + std::min<int>(o.posters, o.participants));
+    auto cpu0 = l.server.cpu_us();
+    auto t0 = clock_type::now();
+    std::uint64_t sent = 0;
+    l.post(posters, o.rate, o.seconds, sent);
+    l.drain(sent * (people.size() + 1));
+    double seconds = std::chrono::duration<double>(clock_type::now() - t0).count();
+    auto cpu1 = l.server.cpu_us();
+    for (auto& p : people) p->flush();
+    f->flush();
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+
+    json r = fan_out_result(l, sent, people.size() + 1, seconds, cpu0, cpu1);
+    r["scenario"] = o.scenario;
+    r["connections"] = o.participants + 1;
+    r["open_ms"] = open_ms;
+    r["rss_per_connection_kib"] = (rss1 - rss0) / (o.participants + 1);
+    r["all_posted_ms"] = all_ms;
+    r["rate_cards_per_s"] = o.rate;
+    return r;
+}
+
+// Many small workshops at once, every one posting.
+json run_many(options const& o) {
+    load l(o);
+    l.start_server();
+    struct room {
+        workshop_ref w;
+        std::shared_ptr<client> f;
+        std::vector<std::shared_ptr<client>> people;
+    };
+    std::vector<room> rooms(static_cast<std::size_t>(o.workshops));
+    double rss0 = l.server.rss_kib();
+    auto t_open = clock_type::now();
+    for (auto& r : rooms) {
+        r.w = create_workshop(l.server.port);
+        r.f = l.prepare(r.w, r.people, o.participants);
+    }
+    int total = o.workshops * (o.participants + 1);
+    l.wait_welcomed(total, 120);
+    double open_ms = std::chrono::duration<double, std::milli>(clock_type::now() - t_open).count();
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    double rss1 = l.server.rss_kib();
+    for (auto& r : rooms) l.start_session(r.w, r.f, r.people[0]);
+    std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+
+    for (auto& r : rooms)
+        for (auto& p : r.people) p->flush();
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    {
+        std::lock_guard lock(l.st.m);
+        l.st.latencies_ms.clear();
+    }
+    l.st.deliveries = 0;
+    std::vector<std::shared_ptr<client>> posters;
+    for (auto& r : rooms) posters.push_back(r.people[1 % r.people.size()]);
+    auto cpu0 = l.server.cpu_us();
+    auto t0 = clock_type::now();
+    std::uint64_t sent = 0;
+    l.post(posters, o.rate, o.seconds, sent);
+    l.drain(sent * static_cast<std::uint64_t>(o.participants + 1));
+    double seconds = std::chrono::duration<double>(clock_type::now() - t0).count();
+    auto cpu1 = l.server.cpu_us();
+    for (auto& r : rooms) {
+        r.f->flush();
+        for (auto& p : r.people) p->flush();
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    json res = fan_out_result(l, sent, static_cast<std::uint64_t>(o.participants + 1), seconds, cpu0, cpu1);
+    res["scenario"] = "many";
+    res["workshops"] = o.workshops;
+    res["connections"] = total;
+    res["open_ms"] = open_ms;
+    res["rss_per_connection_kib"] = (rss1 - rss0) / total;
+    res["rate_cards_per_s"] = o.rate;
+    return res;
+}
+
+// Durable writes: posters post as fast as acks allow; acks per second and
+// ack latency (the commit is in it) in one workshop and across many.
+json run_durable(options const& o) {
+    load l(o);
+    l.start_server();
+    std::vector<std::shared_ptr<client>> posters;
+    std::vector<workshop_ref> ws;
+    for (int i = 0; i < o.workshops; ++i) {
+        auto w = create_workshop(l.server.port);
+        ws.push_back(w);
+        auto f = l.open(w.code, load::facilitator_hello(w.key));
+        l.wait_welcomed(static_cast<int>(l.st.welcomed) + 1);
+        f->send(R"({"type":"phase.set","req":1,"phase":"reflect"})");
+        int per = std::max(1, o.posters / o.workshops);
+        for (int k = 0; k < per; ++k) posters.push_back(l.open(w.code, load::participant_hello()));
+    }
+    l.wait_welcomed(static_cast<int>(posters.size() + ws.size()));
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+
+    // Each poster keeps `window` posts in flight; latency = send to ack.
+    constexpr int window = 32;
+    std::atomic<bool> stop{false};
+    std::mutex m;
+    std::vector<double> lat;
+    std::uint64_t total_acked = 0;
+    auto acks0 = l.st.acks.load();
+    auto cpu0 = l.server.cpu_us();
+    auto t0 = clock_type::now();
+    std::vector<std::thread> drivers;
+    int per_thread = static_cast<int>((posters.size() + 3) / 4);
+    for (std::size_t from = 0; from < posters.size(); from += static_cast<std::size_t>(per_thread)) {
+        drivers.emplace_back([&, from] {
+            std::vector<double> local;
+            std::size_t to = std::min(posters.size(), from + static_cast<std::size_t>(per_thread));
+            std::vector<std::deque<std::int64_t>> inflight(to - from);
+            std::vector<std::uint64_t> seen(to - from, 0), n(to - from, 0);
+            while (!stop) {
+                for (std::size_t i = from; i < to; ++i) {
+                    auto& p = posters[i];
+                    auto k = i - from;
+                    auto acked = p->my_acks.load();
+                    while (seen[k] < acked && !inflight[k].empty()) {
+                        local.push_back(static_cast<double>(now_ns() - inflight[k].front()) / 1e6);
+                        inflight[k].pop_front();
+                        ++seen[k];
+                    }
+                    while (inflight[k].size() < window) {
+                        auto t = now_ns();
+                        p->send(json({{"type", "card.post"}, {"req", n[k]}, {"kind", "concern"},
+                                      {"text", "durable " + std::to_string(n[k])},
+                                      {"nonce", "d" + std::to_string(n[k])}})
+                                    .dump());
+                        ++n[k];
+                        inflight[k].push_back(t);
+                    }
+                }
+                std::this_thread::sleep_for(std::chrono::microseconds(200));
+            }
+            std::lock_guard lock(m);
+            lat.insert(lat.end(), local.begin(), local.end());
+        });
+    }
+    std::this_thread::sleep_for(std::chrono::duration<double>(o.seconds));
+    stop = true;
+    for (auto& d : drivers) d.join();
+    double seconds = std::chrono::duration<double>(clock_type::now() - t0).count();
+    total_acked = l.st.acks - acks0;
+    auto cpu1 = l.server.cpu_us();
+    return {{"scenario", "durable"},
+            {"workshops", o.workshops},
+            {"posters", posters.size()},
+            {"sync", o.sync},
+            {"acks", total_acked},
+            {"acks_per_s", static_cast<double>(total_acked) / seconds},
+            {"ack_latency_ms", {{"p50", percentile(lat, 0.5)}, {"p99", percentile(lat, 0.99)},
+                                {"max", lat.empty() ? 0 : lat.back()}}},
+            {"server_cpu_us_per_ack",
+             total_acked ? (cpu1.first + cpu1.second - cpu0.first - cpu0.second) /
+                               static_cast<double>(total_acked)
+                         : 0},
+            {"errors", l.st.errors.load()}};
+}
+
+// Cold start: fill a database with many workshops and cards, restart the
+// server on it, and time `listening` and the first welcome.
+json run_coldstart(options const& o) {
+    load l(o);
+    l.start_server({"--sync", "normal"});
+    std::vector<workshop_ref> ws;
+    for (int i = 0; i < o.cold_workshops; ++i) ws.push_back(create_workshop(l.server.port));
+    // Fill them through the real protocol, a few workshops at a time.
+    std::uint64_t posted = 0;
+    for (std::size_t i = 0; i < ws.size(); i += 50) {
+        std::vector<std::shared_ptr<client>> batch;
+        int before = l.st.welcomed;
+        for (std::size_t k = i; k < std::min(ws.size(), i + 50); ++k) {
+            auto f = l.open(ws[k].code, load::facilitator_hello(ws[k].key));
+            f->send(R"({"type":"phase.set","req":1,"phase":"reflect"})");
+            batch.push_back(f);
+            batch.push_back(l.open(ws[k].code, load::participant_hello()));
+        }
+        l.wait_welcomed(before + static_cast<int>(batch.size()));
+        auto acks0 = l.st.acks.load();
+        std::uint64_t want = 0;
+        for (std::size_t b = 1; b < batch.size(); b += 2)
+            for (int c = 0; c < o.cold_cards; ++c, ++want)
+                batch[b]->send(json({{"type", "card.post"}, {"req", c}, {"kind", "concern"},
+                                     {"text", "kaart " + std::to_string(c) + " over klantcontact en tijd"},
+                                     {"nonce", "c" + std::to_string(c)}})
+                                   .dump());
+        auto until = clock_type::now() + std::chrono::seconds(60);
+        while (l.st.acks - acks0 < want + batch.size() / 2 && clock_type::now() < until)
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        posted += want;
+        for (auto& c : batch) c->close();
+    }
+    l.server.stop();
+    auto db_bytes = std::filesystem::file_size(l.dir + "/brug.db");
+    double listen_ms = l.server.start(o.binary, {"--port", "0", "--data", l.dir + "/brug.db"});
+    // First hello to a workshop: time to its welcome (with its whole state).
+    auto& w = ws[ws.size() / 2];
+    int before = l.st.welcomed;
+    auto t0 = clock_type::now();
+    l.open(w.code, load::facilitator_hello(w.key));
+    l.wait_welcomed(before + 1);
+    double first_ms = std::chrono::duration<double, std::milli>(clock_type::now() - t0).count();
+    return {{"scenario", "coldstart"},
+            {"workshops", ws.size()},
+            {"cards", posted},
+            {"db_mib", static_cast<double>(db_bytes) / (1024.0 * 1024.0)},
+            {"listening_ms", listen_ms},
+            {"first_welcome_ms", first_ms}};
+}
+
+options parse(int argc, char** argv) {
+    options o;
+    for (int i = 1; i < argc; ++i) {
+        std::string a = argv[i];
+        auto next = [&]() -> std::string {
+            if (i + 1 >= argc) throw std::runtime_error(a + " needs a value");
+            return argv[++i];
+        };
+        if (a == "--binary") o.binary = next();
+        else if (a == "--scenario") o.scenario = next();
+        else if (a == "--participants") o.participants = std::stoi(next());
+        else if (a == "--workshops") o.workshops = std::stoi(next());
+        else if (a == "--posters") o.posters = std::stoi(next());
+        else if (a == "--rate") o.rate = std::stod(next());
+        else if (a == "--seconds") o.seconds = std::stod(next());
+        else if (a == "--threads") o.threads = std::stoi(next());
+        else if (a == "--sync") o.sync = next();
+        else if (a == "--cold-workshops") o.cold_workshops = std::stoi(next());
+        else if (a == "--cold-cards") o.cold_cards = std::stoi(next());
+        else if (a == "--help") {
+            std::cout << "brug-load --binary PATH --scenario allhands|saturation|many|durable|coldstart\n"
+                         "  [--participants N] [--workshops N] [--posters N] [--rate CARDS_PER_S]\n"
+                         "  [--seconds S] [--threads N] [--sync full|normal]\n"
+                         "  [--cold-workshops N] [--cold-cards N]\n";
+            std::exit(0);
+        } else throw std::runtime_error("unknown option " + a);
+    }
+    return o;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    try {
+        raise_fd_limit();
+        signal(SIGPIPE, SIG_IGN);
+        auto o = parse(argc, argv);
+        json r;
+        if (o.scenario == "allhands" || o.scenario == "saturation") r = run_one_workshop(o);
+        else if (o.scenario == "many") r = run_many(o);
+        else if (o.scenario == "durable") r = run_durable(o);
+        else if (o.scenario == "coldstart") r = run_coldstart(o);
+        else throw std::runtime_error("unknown scenario " + o.scenario);
+        std::cout << r.dump() << std::endl;
+        return 0;
+    } catch (std::exception const& e) {
+        std::cerr << "brug-load: " << e.what() << "\n";
+        return 1;
+    }
+}
