@@ -1,0 +1,190 @@
+// Why features rather than words alone: a card's column depends on what is at
+// stake ("bang dat we het contact verliezen" protects, "nu kost het een halve
+// dag" asks for change), which shows in combinations of cues (fear with loss,
+// now with a problem, a negated loss) that carry over between workshops,
+// whereas most content words belong to one workshop's domain.
+#include "suggest/analysis.hpp"
+
+#include "suggest/lexicon.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <unordered_map>
+
+namespace brug::suggest {
+
+namespace {
+
+// Stance cues say how, not about what: they are no topic of a theme.
+bool is_stance_only(std::string_view tag) {
+    static std::set<std::string_view> const tags = {"fear", "loss", "keep", "wish", "now", "later", "neg",
+                                                    "new", "old", "self", "we", "problem", "effort"};
+    return tags.count(tag) > 0;
+}
+
+// Common words with little topic of their own, beyond the function words.
+bool is_low_content(std::string_view w, lang l) {
+    static std::set<std::string_view> const nl = {
+        "ding", "dingen", "manier", "keer", "beetje", "goed", "goede", "leuk", "prima", "klinkt", "vind",
+        "denk", "voelt", "voelen", "zie", "straks", "nieuwe", "nieuw", "oude", "oud", "hele", "heel",
+        "gewoon", "echt", "eerlijk", "gezegd", "graag", "zeg", "zegt", "vraagt", "aan", "laat", "laten",
+        "paar", "helft", "nodig", "ergens", "allang", "nogal", "kwijt", "bang", "hoop", "wil", "zou"};
+    static std::set<std::string_view> const en = {
+        "thing", "things", "way", "lot", "good", "great", "sounds", "feel", "feels", "think", "see", "new",
+        "old", "whole", "sure", "half", "bit", "right", "afraid", "worried", "scared", "want", "hope",
+        "keep", "kind", "sort", "big", "small", "little", "able", "maybe", "probably", "well"};
+    return l == lang::nl ? nl.count(w) > 0 : en.count(w) > 0;
+}
+
+class stem_cache {
+public:
+    std::string const& get(std::string const& word, lang l) {
+        auto& m = cache_[static_cast<int>(l)];
+        auto it = m.find(word);
+        if (it != m.end()) return it->second;
+        return m.emplace(word, stem(word, l)).first->second;
+    }
+
+private:
+    std::unordered_map<std::string, std::string> cache_[2];
+};
+
+struct sentence {
+    std::vector<std::string> words;
+    std::vector<std::string> stems;
+    bool is_intention = false;
+};
+
+// Adds "p:a+b" for every pair of stance tags present, so that the classifier
+// sees "fear with loss" apart from "fear with a problem".
+void add_pairs(std::set<std::string> const& tags, std::vector<std::string>& out) {
+    static std::set<std::string_view> const paired = {"fear", "loss", "keep", "value", "wish", "problem",
+                                                      "better", "process", "relation", "tech", "now",
+                                                      "later", "neg", "new", "old", "self", "we", "effort"};
+    std::vector<std::string> t;
+    for (auto const& tag : tags)
+        if (paired.count(tag)) t.push_back(tag);
+    for (std::size_t i = 0; i < t.size(); ++i)
+        for (std::size_t j = i + 1; j < t.size(); ++j) out.push_back("p:" + t[i] + "+" + t[j]);
+}
+
+} // namespace
+
+known_words collect_known_words(std::vector<card_text> const& cards, lang fallback) {
+    known_words k;
+    for (auto const& c : cards) {
+        std::vector<std::string> words = split_words(c.text);
+        if (c.intention) {
+            auto more = split_words(*c.intention);
+            words.insert(words.end(), more.begin(), more.end());
+        }
+        lang const l = c.known_language ? *c.known_language : detect_language(words, fallback);
+        for (auto const& w : words) {
+            if (is_stop_word(w, l)) continue;
+            k.words.insert(fold_accents(w));
+            k.words.insert(stem(w, l));
+        }
+    }
+    return k;
+}
+
+std::vector<analysed_card> analyse_cards(std::vector<card_text> const& cards, lang fallback,
+                                         known_words const* base) {
+    lexicon const& concepts = lexicon::concepts();
+    lexicon const& cues = lexicon::cues();
+    stem_cache stems;
+
+    // Words and language of every card first: compounds are split against the
+    // workshop's own vocabulary as well.
+    std::vector<std::vector<sentence>> sentences(cards.size());
+    std::vector<lang> langs(cards.size());
+    std::unordered_set<std::string> local;
+    for (std::size_t i = 0; i < cards.size(); ++i) {
+        sentences[i].push_back({split_words(cards[i].text), {}, false});
+        if (cards[i].intention && !cards[i].intention->empty())
+            sentences[i].push_back({split_words(*cards[i].intention), {}, true});
+        std::vector<std::string> all;
+        for (auto const& s : sentences[i]) all.insert(all.end(), s.words.begin(), s.words.end());
+        langs[i] = cards[i].known_language ? *cards[i].known_language : detect_language(all, fallback);
+        for (auto& s : sentences[i]) {
+            for (auto const& w : s.words) {
+                s.stems.push_back(stems.get(w, langs[i]));
+                if (!is_stop_word(w, langs[i])) {
+                    local.insert(fold_accents(w));
+                    local.insert(s.stems.back());
+                }
+            }
+        }
+    }
+    auto const known = [&](std::string const& w) {
+        return local.count(w) || concepts.words().count(w) || (base && base->words.count(w));
+    };
+    std::unordered_map<std::string, std::optional<std::pair<std::string, std::string>>> splits;
+
+    std::vector<analysed_card> out(cards.size());
+    for (std::size_t i = 0; i < cards.size(); ++i) {
+        analysed_card& a = out[i];
+        lang const l = langs[i];
+        a.language = l;
+        std::set<std::string> features;
+        std::set<std::string> cue_tags;
+        std::map<std::string, double> terms;
+        features.insert("kind:" + std::string(cards[i].kind));
+        if (sentences[i].size() > 1) features.insert("hasint");
+        if (cards[i].text.find('?') != std::string_view::npos) features.insert("c:question");
+
+        for (auto const& s : sentences[i]) {
+            // Stance cues, and which of them fall under a negation.
+            std::vector<bool> stance_word(s.words.size(), false);
+            auto const cue_matches = cues.match(s.stems, l);
+            std::vector<std::size_t> negations;
+            for (auto const& m : cue_matches)
+                if (m.tag == "neg") negations.push_back(m.start);
+            for (auto const& m : cue_matches) {
+                std::string const tag(m.tag);
+                cue_tags.insert(tag);
+                features.insert("c:" + tag);
+                if (s.is_intention) features.insert("ic:" + tag);
+                if (is_stance_only(m.tag))
+                    for (std::size_t k = 0; k < m.length; ++k) stance_word[m.start + k] = true;
+                if (tag == "neg") continue;
+                for (std::size_t n : negations)
+                    if (n < m.start && m.start - n <= 3) features.insert("n:" + tag);
+            }
+            // Topics, from whole words and from the parts of compounds.
+            for (auto const& m : concepts.match(s.stems, l)) {
+                terms[std::string(m.tag)] += 1;
+                features.insert("k:" + std::string(m.tag));
+            }
+            for (std::size_t k = 0; k < s.words.size(); ++k) {
+                std::string const& w = s.words[k];
+                std::string const& st = s.stems[k];
+                if (is_stop_word(w, l) || stance_word[k] || is_low_content(w, l) || st.size() < 2) continue;
+                bool const is_number = std::all_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; });
+                if (is_number) continue;
+                features.insert("w:" + st);
+                terms[st] += 1;
+                a.surfaces.emplace_back(w, st);
+                std::string const folded = fold_accents(w);
+                auto it = splits.find(folded);
+                if (it == splits.end()) it = splits.emplace(folded, split_compound(folded, l, known)).first;
+                if (!it->second) continue;
+                for (auto const& part : {it->second->first, it->second->second}) {
+                    std::string const& ps = stems.get(part, l);
+                    terms[ps] += 0.7;
+                    features.insert("w:" + ps);
+                    for (auto const& m : concepts.match({ps}, l)) terms[std::string(m.tag)] += 1;
+                }
+            }
+        }
+        std::vector<std::string> pairs;
+        add_pairs(cue_tags, pairs);
+        features.insert(pairs.begin(), pairs.end());
+        a.column_features.assign(features.begin(), features.end());
+        a.theme_terms.assign(terms.begin(), terms.end());
+    }
+    return out;
+}
+
+} // namespace brug::suggest

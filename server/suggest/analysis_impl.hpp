@@ -1,0 +1,32 @@
+// Template part of analysis.hpp.
+#pragma once
+
+namespace brug::suggest {
+
+template <class Known>
+std::optional<std::pair<std::string, std::string>> split_compound(std::string const& folded, lang l,
+                                                                   Known const& known) {
+    constexpr std::size_t min_part = 3;
+    if (folded.size() < 7) return std::nullopt;
+    std::optional<std::pair<std::string, std::string>> best;
+    std::size_t best_score = 0;
+    for (std::size_t i = min_part; i + min_part <= folded.size(); ++i) {
+        std::string const head = folded.substr(0, i);
+        if (is_stop_word(head, l) || !known(head)) continue;
+        for (std::string_view linker : {"", "s", "e", "en"}) {
+            if (folded.compare(i, linker.size(), linker) != 0) continue;
+            std::string const tail = folded.substr(i + linker.size());
+            if (tail.size() < min_part || is_stop_word(tail, l)) continue;
+            if (!known(tail) && !known(stem(tail, l))) continue;
+            // Prefer balanced splits: "werk|plek" over "wer|kplek".
+            std::size_t const score = std::min(head.size(), tail.size()) * 4 + (linker.empty() ? 1 : 0);
+            if (score > best_score) {
+                best_score = score;
+                best = std::make_pair(head, tail);
+            }
+        }
+    }
+    return best;
+}
+
+} // namespace brug::suggest

@@ -1,0 +1,70 @@
+// The trained part of the suggester and the entry points that take it
+// explicitly: the server uses the built-in model (compiled in from the
+// labelled cards); the evaluation tool trains one per held-out workshop.
+#pragma once
+
+#include "suggest/analysis.hpp"
+#include "suggest/classifier.hpp"
+#include "suggest/suggester.hpp"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace brug::suggest {
+
+// One line of the labelled data (format of server/suggest/data/cards-dev.jsonl).
+struct labelled_card {
+    std::string workshop;
+    std::string language;
+    std::string kind;
+    std::string text;
+    std::optional<std::string> intention;
+    std::string column; // "behouden" | "vernieuwen"
+    std::string theme;
+};
+
+// Parses JSON Lines; lines that are empty or not a card object are skipped.
+std::vector<labelled_card> parse_labelled_cards(std::string_view jsonl);
+
+// The labelled cards compiled into the program (builtin_cards.cpp).
+std::string_view builtin_cards_jsonl();
+
+struct model {
+    // Classes 0 = behouden, 1 = vernieuwen.
+    linear_model column{2};
+    // Words of the training cards, for splitting compounds.
+    known_words words;
+    // Document frequency of theme terms in the training cards, to smooth the
+    // workshop's own (often small) counts.
+    std::unordered_map<std::string, double> doc_freq;
+    double docs = 0;
+};
+
+// Trains the column model (from the curated lexicon prior and `cards`) and
+// the corpus statistics. Deterministic.
+std::shared_ptr<model const> train_model(std::vector<labelled_card> const& cards);
+
+// Trained once, on first use, from the compiled-in cards; thread-safe.
+model const& builtin_model();
+
+// As the functions of suggester.hpp, with an explicit model.
+suggestions suggest(workshop_input const& in, model const& m);
+std::vector<std::pair<std::string, double>> similar(workshop_input const& in, std::string const& card_id, int limit,
+                                                    model const& m);
+
+// Tuning knobs, with the defaults used by the server. Exposed for the
+// evaluation tool and tests; the server never changes them.
+struct tuning {
+    double placed_weight = 3.0;    // a placed card against one built-in card
+    double smoothing = 0.35;       // share of a card's column taken from its neighbours
+    int neighbours = 5;
+    double merge_threshold = 0.12; // average-linkage cosine to merge two themes
+    double concept_weight = 1.3;   // a concept against a content word
+};
+tuning& default_tuning();
+
+} // namespace brug::suggest

@@ -1,0 +1,393 @@
+// The pipeline of one suggestion, all within the workshop's own cards:
+//   1. analyse every card (language, stems, compounds, cues, concepts);
+//   2. column: the built-in model, fine-tuned on the facilitator's
+//      placements in this workshop, then smoothed over each card's most
+//      alike cards (themes belong to one column, so alike cards tend to
+//      share it);
+//   3. themes: average-linkage clustering per column on weighted term
+//      vectors, the facilitator's themes as fixed seeds;
+//   4. titles from the cards' own words.
+#include "suggest/model.hpp"
+#include "suggest/suggester.hpp"
+#include "suggest/themes.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <numeric>
+#include <unordered_map>
+
+namespace brug::suggest {
+
+namespace {
+
+// The curated prior of the column model, in log-odds for vernieuwen (a
+// negative weight speaks for behouden). It encodes the labelling guideline:
+// a fear of losing what exists protects it; a problem of today, a wish for
+// better, and how the change is carried out (training, time, involvement,
+// pace, fair rules) ask for change. Data refines these; it rarely reverses them.
+std::unordered_map<std::string, double> const& column_prior() {
+    static std::unordered_map<std::string, double> const prior = {
+        {"p:fear+loss", -1.5},   {"n:loss", -1.2},          {"c:loss", -0.8},        {"c:keep", -0.8},
+        {"c:value", -0.8},       {"c:relation", -0.4},      {"p:keep+wish", -0.6},   {"p:later+loss", -0.6},
+        {"p:later+relation", -0.3}, {"c:problem", 1.0},     {"c:better", 0.8},       {"c:process", 0.8},
+        {"p:now+problem", 0.8},  {"p:effort+now", 0.5},     {"p:fear+process", 0.5}, {"k:#training", 0.8},
+        {"k:#rollout", 0.8},     {"k:#involvement", 0.5},   {"k:#rules", 0.4},       {"k:#overview", 0.5},
+        {"k:#admin", 0.5},       {"k:#speed", 0.4},         {"k:#repetition", 0.6},  {"k:#team", -0.4},
+        {"k:#contact", -0.4},    {"k:#social", -0.6},       {"k:#knowledge", -0.4},  {"k:#structure", -0.3},
+    };
+    return prior;
+}
+
+constexpr double base_l2 = 0.02;
+constexpr int base_iterations = 300;
+constexpr int online_iterations = 80;
+
+// Which of the workshop's columns mean "keep" and "renew", by name, so that
+// the built-in model serves custom columns where it can.
+struct column_roles {
+    int behouden = -1;
+    int vernieuwen = -1;
+};
+
+column_roles find_roles(std::vector<std::string> const& ids) {
+    column_roles r;
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+        std::string const id = fold_accents(utf8_lower(ids[i]));
+        auto has = [&](char const* s) { return id.find(s) != std::string::npos; };
+        if (r.behouden < 0 && (has("behoud") || has("keep") || has("bewar") || has("continu") || has("preserv")))
+            r.behouden = static_cast<int>(i);
+        else if (r.vernieuwen < 0 && (has("vernieuw") || has("renew") || has("chang") || has("improv") ||
+                                      has("verander") || has("verbeter")))
+            r.vernieuwen = static_cast<int>(i);
+    }
+    return r;
+}
+
+// Everything computed about one workshop's cards.
+struct workshop_state {
+    std::vector<std::string> columns;
+    std::vector<analysed_card> cards;
+    std::vector<sparse_vector> vectors;
+    std::vector<int> placed;                 // column index, or -1
+    std::vector<int> fixed_cluster;          // index into in.clusters, or -1
+    std::vector<std::vector<double>> probs;  // per card, over columns
+    std::unordered_map<std::string, double> idf;
+    std::size_t n = 0;
+    std::vector<double> sim;                 // n x n
+    double similarity(std::size_t i, std::size_t j) const { return sim[i * n + j]; }
+};
+
+std::vector<std::string> columns_of(workshop_input const& in) {
+    if (!in.column_ids.empty()) return in.column_ids;
+    return {"behouden", "vernieuwen"};
+}
+
+int index_of(std::vector<std::string> const& v, std::string const& s) {
+    auto it = std::find(v.begin(), v.end(), s);
+    return it == v.end() ? -1 : static_cast<int>(it - v.begin());
+}
+
+// Weighted term vectors: (1 + log tf) x idf, concepts weighted up; idf from
+// the workshop's own cards together with the model's corpus. Terms of one
+// card only are left out: they cannot make two cards alike, only dilute.
+void build_vectors(workshop_state& s, model const& m, tuning const& t) {
+    std::unordered_map<std::string, double> df;
+    for (auto const& c : s.cards)
+        for (auto const& [term, count] : c.theme_terms) df[term] += 1;
+    double const docs = static_cast<double>(s.cards.size()) + m.docs;
+    std::unordered_map<std::string, int> ids;
+    for (auto const& [term, d] : df) {
+        auto it = m.doc_freq.find(term);
+        double const d_base = it == m.doc_freq.end() ? 0.0 : it->second;
+        s.idf[term] = std::log((docs + 1) / (d + d_base + 1)) + 1;
+    }
+    s.vectors.resize(s.cards.size());
+    for (std::size_t i = 0; i < s.cards.size(); ++i) {
+        auto& v = s.vectors[i];
+        for (auto const& [term, count] : s.cards[i].theme_terms) {
+            if (df[term] < 2) continue;
+            auto [it, added] = ids.emplace(term, static_cast<int>(ids.size()));
+            double w = (1 + std::log(count)) * s.idf[term];
+            if (term[0] == '#') w *= t.concept_weight;
+            v.entries.emplace_back(it->second, w);
+        }
+        std::sort(v.entries.begin(), v.entries.end());
+        v.normalise();
+    }
+    s.n = s.cards.size();
+    s.sim.assign(s.n * s.n, 0.0);
+    for (std::size_t i = 0; i < s.n; ++i)
+        for (std::size_t j = i + 1; j < s.n; ++j) s.sim[i * s.n + j] = s.sim[j * s.n + i] = dot(s.vectors[i], s.vectors[j]);
+}
+
+// Column probabilities: the model fine-tuned on this workshop's placements,
+// then each unplaced card moved towards its most alike cards.
+void predict_columns(workshop_state& s, workshop_input const& in, model const& m, tuning const& t) {
+    int const k = static_cast<int>(s.columns.size());
+    column_roles const roles = find_roles(s.columns);
+    bool const mapped = roles.behouden >= 0 && roles.vernieuwen >= 0;
+    prior_view prior;
+    prior.class_map.assign(k, -1);
+    prior.offsets.assign(k, 0.0);
+    if (mapped) {
+        prior.model = &m.column;
+        prior.class_map[roles.behouden] = 0;
+        prior.class_map[roles.vernieuwen] = 1;
+        // Other columns start unlikely and are learnt from placements.
+        for (int c = 0; c < k; ++c)
+            if (prior.class_map[c] < 0) prior.offsets[c] = -3;
+    }
+    fitted_model fm(prior, k);
+    std::vector<training_example> examples;
+    for (std::size_t i = 0; i < s.cards.size(); ++i)
+        if (s.placed[i] >= 0) examples.push_back({&s.cards[i].column_features, s.placed[i], t.placed_weight});
+    if (!examples.empty()) {
+        double total = 0;
+        for (auto const& e : examples) total += e.weight;
+        fm.fit(examples, 1.0 / total, online_iterations);
+    }
+    std::vector<std::vector<double>> own(s.n);
+    for (std::size_t i = 0; i < s.n; ++i) {
+        if (s.placed[i] >= 0) {
+            own[i].assign(k, 0.0);
+            own[i][s.placed[i]] = 1;
+        } else {
+            own[i] = fm.probabilities(s.cards[i].column_features);
+        }
+    }
+    // Neighbours by similarity, excluding the card itself.
+    std::vector<std::vector<std::pair<double, std::size_t>>> near(s.n);
+    for (std::size_t i = 0; i < s.n; ++i) {
+        if (s.placed[i] >= 0) continue;
+        auto& nb = near[i];
+        for (std::size_t j = 0; j < s.n; ++j)
+            if (j != i && s.similarity(i, j) > 0) nb.emplace_back(s.similarity(i, j), j);
+        std::size_t const keep = std::min<std::size_t>(nb.size(), static_cast<std::size_t>(t.neighbours));
+        std::partial_sort(nb.begin(), nb.begin() + keep, nb.end(), std::greater<>());
+        nb.resize(keep);
+    }
+    s.probs = own;
+    for (int round = 0; round < 2; ++round) {
+        auto next = s.probs;
+        for (std::size_t i = 0; i < s.n; ++i) {
+            if (s.placed[i] >= 0 || near[i].empty()) continue;
+            std::vector<double> mix(k, 0.0);
+            double wsum = 0;
+            for (auto const& [w, j] : near[i]) {
+                for (int c = 0; c < k; ++c) mix[c] += w * s.probs[j][c];
+                wsum += w;
+            }
+            for (int c = 0; c < k; ++c) next[i][c] = (1 - t.smoothing) * own[i][c] + t.smoothing * mix[c] / wsum;
+        }
+        s.probs = std::move(next);
+    }
+}
+
+workshop_state analyse_workshop(workshop_input const& in, model const& m, tuning const& t) {
+    workshop_state s;
+    s.columns = columns_of(in);
+    std::vector<card_text> texts;
+    texts.reserve(in.cards.size());
+    for (auto const& c : in.cards) {
+        card_text ct{c.kind, c.text, std::nullopt, std::nullopt};
+        if (c.intention) ct.intention = *c.intention;
+        texts.push_back(ct);
+    }
+    s.cards = analyse_cards(texts, parse_lang(in.language), &m.words);
+    s.placed.assign(in.cards.size(), -1);
+    s.fixed_cluster.assign(in.cards.size(), -1);
+    for (std::size_t i = 0; i < in.cards.size(); ++i) {
+        auto const& c = in.cards[i];
+        if (c.cluster_id) {
+            for (std::size_t k = 0; k < in.clusters.size(); ++k) {
+                if (in.clusters[k].id != *c.cluster_id) continue;
+                s.fixed_cluster[i] = static_cast<int>(k);
+                s.placed[i] = index_of(s.columns, in.clusters[k].column);
+            }
+        }
+        if (c.column && index_of(s.columns, *c.column) >= 0) s.placed[i] = index_of(s.columns, *c.column);
+    }
+    build_vectors(s, m, t);
+    predict_columns(s, in, m, t);
+    return s;
+}
+
+int argmax(std::vector<double> const& v) {
+    return static_cast<int>(std::max_element(v.begin(), v.end()) - v.begin());
+}
+
+} // namespace
+
+tuning& default_tuning() {
+    static tuning t;
+    return t;
+}
+
+std::vector<labelled_card> parse_labelled_cards(std::string_view jsonl) {
+    std::vector<labelled_card> out;
+    std::size_t pos = 0;
+    while (pos < jsonl.size()) {
+        std::size_t end = jsonl.find('\n', pos);
+        if (end == std::string_view::npos) end = jsonl.size();
+        std::string_view const line = jsonl.substr(pos, end - pos);
+        pos = end + 1;
+        auto j = nlohmann::json::parse(line, nullptr, false);
+        if (j.is_discarded() || !j.is_object() || !j.contains("text") || !j["text"].is_string()) continue;
+        labelled_card c;
+        auto str = [&](char const* key) {
+            return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : std::string();
+        };
+        c.workshop = str("workshop");
+        c.language = str("language");
+        c.kind = str("kind");
+        c.text = str("text");
+        if (j.contains("intention") && j["intention"].is_string()) c.intention = j["intention"].get<std::string>();
+        c.column = str("column");
+        c.theme = str("theme");
+        out.push_back(std::move(c));
+    }
+    return out;
+}
+
+std::shared_ptr<model const> train_model(std::vector<labelled_card> const& cards) {
+    auto m = std::make_shared<model>();
+    std::vector<card_text> texts;
+    for (auto const& c : cards) {
+        card_text ct{c.kind, c.text, std::nullopt, parse_lang(c.language)};
+        if (c.intention) ct.intention = *c.intention;
+        texts.push_back(ct);
+    }
+    m->words = collect_known_words(texts, lang::nl);
+    auto const analysed = analyse_cards(texts, lang::nl, &m->words);
+    prior_view prior;
+    prior.lexicon = &column_prior();
+    prior.lexicon_sign = {-0.5, 0.5};
+    prior.offsets = {0.0, 0.0};
+    fitted_model fm(prior, 2);
+    std::vector<training_example> examples;
+    std::vector<std::string> all_features;
+    for (std::size_t i = 0; i < cards.size(); ++i) {
+        if (cards[i].column != "behouden" && cards[i].column != "vernieuwen") continue;
+        examples.push_back({&analysed[i].column_features, cards[i].column == "vernieuwen" ? 1 : 0, 1.0});
+        all_features.insert(all_features.end(), analysed[i].column_features.begin(),
+                            analysed[i].column_features.end());
+    }
+    for (auto const& [f, w] : column_prior()) all_features.push_back(f);
+    std::sort(all_features.begin(), all_features.end());
+    all_features.erase(std::unique(all_features.begin(), all_features.end()), all_features.end());
+    fm.fit(examples, base_l2, base_iterations);
+    m->column = fm.flatten(all_features);
+    for (auto const& a : analysed)
+        for (auto const& [term, count] : a.theme_terms) m->doc_freq[term] += 1;
+    m->docs = static_cast<double>(analysed.size());
+    return m;
+}
+
+model const& builtin_model() {
+    static std::shared_ptr<model const> const m = train_model(parse_labelled_cards(builtin_cards_jsonl()));
+    return *m;
+}
+
+suggestions suggest(workshop_input const& in, model const& m) {
+    tuning const& t = default_tuning();
+    workshop_state s = analyse_workshop(in, m, t);
+    suggestions out;
+    std::vector<int> column(s.n);
+    for (std::size_t i = 0; i < s.n; ++i) column[i] = s.placed[i] >= 0 ? s.placed[i] : argmax(s.probs[i]);
+
+    // Themes per column.
+    std::vector<std::string> theme_of(s.n);
+    int next_key = 1;
+    auto const idf = [&](std::string const& stem) {
+        auto it = s.idf.find(stem);
+        return it == s.idf.end() ? 1.0 : it->second;
+    };
+    for (int c = 0; c < static_cast<int>(s.columns.size()); ++c) {
+        std::vector<std::size_t> members;
+        for (std::size_t i = 0; i < s.n; ++i)
+            if (column[i] == c) members.push_back(i);
+        if (members.empty()) continue;
+        std::vector<int> fixed;
+        for (auto i : members) fixed.push_back(s.fixed_cluster[i]);
+        auto const groups = cluster_average_linkage(
+            members.size(), [&](std::size_t a, std::size_t b) { return s.similarity(members[a], members[b]); }, fixed,
+            t.merge_threshold);
+        int const count = groups.empty() ? 0 : *std::max_element(groups.begin(), groups.end()) + 1;
+        std::vector<theme_suggestion> themes(count);
+        for (std::size_t k = 0; k < members.size(); ++k) {
+            std::size_t const i = members[k];
+            auto& th = themes[groups[k]];
+            if (s.fixed_cluster[i] >= 0) {
+                auto const& cl = in.clusters[s.fixed_cluster[i]];
+                th.cluster_id = cl.id;
+                th.title = cl.title;
+            } else {
+                th.card_ids.push_back(in.cards[i].id);
+            }
+        }
+        // Largest themes first; titles for the new ones.
+        std::vector<int> order(count);
+        std::iota(order.begin(), order.end(), 0);
+        std::stable_sort(order.begin(), order.end(),
+                         [&](int a, int b) { return themes[a].card_ids.size() > themes[b].card_ids.size(); });
+        for (int g : order) {
+            auto& th = themes[g];
+            if (th.card_ids.empty()) continue;
+            th.key = "t" + std::to_string(next_key++);
+            th.column = s.columns[c];
+            if (!th.cluster_id) {
+                std::vector<std::vector<std::pair<std::string, std::string>> const*> words;
+                for (std::size_t k = 0; k < members.size(); ++k)
+                    if (groups[k] == g) words.push_back(&s.cards[members[k]].surfaces);
+                th.title = make_title(words, idf);
+            }
+            for (std::size_t k = 0; k < members.size(); ++k)
+                if (groups[k] == g) theme_of[members[k]] = th.key;
+            out.themes.push_back(std::move(th));
+        }
+    }
+    for (std::size_t i = 0; i < s.n; ++i) {
+        if (s.placed[i] >= 0) continue;
+        card_suggestion cs;
+        cs.card_id = in.cards[i].id;
+        cs.column = s.columns[column[i]];
+        cs.confidence = s.probs[i][column[i]];
+        cs.theme_key = theme_of[i];
+        out.cards.push_back(std::move(cs));
+    }
+    return out;
+}
+
+std::vector<std::pair<std::string, double>> similar(workshop_input const& in, std::string const& card_id, int limit,
+                                                    model const& m) {
+    std::vector<std::pair<std::string, double>> out;
+    auto it = std::find_if(in.cards.begin(), in.cards.end(), [&](card_input const& c) { return c.id == card_id; });
+    if (it == in.cards.end() || limit <= 0) return out;
+    std::size_t const target = static_cast<std::size_t>(it - in.cards.begin());
+    workshop_state s = analyse_workshop(in, m, default_tuning());
+    // Alike in words and concepts, discounted when the cards are unlikely to
+    // share a column (a theme never spans columns); cards of the same theme
+    // made by the facilitator come first.
+    for (std::size_t j = 0; j < s.n; ++j) {
+        if (j == target) continue;
+        double same_column = 0;
+        for (std::size_t c = 0; c < s.columns.size(); ++c) same_column += s.probs[target][c] * s.probs[j][c];
+        double score = s.similarity(target, j) * (0.5 + 0.5 * same_column);
+        if (s.fixed_cluster[target] >= 0 && s.fixed_cluster[target] == s.fixed_cluster[j]) score = 0.5 + 0.5 * score;
+        if (score > 0) out.emplace_back(in.cards[j].id, std::min(1.0, score));
+    }
+    std::stable_sort(out.begin(), out.end(), [](auto const& a, auto const& b) { return a.second > b.second; });
+    if (out.size() > static_cast<std::size_t>(limit)) out.resize(limit);
+    return out;
+}
+
+suggestions suggest(workshop_input const& in) { return suggest(in, builtin_model()); }
+
+std::vector<std::pair<std::string, double>> similar(workshop_input const& in, std::string const& card_id, int limit) {
+    return similar(in, card_id, limit, builtin_model());
+}
+
+} // namespace brug::suggest

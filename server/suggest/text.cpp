@@ -1,0 +1,244 @@
+// Why by hand: the server must not depend on ICU for a few hundred letters,
+// and std::tolower is locale-bound and byte-wise, which breaks UTF-8.
+#include "suggest/text.hpp"
+
+#include <libstemmer.h>
+
+#include <memory>
+#include <unordered_set>
+
+namespace brug::suggest {
+
+namespace {
+
+// Decodes one code point at `i` and advances; returns 0xFFFD on a bad byte.
+char32_t next_code_point(std::string_view s, std::size_t& i) {
+    auto const c = static_cast<unsigned char>(s[i]);
+    int len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    if (len == 0 || i + len > s.size()) {
+        ++i;
+        return 0xFFFD;
+    }
+    char32_t cp = len == 1 ? c : len == 2 ? (c & 0x1F) : len == 3 ? (c & 0x0F) : (c & 0x07);
+    for (int k = 1; k < len; ++k) {
+        auto const cc = static_cast<unsigned char>(s[i + k]);
+        if ((cc & 0xC0) != 0x80) {
+            ++i;
+            return 0xFFFD;
+        }
+        cp = (cp << 6) | (cc & 0x3F);
+    }
+    i += len;
+    return cp;
+}
+
+void append_utf8(std::string& out, char32_t cp) {
+    if (cp < 0x80) {
+        out += static_cast<char>(cp);
+    } else if (cp < 0x800) {
+        out += static_cast<char>(0xC0 | (cp >> 6));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+        out += static_cast<char>(0xE0 | (cp >> 12));
+        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+        out += static_cast<char>(0xF0 | (cp >> 18));
+        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    }
+}
+
+char32_t lower_code_point(char32_t cp) {
+    if (cp >= 'A' && cp <= 'Z') return cp + 32;
+    if (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7) return cp + 32;
+    if (cp == 0x178) return 0xFF;
+    if (cp >= 0x100 && cp <= 0x17F && cp != 0x130 && cp != 0x138) {
+        bool const odd_upper = (cp >= 0x139 && cp <= 0x148) || (cp >= 0x179 && cp <= 0x17E);
+        if (odd_upper) return (cp % 2 == 1) ? cp + 1 : cp;
+        return (cp % 2 == 0) ? cp + 1 : cp;
+    }
+    return cp;
+}
+
+// Base letter of a lowercase accented Latin letter; others unchanged.
+char32_t fold_code_point(char32_t cp) {
+    if (cp < 0xE0 || cp > 0x17F) return cp;
+    static constexpr char const* latin1 = "aaaaaaaceeeeiiiidnooooo/ouuuuyty"; // U+00E0..U+00FF
+    if (cp <= 0xFF) {
+        char const b = latin1[cp - 0xE0];
+        return b == '/' ? cp : static_cast<char32_t>(b);
+    }
+    // Latin Extended-A in pairs: ā ă ą ć ĉ ċ č ď đ ē ĕ ė ę ě ...
+    static constexpr char const* ext_a = "aaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiiiiiiijjjjkkkllllllllllnnnnnnnnnoooooooorrrrrrssssssssttttttuuuuuuuuuuuuwwyyyzzzzzzs";
+    std::size_t const k = cp - 0x100;
+    return k < 128 ? static_cast<char32_t>(ext_a[k]) : cp;
+}
+
+bool is_word_code_point(char32_t cp) {
+    if (cp < 0x80) return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9');
+    if (cp == 0xD7 || cp == 0xF7) return false;
+    if (cp >= 0xC0 && cp <= 0x24F) return true;
+    if (cp >= 0x370 && cp < 0x2000) return true; // Greek, Cyrillic and other scripts
+    return false;
+}
+
+bool is_apostrophe(char32_t cp) { return cp == '\'' || cp == 0x2019; }
+
+// "collega's" -> "collega"; "don't" -> "dont"; "we've" -> "we".
+std::string resolve_clitic(std::string const& head, std::string const& tail) {
+    if (tail == "s" || tail == "ve" || tail == "ll" || tail == "re" || tail == "d" || tail == "m") return head;
+    return head + tail;
+}
+
+std::unordered_set<std::string_view> const& dutch_stop_words() {
+    static std::unordered_set<std::string_view> const words = {
+        "de", "en", "van", "ik", "te", "dat", "die", "in", "een", "hij", "het", "niet", "zijn", "is", "was",
+        "op", "aan", "met", "als", "voor", "had", "er", "maar", "om", "hem", "dan", "zou", "of", "wat",
+        "mijn", "men", "dit", "zo", "door", "over", "ze", "zich", "bij", "ook", "tot", "je", "mij", "uit",
+        "der", "daar", "haar", "naar", "heb", "hoe", "heeft", "hebben", "deze", "u", "want", "nog", "zal",
+        "me", "zij", "nu", "ge", "geen", "omdat", "iets", "worden", "toch", "al", "waren", "veel", "meer",
+        "doen", "toen", "moet", "ben", "zonder", "kan", "hun", "dus", "alles", "onder", "ja", "eens",
+        "hier", "wie", "werd", "altijd", "doch", "wordt", "wezen", "kunnen", "ons", "zelf", "tegen", "na",
+        "reeds", "wil", "kon", "niets", "uw", "iemand", "geweest", "andere", "we", "wij", "jullie", "onze",
+        "jij", "jou", "jouw", "hen", "welke", "waar", "wanneer", "waarom", "gewoon", "even", "echt", "heel",
+        "wel", "nou", "eigenlijk", "elke", "elk", "ieder", "iedere", "alle", "wordt", "word", "gaat", "gaan",
+        "ga", "komt", "komen", "krijgen", "krijgt", "mag", "mogen", "moeten", "willen", "zouden", "kunt",
+        "hoeft", "hoeven", "staat", "staan", "zit", "zitten", "ipv", "aub", "dus", "zo'n", "zon", "erg",
+        "best", "soms", "vaak", "steeds", "weer", "nooit", "niks", "iedereen", "niemand", "allemaal",
+        "hé", "hè", "toe", "af", "mee", "tegelijk", "waarin", "waarmee", "waarop", "ervoor", "erbij",
+        "eruit", "erin", "daarvoor", "daarom", "daarna", "zodat", "terwijl", "tussen", "per", "via",
+        "binnen", "buiten", "boven", "sinds", "tijdens", "vanuit", "lijkt", "zeker", "juist", "precies",
+        "blijft", "één", "twee", "drie", "vier", "vijf", "tien", "ander", "anders", "zelfde", "dezelfde",
+        "hetzelfde", "wij", "mn", "m", "t", "s", "d", "n", "z'n", "zn", "dr", "maken", "maakt", "doet",
+        "heb", "hebt", "had", "hadden", "was", "waren", "bent", "zeggen", "zegt", "weet", "weten"};
+    return words;
+}
+
+std::unordered_set<std::string_view> const& english_stop_words() {
+    static std::unordered_set<std::string_view> const words = {
+        "i", "me", "my", "myself", "we", "our", "ours", "ourselves", "you", "your", "yours", "yourself",
+        "he", "him", "his", "himself", "she", "her", "hers", "herself", "it", "its", "itself", "they",
+        "them", "their", "theirs", "themselves", "what", "which", "who", "whom", "this", "that", "these",
+        "those", "am", "is", "are", "was", "were", "be", "been", "being", "have", "has", "had", "having",
+        "do", "does", "did", "doing", "a", "an", "the", "and", "but", "if", "or", "because", "as", "until",
+        "while", "of", "at", "by", "for", "with", "about", "against", "between", "into", "through",
+        "during", "before", "after", "above", "below", "to", "from", "up", "down", "in", "out", "on", "off",
+        "over", "under", "again", "further", "then", "once", "here", "there", "when", "where", "why",
+        "how", "all", "any", "both", "each", "few", "more", "most", "other", "some", "such", "no", "nor",
+        "not", "only", "own", "same", "so", "than", "too", "very", "s", "t", "can", "will", "just", "don",
+        "should", "now", "dont", "im", "ive", "thats", "lets", "let", "get", "gets", "got", "us", "also",
+        "would", "could", "really", "actually", "still", "even", "tbh", "pls", "please", "every", "one",
+        "two", "three", "cant", "wont", "isnt", "arent", "didnt", "doesnt", "wasnt", "shouldnt", "havent",
+        "hasnt", "anyway", "just", "like", "way", "stuff", "thing", "things", "something", "someone",
+        "anyone", "everyone", "nobody", "everything", "nothing", "always", "never", "instead", "whole",
+        "might", "must", "shall", "may", "yet", "etc", "ok", "okay", "lot", "lots", "much", "many",
+        "make", "makes", "going", "go", "goes", "want", "wants", "need", "needs", "say", "says", "know"};
+    return words;
+}
+
+// Function words that occur in one language only, for language detection.
+bool marks_dutch(std::string_view w) {
+    return dutch_stop_words().count(w) && !english_stop_words().count(w) && w != "me" && w != "is";
+}
+bool marks_english(std::string_view w) {
+    return english_stop_words().count(w) && !dutch_stop_words().count(w);
+}
+
+// One pair of stemmers per thread, freed when the thread ends.
+struct stemmer_pair {
+    sb_stemmer* nl = sb_stemmer_new("dutch", "UTF_8");
+    sb_stemmer* en = sb_stemmer_new("english", "UTF_8");
+    stemmer_pair() = default;
+    stemmer_pair(stemmer_pair const&) = delete;
+    stemmer_pair& operator=(stemmer_pair const&) = delete;
+    ~stemmer_pair() {
+        if (nl) sb_stemmer_delete(nl);
+        if (en) sb_stemmer_delete(en);
+    }
+};
+
+} // namespace
+
+lang parse_lang(std::string_view code) { return code == "en" ? lang::en : lang::nl; }
+char const* lang_code(lang l) { return l == lang::en ? "en" : "nl"; }
+
+std::string utf8_lower(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size();) {
+        char32_t const cp = next_code_point(text, i);
+        if (cp == 0xFFFD) continue;
+        append_utf8(out, lower_code_point(cp));
+    }
+    return out;
+}
+
+std::string fold_accents(std::string_view lower) {
+    std::string out;
+    out.reserve(lower.size());
+    for (std::size_t i = 0; i < lower.size();) {
+        char32_t const cp = next_code_point(lower, i);
+        if (cp == 0xFFFD) continue;
+        append_utf8(out, fold_code_point(cp));
+    }
+    return out;
+}
+
+std::vector<std::string> split_words(std::string_view text) {
+    std::vector<std::string> words;
+    std::string head, tail;
+    bool in_tail = false;
+    auto flush = [&] {
+        if (!head.empty()) words.push_back(in_tail ? resolve_clitic(head, tail) : head);
+        head.clear();
+        tail.clear();
+        in_tail = false;
+    };
+    for (std::size_t i = 0; i < text.size();) {
+        char32_t const cp = next_code_point(text, i);
+        if (is_word_code_point(cp)) {
+            append_utf8(in_tail ? tail : head, lower_code_point(cp));
+            continue;
+        }
+        // An apostrophe inside a word starts a clitic; anywhere else it ends the word.
+        if (is_apostrophe(cp) && !head.empty() && !in_tail && i < text.size()) {
+            std::size_t j = i;
+            if (is_word_code_point(next_code_point(text, j))) {
+                in_tail = true;
+                continue;
+            }
+        }
+        flush();
+    }
+    flush();
+    return words;
+}
+
+bool is_stop_word(std::string_view w, lang l) {
+    return l == lang::nl ? dutch_stop_words().count(w) > 0 : english_stop_words().count(w) > 0;
+}
+
+std::string stem(std::string_view lower_word, lang l) {
+    thread_local stemmer_pair stemmers;
+    std::string const folded = fold_accents(lower_word);
+    sb_stemmer* s = l == lang::nl ? stemmers.nl : stemmers.en;
+    if (!s) return folded;
+    sb_symbol const* out =
+        sb_stemmer_stem(s, reinterpret_cast<sb_symbol const*>(folded.data()), static_cast<int>(folded.size()));
+    if (!out) return folded;
+    return std::string(reinterpret_cast<char const*>(out), static_cast<std::size_t>(sb_stemmer_length(s)));
+}
+
+lang detect_language(std::vector<std::string> const& words, lang fallback) {
+    int nl = 0, en = 0;
+    for (auto const& w : words) {
+        nl += marks_dutch(w);
+        en += marks_english(w);
+    }
+    if (nl == en) return fallback;
+    return nl > en ? lang::nl : lang::en;
+}
+
+} // namespace brug::suggest

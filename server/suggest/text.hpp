@@ -1,0 +1,43 @@
+// Words of a card: UTF-8 lowercasing that keeps accented letters, splitting
+// into words, stop words, Snowball stemming and language detection, for Dutch
+// and English. Pure functions; the stemmers are per thread.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace brug::suggest {
+
+enum class lang { nl, en };
+
+lang parse_lang(std::string_view code); // "en" -> en, anything else -> nl
+char const* lang_code(lang l);
+
+// Lowercases ASCII, Latin-1 and Latin Extended-A letters; keeps accents
+// ("Één" -> "één"). Invalid UTF-8 bytes are dropped.
+std::string utf8_lower(std::string_view text);
+
+// Removes accents from lowercase Latin letters ("patiënt" -> "patient"), for
+// matching only: titles always show the card's own spelling.
+std::string fold_accents(std::string_view lower);
+
+// Lowercase words of a text in reading order. Letters with accents and digits
+// belong to words; hyphens split ("ICT-helpdesk" -> "ict", "helpdesk");
+// clitics are resolved ("collega's" -> "collega", "don't" -> "dont",
+// "we've" -> "we").
+std::vector<std::string> split_words(std::string_view text);
+
+// Function words ("de", "het", "the", "which"): carry no topic.
+bool is_stop_word(std::string_view lower_word, lang l);
+
+// Snowball stem of a lowercase word, accents folded first so that spelling
+// variants meet ("patiënten", "patienten" -> "patient"). Uses one stemmer
+// per thread: libstemmer instances are not thread-safe.
+std::string stem(std::string_view lower_word, lang l);
+
+// The language of a text, by counting function words that belong to one
+// language only; `fallback` when the count is even (e.g. "CRM!").
+lang detect_language(std::vector<std::string> const& words, lang fallback);
+
+} // namespace brug::suggest

@@ -1,0 +1,49 @@
+// Grouping cards into themes: weighted term vectors, average-linkage
+// clustering that stops at a similarity threshold (so the number of themes
+// follows the data), and titles made of the cards' own words.
+#pragma once
+
+#include "suggest/text.hpp"
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace brug::suggest {
+
+// Sorted by term id, L2-normalised by `normalise`.
+struct sparse_vector {
+    std::vector<std::pair<int, double>> entries;
+    void normalise();
+};
+
+double dot(sparse_vector const& a, sparse_vector const& b);
+
+// Average-linkage agglomerative clustering on dot products of normalised
+// vectors. Items with the same `fixed` group (>= 0) start as one cluster (a
+// theme the facilitator made) and two different fixed groups never merge.
+// Merging stops when no pair of clusters is on average more alike than
+// `threshold`. Returns a cluster index per item, 0..n-1, dense.
+std::vector<int> cluster_average_linkage(std::vector<sparse_vector const*> const& items,
+                                         std::vector<int> const& fixed, double threshold);
+
+// The same on a precomputed similarity matrix: `similarity(i, j)` for items
+// 0..n-1.
+template <class Similarity>
+std::vector<int> cluster_average_linkage(std::size_t n, Similarity const& similarity, std::vector<int> const& fixed,
+                                         double threshold);
+
+// A short title from the words of a theme's cards: the word (or pair of
+// adjacent words) that most of its cards share and that is rare elsewhere.
+// `cards` holds per card its content words as written, with their stems;
+// `idf` gives the rarity of a stem.
+template <class Idf>
+std::string make_title(std::vector<std::vector<std::pair<std::string, std::string>> const*> const& cards,
+                       Idf const& idf);
+
+// First letter upper case, for ASCII and Latin-1 letters ("één" -> "Één").
+std::string capitalise(std::string const& word);
+
+} // namespace brug::suggest
+
+#include "suggest/themes_impl.hpp"

@@ -1,0 +1,146 @@
+// Template part of themes.hpp.
+#pragma once
+
+#include <map>
+#include <set>
+
+namespace brug::suggest {
+
+template <class Similarity>
+std::vector<int> cluster_average_linkage(std::size_t n, Similarity const& similarity, std::vector<int> const& fixed,
+                                         double threshold) {
+    // Start groups: one per fixed theme, one per other item.
+    std::vector<int> group_of(n, -1);
+    std::vector<int> group_fixed;
+    std::vector<double> size;
+    std::vector<std::pair<int, int>> fixed_first; // fixed id -> group
+    for (std::size_t i = 0; i < n; ++i) {
+        int const f = i < fixed.size() ? fixed[i] : -1;
+        if (f >= 0) {
+            for (auto const& [fid, g] : fixed_first)
+                if (fid == f) group_of[i] = g;
+            if (group_of[i] >= 0) {
+                size[group_of[i]] += 1;
+                continue;
+            }
+            fixed_first.emplace_back(f, static_cast<int>(size.size()));
+        }
+        group_of[i] = static_cast<int>(size.size());
+        group_fixed.push_back(f);
+        size.push_back(1);
+    }
+    std::size_t const g = size.size();
+    // sum[a][b]: sum of similarities between the members of groups a and b.
+    std::vector<double> sum(g * g, 0.0);
+    for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t j = i + 1; j < n; ++j) {
+            int const a = group_of[i], b = group_of[j];
+            if (a == b) continue;
+            double const s = similarity(i, j);
+            sum[a * g + b] += s;
+            sum[b * g + a] += s;
+        }
+    std::vector<bool> alive(g, true);
+    std::vector<int> merged_into(g);
+    for (std::size_t a = 0; a < g; ++a) merged_into[a] = static_cast<int>(a);
+
+    for (;;) {
+        double best = threshold;
+        int best_a = -1, best_b = -1;
+        for (std::size_t a = 0; a < g; ++a) {
+            if (!alive[a]) continue;
+            for (std::size_t b = a + 1; b < g; ++b) {
+                if (!alive[b]) continue;
+                if (group_fixed[a] >= 0 && group_fixed[b] >= 0) continue;
+                double const avg = sum[a * g + b] / (size[a] * size[b]);
+                if (avg > best) best = avg, best_a = static_cast<int>(a), best_b = static_cast<int>(b);
+            }
+        }
+        if (best_a < 0) break;
+        // Merge b into a.
+        for (std::size_t c = 0; c < g; ++c) {
+            if (!alive[c] || static_cast<int>(c) == best_a || static_cast<int>(c) == best_b) continue;
+            sum[best_a * g + c] += sum[best_b * g + c];
+            sum[c * g + best_a] = sum[best_a * g + c];
+        }
+        size[best_a] += size[best_b];
+        if (group_fixed[best_a] < 0) group_fixed[best_a] = group_fixed[best_b];
+        alive[best_b] = false;
+        merged_into[best_b] = best_a;
+    }
+    // Dense cluster numbers in order of first item.
+    std::vector<int> dense(g, -1);
+    std::vector<int> out(n);
+    int next = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        int root = group_of[i];
+        while (merged_into[root] != root) root = merged_into[root];
+        if (dense[root] < 0) dense[root] = next++;
+        out[i] = dense[root];
+    }
+    return out;
+}
+
+
+template <class Idf>
+std::string make_title(std::vector<std::vector<std::pair<std::string, std::string>> const*> const& cards,
+                       Idf const& idf) {
+    // Per stem (and per pair of adjacent stems): in how many cards, and the
+    // most used spelling.
+    std::map<std::string, int> card_count;
+    std::map<std::string, std::map<std::string, int>> spellings;
+    for (auto const* words : cards) {
+        std::set<std::string> seen;
+        for (std::size_t i = 0; i < words->size(); ++i) {
+            auto const& [surface, st] = (*words)[i];
+            spellings[st][surface] += 1;
+            seen.insert(st);
+            if (i + 1 < words->size()) {
+                auto const& [surface2, st2] = (*words)[i + 1];
+                std::string const key = st + " " + st2;
+                spellings[key][surface + " " + surface2] += 1;
+                seen.insert(key);
+            }
+        }
+        for (auto const& s : seen) card_count[s] += 1;
+    }
+    auto const best_spelling = [&](std::string const& key) {
+        auto const& m = spellings[key];
+        std::string best;
+        int n = -1;
+        for (auto const& [s, c] : m)
+            if (c > n) best = s, n = c;
+        return best;
+    };
+    std::string best_key;
+    double best_score = -1;
+    for (auto const& [key, count] : card_count) {
+        bool const is_pair = key.find(' ') != std::string::npos;
+        if (is_pair && count < 2) continue;
+        double rarity = 0;
+        if (is_pair) {
+            auto const space = key.find(' ');
+            rarity = (idf(key.substr(0, space)) + idf(key.substr(space + 1))) * 0.6;
+        } else {
+            rarity = idf(key);
+        }
+        double const score = count * rarity;
+        if (score > best_score) best_score = score, best_key = key;
+    }
+    if (best_key.empty()) return "";
+    std::string title = capitalise(best_spelling(best_key));
+    // A second word when the theme is broad enough to need it.
+    if (best_key.find(' ') == std::string::npos && cards.size() >= 3) {
+        std::string second;
+        double second_score = -1;
+        for (auto const& [key, count] : card_count) {
+            if (key == best_key || key.find(' ') != std::string::npos || count < 2) continue;
+            double const score = count * idf(key);
+            if (score > second_score) second_score = score, second = key;
+        }
+        if (!second.empty()) title += ", " + best_spelling(second);
+    }
+    return title;
+}
+
+} // namespace brug::suggest
