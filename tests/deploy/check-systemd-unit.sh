@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Checks deploy/systemd/brug.service with `systemd-analyze verify`, exactly as
+# shipped. verify insists that ExecStart's binary exists, so the check builds
+# a throwaway root: the unit in etc/systemd/system, a stand-in executable at
+# usr/local/bin/brug (the built binary if there is one, else /bin/true), and
+# this machine's own units (for multi-user.target, sysinit.target, ...).
+# verify exits 0 on an unknown key or a misspelt system call group and only
+# prints a warning, so any output at all fails the check.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+command -v systemd-analyze >/dev/null \
+  || { echo "check-systemd-unit: systemd-analyze is not installed (apt-get install systemd)" >&2; exit 1; }
+
+units=""
+for d in /usr/lib/systemd/system /lib/systemd/system; do
+  [ -d "$d" ] && { units=$d; break; }
+done
+[ -n "$units" ] || { echo "check-systemd-unit: no system unit folder found" >&2; exit 1; }
+
+root=$(mktemp -d)
+trap 'rm -rf "$root"' EXIT
+mkdir -p "$root/etc/systemd/system" "$root/usr/local/bin" "$root/usr/lib/systemd"
+cp -r "$units" "$root/usr/lib/systemd/system"
+cp deploy/systemd/brug.service "$root/etc/systemd/system/"
+binary=${BRUG_BINARY:-build/brug}
+[ -x "$binary" ] || binary=/bin/true
+cp "$binary" "$root/usr/local/bin/brug"
+
+if out=$(systemd-analyze verify --root="$root" brug.service 2>&1) && [ -z "$out" ]; then
+  echo "ok   systemd-analyze verify deploy/systemd/brug.service"
+else
+  echo "FAIL systemd-analyze verify deploy/systemd/brug.service"
+  echo "$out" | sed 's/^/     /'
+  exit 1
+fi
