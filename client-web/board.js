@@ -83,7 +83,6 @@ function columnView(col, store, opts, votes) {
       .sort((a, b) => (a.position ?? 0) - (b.position ?? 0));
     if (opts.sortByVotes) themes = themes.slice().sort((a, b) => (votes[b.id] || 0) - (votes[a.id] || 0));
     for (const k of themes) sec.appendChild(themeView(k, col, store, opts, votes));
-    if (opts.interactive && s.phase !== 'closed') sec.appendChild(newThemeForm(col, opts));
   }
   const loose = store.group(col.id ?? null, null);
   const zone = cardList(loose, col.id ?? null, null, store, opts, votes);
@@ -95,6 +94,8 @@ function columnView(col, store, opts, votes) {
   if (!loose.length && !s.clusters.some((k) => k.column === col.id)) {
     zone.appendChild(h('li', { class: 'empty', 'aria-hidden': 'true', text: t('board.empty') }));
   }
+  if (col.unplaced && !loose.length) sec.classList.add('is-empty');
+  if (!col.unplaced && opts.interactive && s.phase !== 'closed') sec.appendChild(newThemeForm(col, opts));
   return sec;
 }
 
@@ -120,13 +121,12 @@ function themeView(k, col, store, opts, votes) {
         },
       }, '×')));
   }
-  const box = h('div', { class: 'theme', role: 'group', 'aria-labelledby': titleId, dataset: { cluster: k.id } },
-    head, cardList(cards, col.id, k.id, store, opts, votes));
   if (opts.extra) {
     const x = opts.extra(k.id, k.title);
-    if (x) box.appendChild(x);
+    if (x) head.appendChild(x);
   }
-  return box;
+  return h('div', { class: 'theme', role: 'group', 'aria-labelledby': titleId, dataset: { cluster: k.id } },
+    head, cardList(cards, col.id, k.id, store, opts, votes));
 }
 
 function cardList(cards, column, clusterId, store, opts, votes) {

@@ -115,14 +115,14 @@ test('facilitator and three participants run a whole session', async () => {
 
   // vote: dots on the theme and on a card
   await setPhase(f, 'vote');
-  const plusTheme = '.theme .vote-ctl .plus';
+  const plusTheme = '.theme-head .vote-ctl .plus';
   await ps[0].click(plusTheme);
   await ps[0].waitForFunction(() => /2/.test(document.querySelector('.dots-left').textContent));
   await ps[0].click(plusTheme);
   await ps[0].waitForFunction(() => /1/.test(document.querySelector('.dots-left').textContent));
   await ps[1].click(plusTheme);
   await ps[2].click('.column[data-column="vernieuwen"] .card .vote-ctl .plus');
-  await f.waitForFunction(() => document.querySelector('.theme .votes')?.textContent.trim() === '3');
+  await f.waitForFunction(() => document.querySelector('.theme-head .votes')?.textContent.trim() === '3');
   assert.equal(await count(ps[0], '.votes'), 0, 'participants see no tallies while voting');
   await ps[0].evaluate(() => window.scrollTo(0, 0));
   await shot(ps[0], 'participant-vote-390');
@@ -130,7 +130,7 @@ test('facilitator and three participants run a whole session', async () => {
 
   // discuss: the tallies appear for everyone
   await setPhase(f, 'discuss');
-  for (const p of ps) await p.waitForFunction(() => document.querySelector('.theme .votes')?.textContent.trim() === '3');
+  for (const p of ps) await p.waitForFunction(() => document.querySelector('.theme-head .votes')?.textContent.trim() === '3');
 
   // agreement
   await setPhase(f, 'agree');
