@@ -112,9 +112,13 @@ constexpr std::array<migration, 1> all = {{
 
 } // namespace
 
-std::span<migration const> migrations() { return all; }
+std::span<migration const> migrations() {
+    return all;
+}
 
-int newest_version() { return all.back().version; }
+int newest_version() {
+    return all.back().version;
+}
 
 int file_version(SQLite::Database& db) {
     try {

@@ -94,14 +94,16 @@ char const* kind_name(model::card_kind k) {
 
 std::string columns_json(std::vector<model::column> const& cols) {
     nlohmann::json j = nlohmann::json::array();
-    for (auto const& c : cols) j.push_back({{"id", c.id}, {"title", c.title}});
+    for (auto const& c : cols)
+        j.push_back({{"id", c.id}, {"title", c.title}});
     return j.dump();
 }
 
 std::vector<model::column> parse_columns(std::string const& text) {
     std::vector<model::column> cols;
     auto j = nlohmann::json::parse(text);
-    for (auto const& c : j) cols.push_back({c.at("id").get<std::string>(), c.at("title").get<std::string>()});
+    for (auto const& c : j)
+        cols.push_back({c.at("id").get<std::string>(), c.at("title").get<std::string>()});
     return cols;
 }
 
@@ -177,13 +179,9 @@ bool fails_whole_transaction(int sqlite_code) {
 // uses them (after open).
 struct write_statements {
     explicit write_statements(SQLite::Database& db)
-        : begin(db, "BEGIN IMMEDIATE"),
-          commit(db, "COMMIT"),
-          rollback(db, "ROLLBACK"),
-          savepoint(db, "SAVEPOINT change_set"),
-          release(db, "RELEASE change_set"),
-          rollback_to(db, "ROLLBACK TO change_set"),
-          meta_put(db, R"sql(
+        : begin(db, "BEGIN IMMEDIATE"), commit(db, "COMMIT"), rollback(db, "ROLLBACK"),
+          savepoint(db, "SAVEPOINT change_set"), release(db, "RELEASE change_set"),
+          rollback_to(db, "ROLLBACK TO change_set"), meta_put(db, R"sql(
 INSERT INTO workshops (code, title, language, facilitator_key_hash, columns, settings, phase,
                        prompt, revealed, seq, authors, timer_ends_at_ms, timer_seconds,
                        created_at_ms, closed_at_ms, touched_at_ms)
@@ -209,11 +207,13 @@ INSERT INTO clusters (workshop, id, column_id, title, position) VALUES (?1, ?2, 
 ON CONFLICT(workshop, id) DO UPDATE SET
     column_id = excluded.column_id, title = excluded.title, position = excluded.position)sql"),
           cluster_removed(db, "DELETE FROM clusters WHERE workshop = ?1 AND id = ?2"),
-          participant_put(db, "INSERT OR IGNORE INTO participants (workshop, token_hash) VALUES (?1, ?2)"),
+          participant_put(
+              db, "INSERT OR IGNORE INTO participants (workshop, token_hash) VALUES (?1, ?2)"),
           vote_put(db, R"sql(
 INSERT INTO votes (workshop, target_id, voter_tag, count) VALUES (?1, ?2, ?3, ?4)
 ON CONFLICT(workshop, target_id, voter_tag) DO UPDATE SET count = excluded.count)sql"),
-          vote_removed(db, "DELETE FROM votes WHERE workshop = ?1 AND target_id = ?2 AND voter_tag = ?3"),
+          vote_removed(
+              db, "DELETE FROM votes WHERE workshop = ?1 AND target_id = ?2 AND voter_tag = ?3"),
           votes_removed(db, "DELETE FROM votes WHERE workshop = ?1 AND target_id = ?2"),
           agreement_put(db, R"sql(
 INSERT INTO agreements (workshop, id, text, owner, due, cluster_id, position)
@@ -225,11 +225,13 @@ ON CONFLICT(workshop, id) DO UPDATE SET
           checkin_put(db, R"sql(
 INSERT INTO checkins (workshop, id, text) VALUES (?1, ?2, ?3)
 ON CONFLICT(workshop, id) DO UPDATE SET text = excluded.text)sql"),
-          nonce_put(db, "INSERT OR IGNORE INTO nonces (workshop, tag, answer) VALUES (?1, ?2, ?3)") {
+          nonce_put(db,
+                    "INSERT OR IGNORE INTO nonces (workshop, tag, answer) VALUES (?1, ?2, ?3)") {
         // Children first, then the workshop row (its cascade then finds nothing).
-        for (char const* table : {"cards", "clusters", "agreements", "checkins", "votes",
-                                  "participants", "nonces"})
-            workshop_removed.emplace_back(db, std::string("DELETE FROM ") + table + " WHERE workshop = ?1");
+        for (char const* table :
+             {"cards", "clusters", "agreements", "checkins", "votes", "participants", "nonces"})
+            workshop_removed.emplace_back(db, std::string("DELETE FROM ") + table +
+                                                  " WHERE workshop = ?1");
         workshop_removed.emplace_back(db, "DELETE FROM workshops WHERE code = ?1");
     }
 
@@ -243,10 +245,8 @@ ON CONFLICT(workshop, id) DO UPDATE SET text = excluded.text)sql"),
 // The reader's statements, prepared once at open; guarded by the reader's mutex.
 struct read_statements {
     explicit read_statements(SQLite::Database& db)
-        : begin(db, "BEGIN"),
-          end(db, "COMMIT"),
-          exists(db, "SELECT 1 FROM workshops WHERE code = ?1"),
-          workshop(db, R"sql(
+        : begin(db, "BEGIN"), end(db, "COMMIT"),
+          exists(db, "SELECT 1 FROM workshops WHERE code = ?1"), workshop(db, R"sql(
 SELECT code, title, language, facilitator_key_hash, columns, settings, phase, prompt, revealed,
        seq, authors, timer_ends_at_ms, timer_seconds, created_at_ms, closed_at_ms, touched_at_ms
 FROM workshops WHERE code = ?1)sql"),
@@ -262,9 +262,9 @@ ORDER BY position, id)sql"),
           checkins(db, "SELECT id, text FROM checkins WHERE workshop = ?1 ORDER BY id"),
           votes(db, R"sql(
 SELECT target_id, voter_tag, count FROM votes WHERE workshop = ?1 ORDER BY target_id, voter_tag)sql"),
-          participants(db, "SELECT token_hash FROM participants WHERE workshop = ?1 ORDER BY token_hash"),
-          nonces(db, "SELECT tag, answer FROM nonces WHERE workshop = ?1"),
-          expired(db, R"sql(
+          participants(
+              db, "SELECT token_hash FROM participants WHERE workshop = ?1 ORDER BY token_hash"),
+          nonces(db, "SELECT tag, answer FROM nonces WHERE workshop = ?1"), expired(db, R"sql(
 SELECT code FROM workshops
 WHERE (?2 > 0 AND closed_at_ms > 0 AND closed_at_ms < ?1 - ?2)
    OR (?3 > 0 AND touched_at_ms < ?1 - ?3)
@@ -413,7 +413,8 @@ struct apply_change {
         });
     }
     void operator()(model::workshop_removed const&) {
-        for (auto& stmt : st.workshop_removed) run(stmt, [&](SQLite::Statement& s) { s.bind(1, code); });
+        for (auto& stmt : st.workshop_removed)
+            run(stmt, [&](SQLite::Statement& s) { s.bind(1, code); });
         wants_checkpoint = true;
     }
 };
@@ -445,8 +446,8 @@ struct store::impl {
     // which lets the final close checkpoint and remove the WAL.
     std::optional<SQLite::Database> writer_db_;
     std::optional<write_statements> write_;
-    bool wants_checkpoint_ = false;        // writer thread only
-    steady::time_point wanted_since_{};     // writer thread only
+    bool wants_checkpoint_ = false;     // writer thread only
+    steady::time_point wanted_since_{}; // writer thread only
 
     // The reader connection; reader_mu_ guards it and its statements.
     std::mutex reader_mu_;
@@ -517,7 +518,8 @@ void store::impl::writer_loop() {
 void store::impl::write_batch(std::vector<pending>& batch) {
     std::vector<char> ok(batch.size(), 1);
     bool any_sql = false;
-    for (auto const& p : batch) any_sql = any_sql || !p.changes.empty();
+    for (auto const& p : batch)
+        any_sql = any_sql || !p.changes.empty();
 
     if (any_sql) {
         auto& st = *write_;
@@ -536,7 +538,8 @@ void store::impl::write_batch(std::vector<pending>& batch) {
                 run(st.savepoint, [](SQLite::Statement&) {});
                 bool wants = false;
                 apply_change apply{st, cs.code, wants};
-                for (auto const& c : cs.changes) std::visit(apply, c);
+                for (auto const& c : cs.changes)
+                    std::visit(apply, c);
                 run(st.release, [](SQLite::Statement&) {});
                 checkpoint_after = checkpoint_after || wants;
             } catch (std::exception const& e) {
@@ -612,7 +615,8 @@ void store::impl::checkpoint() {
         wants_checkpoint_ = false;
         return;
     }
-    if (rc != SQLITE_BUSY) log_error("checkpoint failed", "", sqlite3_errmsg(writer_db_->getHandle()));
+    if (rc != SQLITE_BUSY)
+        log_error("checkpoint failed", "", sqlite3_errmsg(writer_db_->getHandle()));
     wanted_since_ = steady::now(); // try again after the next quiet moment or delay
 }
 
@@ -624,7 +628,8 @@ std::unique_ptr<store> store::open(options const& opts, status& st) {
         if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path());
         bool const is_new = !std::filesystem::exists(path);
 
-        p->writer_db_.emplace(opts.path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE, busy_timeout_ms);
+        p->writer_db_.emplace(opts.path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE,
+                              busy_timeout_ms);
         if (is_new) {
             // The file holds the secret: only its owner may read it. SQLite
             // gives the -wal and -shm files the same permissions.
@@ -649,7 +654,8 @@ std::unique_ptr<store> store::open(options const& opts, status& st) {
             if (!get.executeStep()) throw std::runtime_error("no secret after creating it");
             auto col = get.getColumn(0);
             p->secret_.assign(static_cast<char const*>(col.getBlob()), col.getBytes());
-            if (p->secret_.size() != secret_bytes) throw std::runtime_error("the stored secret has a wrong size");
+            if (p->secret_.size() != secret_bytes)
+                throw std::runtime_error("the stored secret has a wrong size");
         }
         p->write_.emplace(*p->writer_db_);
 
@@ -683,7 +689,9 @@ store::~store() {
     if (impl_->writer_.joinable()) impl_->writer_.join();
 }
 
-std::string const& store::secret() const { return impl_->secret_; }
+std::string const& store::secret() const {
+    return impl_->secret_;
+}
 
 void store::submit(model::change_set changes, std::function<void(bool ok)> done) {
     {
@@ -740,7 +748,8 @@ std::optional<model::workshop_state> store::impl::load_locked(std::string const&
         s.tryReset();
         reset_on_exit g{s};
         s.bind(1, code);
-        while (s.executeStep()) row(s);
+        while (s.executeStep())
+            row(s);
     };
     each(q.cards, [&](SQLite::Statement& s) {
         model::card c;
@@ -773,7 +782,8 @@ std::optional<model::workshop_state> store::impl::load_locked(std::string const&
         w.checkins.push_back({s.getColumn(0).getString(), s.getColumn(1).getString()});
     });
     each(q.votes, [&](SQLite::Statement& s) {
-        w.votes.push_back({s.getColumn(1).getString(), s.getColumn(0).getString(), s.getColumn(2).getInt()});
+        w.votes.push_back(
+            {s.getColumn(1).getString(), s.getColumn(0).getString(), s.getColumn(2).getInt()});
     });
     each(q.participants, [&](SQLite::Statement& s) {
         model::participant p;
@@ -821,7 +831,8 @@ std::vector<std::string> store::expired(std::int64_t now_ms, int closed_days, in
         s.bind(1, static_cast<std::int64_t>(now_ms));
         s.bind(2, static_cast<std::int64_t>(closed_days > 0 ? closed_days * day_ms : 0));
         s.bind(3, static_cast<std::int64_t>(idle_days > 0 ? idle_days * day_ms : 0));
-        while (s.executeStep()) codes.push_back(s.getColumn(0).getString());
+        while (s.executeStep())
+            codes.push_back(s.getColumn(0).getString());
     } catch (std::exception const& e) {
         log_error("expired failed", "", e.what());
         codes.clear();
@@ -838,19 +849,21 @@ status store::backup(std::string const& path) {
     std::error_code ec;
     std::filesystem::remove(tmp, ec);
     sqlite3* dest = nullptr;
-    int rc = sqlite3_open_v2(tmp.c_str(), &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+    int rc =
+        sqlite3_open_v2(tmp.c_str(), &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
     if (rc != SQLITE_OK) {
         std::string msg = dest ? sqlite3_errmsg(dest) : sqlite3_errstr(rc);
         sqlite3_close(dest);
         log_error("backup open failed", "", msg);
         return status::failure("backup: cannot open " + path + ": " + msg);
     }
-    std::filesystem::permissions(tmp, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
-                                 ec);
+    std::filesystem::permissions(
+        tmp, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write, ec);
     std::string msg;
     {
         std::lock_guard lk(impl_->reader_mu_);
-        sqlite3_backup* b = sqlite3_backup_init(dest, "main", impl_->reader_db_->getHandle(), "main");
+        sqlite3_backup* b =
+            sqlite3_backup_init(dest, "main", impl_->reader_db_->getHandle(), "main");
         if (!b) {
             msg = sqlite3_errmsg(dest);
         } else {
@@ -881,6 +894,8 @@ store::stats store::counters() const {
     return s;
 }
 
-int store::schema_version() { return schema::newest_version(); }
+int store::schema_version() {
+    return schema::newest_version();
+}
 
 } // namespace brug::store

@@ -69,9 +69,13 @@ std::string base64url(unsigned char const* p, std::size_t n) {
     return s;
 }
 
-char upper_ascii(char c) { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c; }
+char upper_ascii(char c) {
+    return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
+}
 
-bool in_code_alphabet(char c) { return code_alphabet.find(c) != std::string_view::npos; }
+bool in_code_alphabet(char c) {
+    return code_alphabet.find(c) != std::string_view::npos;
+}
 
 } // namespace
 

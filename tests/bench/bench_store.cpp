@@ -45,18 +45,22 @@ std::string code_of(int i) {
     // Distinct valid codes: AAAA-AAAA, AAAA-AAAB, ...
     static constexpr char alphabet[] = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
     std::string c = "AAAA-AAAA";
-    for (int pos = 8; pos >= 5 && i > 0; --pos, i /= 31) c[pos] = alphabet[i % 31];
+    for (int pos = 8; pos >= 5 && i > 0; --pos, i /= 31)
+        c[pos] = alphabet[i % 31];
     return c;
 }
 
 model::change_set card_set(std::string const& code, int i) {
     model::card c;
     c.id = util::random_hex(12);
-    c.text = "Kaart nummer " + std::to_string(i) + ": een gewone zin van gemiddelde lengte voor een retro.";
+    c.text = "Kaart nummer " + std::to_string(i) +
+             ": een gewone zin van gemiddelde lengte voor een retro.";
     c.column = "behouden";
     c.position = i;
     c.author_tag = util::random_hex(32);
-    return {code, {model::card_put{std::move(c)}, model::nonce_put{util::random_hex(16), "{\"ok\":true}"}}};
+    return {
+        code,
+        {model::card_put{std::move(c)}, model::nonce_put{util::random_hex(16), "{\"ok\":true}"}}};
 }
 
 double percentile(std::vector<double>& v, double p) {
@@ -109,7 +113,8 @@ bool run(config const& cfg) {
         }
 
         auto const before = s->counters();
-        std::vector<double> latency_ms(static_cast<std::size_t>(cfg.n), 0.0); // slot i: written once by done(i)
+        std::vector<double> latency_ms(static_cast<std::size_t>(cfg.n),
+                                       0.0); // slot i: written once by done(i)
         std::atomic<int> failed{0};
         std::atomic<int> outstanding{cfg.n};
         std::mutex mu;
@@ -135,7 +140,8 @@ bool run(config const& cfg) {
         if (cfg.mode == "flood") {
             for (int p = 0; p < threads_n; ++p)
                 threads.emplace_back([&, p] {
-                    for (int i = p; i < cfg.n; i += threads_n) submit_one(i, nullptr);
+                    for (int i = p; i < cfg.n; i += threads_n)
+                        submit_one(i, nullptr);
                 });
         } else {
             // Each client: post, wait for the ack, post the next.
@@ -155,7 +161,8 @@ bool run(config const& cfg) {
                     }
                 });
         }
-        for (auto& t : threads) t.join();
+        for (auto& t : threads)
+            t.join();
         {
             std::unique_lock lk(mu);
             all_done.wait(lk, [&] { return outstanding.load() == 0; });
@@ -165,13 +172,15 @@ bool run(config const& cfg) {
         std::uint64_t const commits = after.commits - before.commits;
         double const p50 = percentile(latency_ms, 0.50);
         double const p99 = percentile(latency_ms, 0.99);
-        std::printf("{\"bench\":\"store\",\"mode\":\"%s\",\"sync\":\"%s\",\"n\":%d,\"workshops\":%d,"
-                    "\"threads\":%d,\"seconds\":%.3f,\"acks_per_s\":%.0f,\"p50_ms\":%.3f,\"p99_ms\":%.3f,"
-                    "\"commits\":%llu,\"sets_per_commit\":%.1f,\"failed\":%d}\n",
-                    cfg.mode.c_str(), cfg.sync == store::sync_mode::full ? "full" : "normal", cfg.n,
-                    cfg.workshops, threads_n, seconds, cfg.n / seconds, p50, p99,
-                    static_cast<unsigned long long>(commits),
-                    commits ? static_cast<double>(cfg.n) / static_cast<double>(commits) : 0.0, failed.load());
+        std::printf(
+            "{\"bench\":\"store\",\"mode\":\"%s\",\"sync\":\"%s\",\"n\":%d,\"workshops\":%d,"
+            "\"threads\":%d,\"seconds\":%.3f,\"acks_per_s\":%.0f,\"p50_ms\":%.3f,\"p99_ms\":%.3f,"
+            "\"commits\":%llu,\"sets_per_commit\":%.1f,\"failed\":%d}\n",
+            cfg.mode.c_str(), cfg.sync == store::sync_mode::full ? "full" : "normal", cfg.n,
+            cfg.workshops, threads_n, seconds, cfg.n / seconds, p50, p99,
+            static_cast<unsigned long long>(commits),
+            commits ? static_cast<double>(cfg.n) / static_cast<double>(commits) : 0.0,
+            failed.load());
         std::fflush(stdout);
         ok = failed == 0;
     }
@@ -195,16 +204,25 @@ int main(int argc, char** argv) {
             return argv[++i];
         };
         custom = true;
-        if (a == "--n") cfg.n = std::max(1, std::atoi(next().c_str()));
-        else if (a == "--workshops") cfg.workshops = std::max(1, std::atoi(next().c_str()));
-        else if (a == "--producers") cfg.producers = std::max(1, std::atoi(next().c_str()));
-        else if (a == "--clients") cfg.clients = std::max(1, std::atoi(next().c_str()));
-        else if (a == "--sync") cfg.sync = next() == "normal" ? store::sync_mode::normal : store::sync_mode::full;
-        else if (a == "--mode") cfg.mode = next();
-        else if (a == "--dir") cfg.dir = next();
+        if (a == "--n")
+            cfg.n = std::max(1, std::atoi(next().c_str()));
+        else if (a == "--workshops")
+            cfg.workshops = std::max(1, std::atoi(next().c_str()));
+        else if (a == "--producers")
+            cfg.producers = std::max(1, std::atoi(next().c_str()));
+        else if (a == "--clients")
+            cfg.clients = std::max(1, std::atoi(next().c_str()));
+        else if (a == "--sync")
+            cfg.sync = next() == "normal" ? store::sync_mode::normal : store::sync_mode::full;
+        else if (a == "--mode")
+            cfg.mode = next();
+        else if (a == "--dir")
+            cfg.dir = next();
         else {
-            std::fprintf(stderr, "usage: bench_store [--n N] [--workshops W] [--producers P] [--clients C]\n"
-                                 "                   [--sync full|normal] [--mode flood|clients] [--dir DIR]\n");
+            std::fprintf(
+                stderr,
+                "usage: bench_store [--n N] [--workshops W] [--producers P] [--clients C]\n"
+                "                   [--sync full|normal] [--mode flood|clients] [--dir DIR]\n");
             return 2;
         }
     }

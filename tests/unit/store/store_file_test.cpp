@@ -17,7 +17,8 @@ namespace {
 std::vector<std::string> table_names(SQLite::Database& db) {
     std::vector<std::string> names;
     SQLite::Statement q(db, "SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name");
-    while (q.executeStep()) names.push_back(q.getColumn(0).getString());
+    while (q.executeStep())
+        names.push_back(q.getColumn(0).getString());
     return names;
 }
 
@@ -25,7 +26,8 @@ std::vector<std::string> column_names(SQLite::Database& db, std::string const& t
     std::vector<std::string> names;
     SQLite::Statement q(db, "SELECT name FROM pragma_table_info(?1)");
     q.bind(1, table);
-    while (q.executeStep()) names.push_back(q.getColumn(0).getString());
+    while (q.executeStep())
+        names.push_back(q.getColumn(0).getString());
     return names;
 }
 
@@ -33,7 +35,7 @@ bool contains(std::string const& haystack, std::string const& needle) {
     return haystack.find(needle) != std::string::npos;
 }
 
-std::string const child_tables[] = {"cards", "clusters", "agreements", "checkins",
+std::string const child_tables[] = {"cards", "clusters",     "agreements", "checkins",
                                     "votes", "participants", "nonces"};
 
 model::change_set populated(std::string const& code) {
@@ -61,8 +63,8 @@ TEST_CASE("store: migrations build the schema in an empty file") {
     }
     SQLite::Database raw(path, SQLite::OPEN_READONLY);
     auto names = table_names(raw);
-    for (char const* t : {"schema_version", "meta", "workshops", "cards", "clusters", "agreements", "checkins",
-                          "votes", "participants", "nonces"}) {
+    for (char const* t : {"schema_version", "meta", "workshops", "cards", "clusters", "agreements",
+                          "checkins", "votes", "participants", "nonces"}) {
         INFO("table " << t);
         CHECK(std::find(names.begin(), names.end(), t) != names.end());
     }
@@ -95,7 +97,8 @@ TEST_CASE("store: reopening keeps the secret and the schema version") {
     CHECK(s->exists("AAAA-AAAA"));
     {
         SQLite::Database raw(path, SQLite::OPEN_READONLY);
-        CHECK(query_int(raw, "SELECT version FROM schema_version") == store::store::schema_version());
+        CHECK(query_int(raw, "SELECT version FROM schema_version") ==
+              store::store::schema_version());
         CHECK(query_int(raw, "SELECT count(*) FROM meta WHERE key = 'secret'") == 1);
     }
     // Another file has another secret.
@@ -144,7 +147,8 @@ TEST_CASE("store: removing a workshop removes every row of it in every table") {
     {
         SQLite::Database raw(path, SQLite::OPEN_READONLY);
         for (auto const& t : child_tables)
-            REQUIRE(query_int(raw, "SELECT count(*) FROM " + t + " WHERE workshop = ?1", "AAAA-AAAA") == 1);
+            REQUIRE(query_int(raw, "SELECT count(*) FROM " + t + " WHERE workshop = ?1",
+                              "AAAA-AAAA") == 1);
     }
     REQUIRE(submit_wait(*s, {"AAAA-AAAA", {model::workshop_removed{}}}));
     CHECK_FALSE(s->exists("AAAA-AAAA"));
@@ -154,8 +158,10 @@ TEST_CASE("store: removing a workshop removes every row of it in every table") {
     CHECK(query_int(raw, "SELECT count(*) FROM workshops WHERE code = ?1", "AAAA-AAAA") == 0);
     for (auto const& t : child_tables) {
         INFO("table " << t);
-        CHECK(query_int(raw, "SELECT count(*) FROM " + t + " WHERE workshop = ?1", "AAAA-AAAA") == 0);
-        CHECK(query_int(raw, "SELECT count(*) FROM " + t + " WHERE workshop = ?1", "BBBB-BBBB") == 1);
+        CHECK(query_int(raw, "SELECT count(*) FROM " + t + " WHERE workshop = ?1", "AAAA-AAAA") ==
+              0);
+        CHECK(query_int(raw, "SELECT count(*) FROM " + t + " WHERE workshop = ?1", "BBBB-BBBB") ==
+              1);
     }
 }
 
@@ -167,9 +173,10 @@ TEST_CASE("store: a removed card's text leaves the file and the WAL") {
     std::string const edited = "EDIT-" + std::string(40, 'e') + "-MARKER";
     auto s = open_store(path);
     REQUIRE(submit_wait(*s, create_workshop("AAAA-AAAA")));
-    REQUIRE(submit_wait(*s, {"AAAA-AAAA",
-                             {model::card_put{sample_card("c1", gone)}, model::card_put{sample_card("c2", kept)},
-                              model::card_put{sample_card("c3", edited)}}}));
+    REQUIRE(submit_wait(
+        *s, {"AAAA-AAAA",
+             {model::card_put{sample_card("c1", gone)}, model::card_put{sample_card("c2", kept)},
+              model::card_put{sample_card("c3", edited)}}}));
     REQUIRE(submit_wait(*s, {"AAAA-AAAA", {model::card_removed{"c1"}}}));
     REQUIRE(submit_wait(*s, {"AAAA-AAAA", {model::card_put{sample_card("c3", "short now")}}}));
 
@@ -205,7 +212,8 @@ TEST_CASE("store: the store empties the WAL by itself when it goes quiet") {
     bool clean = false;
     for (int i = 0; i < 100 && !clean; ++i) {
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        clean = std::filesystem::exists(path + "-wal") && std::filesystem::file_size(path + "-wal") == 0;
+        clean = std::filesystem::exists(path + "-wal") &&
+                std::filesystem::file_size(path + "-wal") == 0;
     }
     CHECK(clean);
     CHECK_FALSE(contains(read_bytes(path), gone));
@@ -241,9 +249,9 @@ TEST_CASE("store: no table people post into has a time, an address or an agent")
         CHECK_THROWS(raw.exec(std::string("SELECT rowid FROM ") + t));
     }
     // And a card's row holds exactly what it should.
-    CHECK(column_names(raw, "cards") == std::vector<std::string>{"workshop", "id", "kind", "text", "intention",
-                                                                 "column_id", "cluster_id", "position",
-                                                                 "author_tag"});
+    CHECK(column_names(raw, "cards") ==
+          std::vector<std::string>{"workshop", "id", "kind", "text", "intention", "column_id",
+                                   "cluster_id", "position", "author_tag"});
     CHECK(column_names(raw, "participants") == std::vector<std::string>{"workshop", "token_hash"});
 }
 
@@ -253,7 +261,8 @@ TEST_CASE("store: backup copies a consistent state while the writer works") {
     auto s = open_store(path, store::sync_mode::normal);
     REQUIRE(submit_wait(*s, populated("AAAA-AAAA")));
     for (int i = 0; i < 50; ++i)
-        REQUIRE(submit_wait(*s, {"AAAA-AAAA", {model::card_put{sample_card("a" + std::to_string(i), "vast")}}}));
+        REQUIRE(submit_wait(
+            *s, {"AAAA-AAAA", {model::card_put{sample_card("a" + std::to_string(i), "vast")}}}));
     REQUIRE(submit_wait(*s, create_workshop("BBBB-BBBB")));
 
     // A producer adds cards to BBBB-BBBB, one per change set, positions 0, 1, 2, ...
@@ -261,11 +270,13 @@ TEST_CASE("store: backup copies a consistent state while the writer works") {
     std::atomic<int> acked{0};
     std::thread producer([&] {
         for (int i = 0; !stop; ++i) {
-            submit_wait(*s, {"BBBB-BBBB", {model::card_put{sample_card("b" + std::to_string(i), "los", i)}}});
+            submit_wait(*s, {"BBBB-BBBB",
+                             {model::card_put{sample_card("b" + std::to_string(i), "los", i)}}});
             ++acked;
         }
     });
-    while (acked < 20) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    while (acked < 20)
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
     auto copy = dir.file("backup/copy.db");
     std::filesystem::create_directories(dir.path / "backup");
     store::status st = s->backup(copy);
@@ -280,12 +291,14 @@ TEST_CASE("store: backup copies a consistent state while the writer works") {
     // Workshop A, written before, is all there.
     CHECK(query_int(raw, "SELECT count(*) FROM cards WHERE workshop = ?1", "AAAA-AAAA") == 51);
     for (auto const& t : child_tables)
-        CHECK(query_int(raw, "SELECT count(*) FROM " + t + " WHERE workshop = ?1", "AAAA-AAAA") >= 1);
+        CHECK(query_int(raw, "SELECT count(*) FROM " + t + " WHERE workshop = ?1", "AAAA-AAAA") >=
+              1);
     // Workshop B's cards are a prefix of what was acknowledged: a committed state.
     auto n = query_int(raw, "SELECT count(*) FROM cards WHERE workshop = ?1", "BBBB-BBBB");
     CHECK(n >= 20);
     CHECK(n <= after_backup + 1);
-    CHECK(query_int(raw, "SELECT coalesce(max(position), -1) FROM cards WHERE workshop = ?1", "BBBB-BBBB") == n - 1);
+    CHECK(query_int(raw, "SELECT coalesce(max(position), -1) FROM cards WHERE workshop = ?1",
+                    "BBBB-BBBB") == n - 1);
     CHECK(query_int(raw, "SELECT version FROM schema_version") == store::store::schema_version());
 
     // The copy opens as a store, with the same secret and the same rows.

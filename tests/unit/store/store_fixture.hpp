@@ -54,7 +54,8 @@ inline bool submit_wait(store& s, model::change_set cs) {
     return f.get();
 }
 
-inline model::workshop_meta sample_meta(std::string const& code, std::int64_t now_ms = 1'700'000'000'000) {
+inline model::workshop_meta sample_meta(std::string const& code,
+                                        std::int64_t now_ms = 1'700'000'000'000) {
     model::workshop_meta m;
     m.code = code;
     m.title = "Nieuw CRM in het salesteam";
@@ -66,7 +67,8 @@ inline model::workshop_meta sample_meta(std::string const& code, std::int64_t no
     return m;
 }
 
-inline model::change_set create_workshop(std::string const& code, std::int64_t now_ms = 1'700'000'000'000) {
+inline model::change_set create_workshop(std::string const& code,
+                                         std::int64_t now_ms = 1'700'000'000'000) {
     return {code, {model::meta_put{sample_meta(code, now_ms)}}};
 }
 
@@ -87,7 +89,8 @@ inline std::string read_bytes(std::string const& path) {
 }
 
 // One integer from a query on a raw connection to the file.
-inline std::int64_t query_int(SQLite::Database& db, std::string const& sql, std::string const& code = {}) {
+inline std::int64_t query_int(SQLite::Database& db, std::string const& sql,
+                              std::string const& code = {}) {
     SQLite::Statement q(db, sql);
     if (!code.empty()) q.bind(1, code);
     if (!q.executeStep()) throw std::runtime_error("no row: " + sql);

@@ -41,7 +41,8 @@ model::workshop_state full_state(std::string const& code) {
     c.author_tag = std::string(64, 'b');
     w.cards = {a, b, c};
 
-    w.clusters = {{"k1", "change", "Tools", 0}, {"k2", "change", "Meetings", 1}, {"k3", "keep", "", 0}};
+    w.clusters = {
+        {"k1", "change", "Tools", 0}, {"k2", "change", "Meetings", 1}, {"k3", "keep", "", 0}};
 
     model::agreement g1;
     g1.id = "g1";
@@ -57,7 +58,9 @@ model::workshop_state full_state(std::string const& code) {
     w.agreements = {g1, g2};
 
     w.checkins = {{"x1", "moe"}, {"x2", "blij"}};
-    w.votes = {{std::string(64, '1'), "c1a2b3", 2}, {std::string(64, '2'), "c1a2b3", 1}, {std::string(64, '3'), "k1", 3}};
+    w.votes = {{std::string(64, '1'), "c1a2b3", 2},
+               {std::string(64, '2'), "c1a2b3", 1},
+               {std::string(64, '3'), "k1", 3}};
     for (char ch : {'p', 'q', 'r'}) {
         model::participant p;
         p.token_hash = std::string(64, ch);
@@ -72,13 +75,20 @@ model::workshop_state full_state(std::string const& code) {
 model::change_set as_changes(model::workshop_state const& w) {
     model::change_set cs{w.meta.code, {}};
     cs.changes.push_back(model::meta_put{w.meta});
-    for (auto const& c : w.cards) cs.changes.push_back(model::card_put{c});
-    for (auto const& c : w.clusters) cs.changes.push_back(model::cluster_put{c});
-    for (auto const& a : w.agreements) cs.changes.push_back(model::agreement_put{a});
-    for (auto const& c : w.checkins) cs.changes.push_back(model::checkin_put{c});
-    for (auto const& v : w.votes) cs.changes.push_back(model::vote_put{v});
-    for (auto const& p : w.participants) cs.changes.push_back(model::participant_put{p.token_hash});
-    for (auto const& [tag, answer] : w.nonces) cs.changes.push_back(model::nonce_put{tag, answer});
+    for (auto const& c : w.cards)
+        cs.changes.push_back(model::card_put{c});
+    for (auto const& c : w.clusters)
+        cs.changes.push_back(model::cluster_put{c});
+    for (auto const& a : w.agreements)
+        cs.changes.push_back(model::agreement_put{a});
+    for (auto const& c : w.checkins)
+        cs.changes.push_back(model::checkin_put{c});
+    for (auto const& v : w.votes)
+        cs.changes.push_back(model::vote_put{v});
+    for (auto const& p : w.participants)
+        cs.changes.push_back(model::participant_put{p.token_hash});
+    for (auto const& [tag, answer] : w.nonces)
+        cs.changes.push_back(model::nonce_put{tag, answer});
     return cs;
 }
 
@@ -229,7 +239,8 @@ TEST_CASE("store: puts replace, removals delete, duplicates are ignored") {
     REQUIRE(submit_wait(*s, create_workshop(code)));
     std::string const v1(64, '1'), v2(64, '2');
     REQUIRE(submit_wait(*s, {code,
-                             {model::card_put{sample_card("c1", "eerst")}, model::card_put{sample_card("c2", "twee")},
+                             {model::card_put{sample_card("c1", "eerst")},
+                              model::card_put{sample_card("c2", "twee")},
                               model::cluster_put{{"k1", "behouden", "Titel", 0}},
                               model::agreement_put{{"g1", "afspraak", {}, {}, {}, 0}},
                               model::checkin_put{{"x1", "moe"}}, model::vote_put{{v1, "c1", 2}},
@@ -246,10 +257,11 @@ TEST_CASE("store: puts replace, removals delete, duplicates are ignored") {
 
     auto edited = sample_card("c1", "later");
     edited.position = 5;
-    REQUIRE(submit_wait(*s, {code,
-                             {model::card_put{edited}, model::card_removed{"c2"}, model::votes_removed{"c2"},
-                              model::vote_put{{v2, "c1", 0}}, model::cluster_put{{"k1", "behouden", "Nieuw", 2}},
-                              model::agreement_removed{"g1"}, model::checkin_put{{"x1", "blij"}}}}));
+    REQUIRE(submit_wait(
+        *s, {code,
+             {model::card_put{edited}, model::card_removed{"c2"}, model::votes_removed{"c2"},
+              model::vote_put{{v2, "c1", 0}}, model::cluster_put{{"k1", "behouden", "Nieuw", 2}},
+              model::agreement_removed{"g1"}, model::checkin_put{{"x1", "blij"}}}}));
     w = s->load(code);
     REQUIRE(w);
     REQUIRE(w->cards.size() == 1);

@@ -32,7 +32,9 @@ struct gate {
 };
 
 model::change_set one_card(std::string const& code, int i) {
-    return {code, {model::card_put{sample_card("card" + std::to_string(i), "tekst " + std::to_string(i), i)}}};
+    return {code,
+            {model::card_put{
+                sample_card("card" + std::to_string(i), "tekst " + std::to_string(i), i)}}};
 }
 
 } // namespace
@@ -41,14 +43,17 @@ TEST_CASE("store: done callbacks run once each, in the order of submission") {
     temp_dir dir;
     auto s = open_store(dir.file("brug.db"), store::sync_mode::normal, 16);
     std::vector<std::string> codes = {"AAAA-AAAA", "BBBB-BBBB", "CCCC-CCCC"};
-    for (auto const& c : codes) REQUIRE(submit_wait(*s, create_workshop(c)));
+    for (auto const& c : codes)
+        REQUIRE(submit_wait(*s, create_workshop(c)));
 
     std::vector<int> order; // written by the writer thread only, read after the barrier
     for (int i = 0; i < 300; ++i)
-        s->submit(one_card(codes[i % 3], i), [&order, i](bool ok) { order.push_back(ok ? i : -1 - i); });
+        s->submit(one_card(codes[i % 3], i),
+                  [&order, i](bool ok) { order.push_back(ok ? i : -1 - i); });
     REQUIRE(submit_wait(*s, {}));
     REQUIRE(order.size() == 300);
-    for (int i = 0; i < 300; ++i) REQUIRE(order[i] == i);
+    for (int i = 0; i < 300; ++i)
+        REQUIRE(order[i] == i);
 }
 
 TEST_CASE("store: change sets queued during a commit share the next transaction") {
@@ -62,7 +67,8 @@ TEST_CASE("store: change sets queued during a commit share the next transaction"
     s->submit(one_card("AAAA-AAAA", 0), g.callback());
     g.entered.get_future().wait();
     std::atomic<int> acked{0};
-    for (int i = 1; i < 1000; ++i) s->submit(one_card("AAAA-AAAA", i), [&acked](bool ok) { acked += ok; });
+    for (int i = 1; i < 1000; ++i)
+        s->submit(one_card("AAAA-AAAA", i), [&acked](bool ok) { acked += ok; });
     g.released.set_value();
     REQUIRE(submit_wait(*s, {}));
 
@@ -80,7 +86,8 @@ TEST_CASE("store: 1000 quick submits need far fewer commits") {
     REQUIRE(submit_wait(*s, create_workshop("AAAA-AAAA")));
     auto const before = s->counters();
     std::atomic<int> acked{0};
-    for (int i = 0; i < 1000; ++i) s->submit(one_card("AAAA-AAAA", i), [&acked](bool ok) { acked += ok; });
+    for (int i = 0; i < 1000; ++i)
+        s->submit(one_card("AAAA-AAAA", i), [&acked](bool ok) { acked += ok; });
     REQUIRE(submit_wait(*s, {}));
     auto const commits = s->counters().commits - before.commits;
     INFO("commits: " << commits);
@@ -99,7 +106,8 @@ TEST_CASE("store: an empty change set is a barrier") {
     SECTION("its done runs after every earlier done, and the changes are loadable") {
         REQUIRE(submit_wait(*s, create_workshop("AAAA-AAAA")));
         std::atomic<int> done_before{0};
-        for (int i = 0; i < 200; ++i) s->submit(one_card("AAAA-AAAA", i), [&](bool) { ++done_before; });
+        for (int i = 0; i < 200; ++i)
+            s->submit(one_card("AAAA-AAAA", i), [&](bool) { ++done_before; });
         int seen_at_barrier = -1;
         std::promise<void> p;
         s->submit({}, [&](bool) {
@@ -134,7 +142,8 @@ TEST_CASE("store: the destructor commits everything still queued") {
     {
         auto s = open_store(path);
         s->submit(create_workshop("AAAA-AAAA"), [&](bool ok) { acked += ok; });
-        for (int i = 0; i < 500; ++i) s->submit(one_card("AAAA-AAAA", i), [&](bool ok) { acked += ok; });
+        for (int i = 0; i < 500; ++i)
+            s->submit(one_card("AAAA-AAAA", i), [&](bool ok) { acked += ok; });
     }
     CHECK(acked == 501);
     auto s = open_store(path);
@@ -154,7 +163,8 @@ TEST_CASE("store: a change set that breaks a constraint fails alone and the stor
     g.entered.get_future().wait();
     std::vector<int> results; // writer thread only, read after the barrier
     s->submit(one_card("AAAA-AAAA", 1), [&](bool ok) { results.push_back(ok); });
-    s->submit({"ZZZZ-ZZZZ", {model::nonce_put{"n", "a"}, model::card_put{sample_card("x", "no workshop")}}},
+    s->submit({"ZZZZ-ZZZZ",
+               {model::nonce_put{"n", "a"}, model::card_put{sample_card("x", "no workshop")}}},
               [&](bool ok) { results.push_back(ok); });
     s->submit(one_card("AAAA-AAAA", 2), [&](bool ok) { results.push_back(ok); });
     g.released.set_value();
@@ -168,9 +178,10 @@ TEST_CASE("store: a change set that breaks a constraint fails alone and the stor
     // A change set fails as a whole: here its first two changes succeed (a new
     // card, then the whole workshop removed) and its third breaks the foreign
     // key; neither of the first two is kept.
-    CHECK_FALSE(submit_wait(*s, {"AAAA-AAAA",
-                                 {model::card_put{sample_card("c9", "half")}, model::workshop_removed{},
-                                  model::card_put{sample_card("c10", "after removal")}}}));
+    CHECK_FALSE(
+        submit_wait(*s, {"AAAA-AAAA",
+                         {model::card_put{sample_card("c9", "half")}, model::workshop_removed{},
+                          model::card_put{sample_card("c10", "after removal")}}}));
     auto w = s->load("AAAA-AAAA");
     REQUIRE(w);
     CHECK(w->cards.size() == 2);
@@ -206,7 +217,8 @@ TEST_CASE("store: a transaction that cannot be written fails every change set in
             std::vector<int> results;
             for (int i = 0; i < 3; ++i) {
                 model::change_set cs = one_card("AAAA-AAAA", i);
-                cs.changes.push_back(model::card_put{sample_card("big" + std::to_string(i), std::string(3000, 'x'))});
+                cs.changes.push_back(model::card_put{
+                    sample_card("big" + std::to_string(i), std::string(3000, 'x'))});
                 s->submit(std::move(cs), [&](bool ok) { results.push_back(ok); });
             }
             g.released.set_value();

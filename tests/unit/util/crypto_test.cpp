@@ -46,7 +46,8 @@ TEST_CASE("crypto: first_letters pins the first character") {
         REQUIRE(canonical_code(code) == code);
     }
     // Letters outside the alphabet are ignored rather than produce a bad code.
-    for (int i = 0; i < 50; ++i) REQUIRE(!canonical_code(random_workshop_code("0O1I")).empty());
+    for (int i = 0; i < 50; ++i)
+        REQUIRE(!canonical_code(random_workshop_code("0O1I")).empty());
 }
 
 TEST_CASE("crypto: canonical_code accepts codes as people type them") {
@@ -66,32 +67,32 @@ TEST_CASE("crypto: canonical_code accepts codes as people type them") {
 
 TEST_CASE("crypto: canonical_code rejects anything else") {
     auto typed = GENERATE(as<std::string>{},
-                          "",                // empty
-                          "K7QM-3XP",        // too short
-                          "K7QM3XP",         // too short without dash
-                          "K7QM-3XPAB",      // too long
-                          "K7QM3XPAB",       // nine characters, no dash
-                          "K7Q-M3XPA",       // dash in the wrong place
-                          "K7QM--3XPA",      // two dashes
-                          "K7QM 3XPA",       // space instead of dash
-                          " K7QM-3XPA",      // leading space
-                          "K7QM-3XPA ",      // trailing space
-                          "K7QM-3XP0",       // zero is not in the alphabet
-                          "K7QM-3XPO",       // nor O
-                          "K1QM-3XPA",       // nor 1
-                          "KIQM-3XPA",       // nor I
-                          "KLQM-3XPA",       // nor L
-                          "klqm3xpa",        // l in lower case is L
-                          "K7QM_3XPA",       // underscore
-                          "K7QM-3XP\xC3\xA9", // a non-ASCII letter
+                          "",                            // empty
+                          "K7QM-3XP",                    // too short
+                          "K7QM3XP",                     // too short without dash
+                          "K7QM-3XPAB",                  // too long
+                          "K7QM3XPAB",                   // nine characters, no dash
+                          "K7Q-M3XPA",                   // dash in the wrong place
+                          "K7QM--3XPA",                  // two dashes
+                          "K7QM 3XPA",                   // space instead of dash
+                          " K7QM-3XPA",                  // leading space
+                          "K7QM-3XPA ",                  // trailing space
+                          "K7QM-3XP0",                   // zero is not in the alphabet
+                          "K7QM-3XPO",                   // nor O
+                          "K1QM-3XPA",                   // nor 1
+                          "KIQM-3XPA",                   // nor I
+                          "KLQM-3XPA",                   // nor L
+                          "klqm3xpa",                    // l in lower case is L
+                          "K7QM_3XPA",                   // underscore
+                          "K7QM-3XP\xC3\xA9",            // a non-ASCII letter
                           std::string("K7QM-3XP\0", 9)); // an embedded NUL
     INFO("typed: " << typed);
     CHECK(canonical_code(typed).empty());
 }
 
 TEST_CASE("crypto: random_token is URL-safe base64 without padding") {
-    auto n = GENERATE(std::size_t{1}, std::size_t{2}, std::size_t{3}, std::size_t{16}, std::size_t{24},
-                      std::size_t{32});
+    auto n = GENERATE(std::size_t{1}, std::size_t{2}, std::size_t{3}, std::size_t{16},
+                      std::size_t{24}, std::size_t{32});
     std::string t = random_token(n);
     CHECK(t.size() == (n * 4 + 2) / 3);
     CHECK(t.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") ==
@@ -152,8 +153,10 @@ TEST_CASE("crypto: random_below stays in range and is roughly uniform") {
     }
     // Each bucket expects 1000 (sd about 31); 800..1200 fails by chance
     // less than once in 10^9 runs.
-    for (int c : counts) CHECK((c > 800 && c < 1200));
+    for (int c : counts)
+        CHECK((c > 800 && c < 1200));
     // A bound just above 2^63 rejects almost half the draws and still ends.
     std::size_t big = (std::size_t{1} << 63) + 1;
-    for (int i = 0; i < 20; ++i) REQUIRE(random_below(big) < big);
+    for (int i = 0; i < 20; ++i)
+        REQUIRE(random_below(big) < big);
 }
