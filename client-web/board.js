@@ -49,7 +49,8 @@ export function renderBoard(container, store, opts = {}) {
   const votes = (opts.showVotes && s.votes.per_target) || {};
   const columns = [];
   const unplaced = store.group(null, null);
-  if (opts.interactive || unplaced.length) {
+  const sorting = ['lobby', 'checkin', 'reflect', 'cluster'].includes(s.phase);
+  if (unplaced.length || (opts.interactive && sorting)) {
     columns.push({ id: null, title: t('board.unplaced'), unplaced: true });
   }
   for (const c of s.columns) columns.push(c);

@@ -8,7 +8,7 @@ export function topBar(title, code, extra) {
   const status = h('p', { class: 'conn', role: 'status', 'aria-live': 'polite', id: 'conn-status' });
   const langBtn = h('button', {
     type: 'button', class: 'lang-btn', id: 'lang-switch', lang: otherLang(),
-    'aria-label': t('lang.switch.label'), text: t('lang.switch'),
+    'aria-label': `${t('lang.short')}: ${t('lang.switch.label')}`, title: t('lang.switch'), text: t('lang.short'),
     onclick: () => setLang(otherLang(), code),
   });
   const bar = h('header', { class: 'topbar' },

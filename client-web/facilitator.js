@@ -222,8 +222,8 @@ export function facilitatorView(root, code) {
     const tools = h('aside', { class: 'tools', 'aria-label': t('f.tools') },
       toolBox('tool-prompt', t('f.prompt.title'), promptForm),
       toolBox('tool-reveal', t('f.reveal'), revealBtn, revealMsg),
-      toolBox('tool-suggest', t('f.suggest'), suggest.el),
       toolBox('tool-timer', t('f.timer'), timerBtns, timerForm),
+      toolBox('tool-suggest', t('f.suggest'), suggest.el),
       toolBox('tool-agree', t('f.agree.title'), agForm, agList),
       toolBox('tool-export', t('f.export'), exportRow, exportMsg));
 
@@ -231,7 +231,7 @@ export function facilitatorView(root, code) {
     replace(root, top.bar, phaseBar, main);
     document.title = `${s.title} · Brug`;
     ui = { ...top, error, phaseList, timer, stagePrompt, joinPanel, secCheckin, cloudBox, secReflect, hiddenBig, boardEl,
-      ranking, stageAgree, promptSelect, agTheme, agList, counts, revealBtn, suggest, presentBtn };
+      ranking, stageAgree, promptSelect, agTheme, agList, counts, revealBtn, revealMsg, suggest, presentBtn };
     showStatus(ui.status, connStatus, conn.pending(), fatal);
     fillPrompts();
     setPresenting(presenting);
@@ -306,6 +306,9 @@ export function facilitatorView(root, code) {
     replace(ui.stageAgree.lastChild, al);
     renderAgreementEditor();
     ui.revealBtn.disabled = p === 'closed';
+    for (const ph of phaseNames()) document.body.classList.toggle(`phase-${ph}`, ph === p);
+    if (what === 'phase.changed') ui.revealMsg.textContent = '';
+    document.getElementById('tool-suggest').hidden = !s.revealed || p === 'closed';
     ui.timer.update(store);
     ui.suggest.render();
   }
@@ -321,7 +324,7 @@ export function facilitatorView(root, code) {
     ui.ranking.hidden = !show;
     const ol = ui.ranking.querySelector('.rank-list');
     if (!entries.length) { replace(ol, h('li', { class: 'quiet', text: t('f.ranking.none') })); return; }
-    replace(ol, ...entries.map((x) => h('li', { class: x.theme ? 'rank theme' : 'rank' },
+    replace(ol, ...entries.map((x) => h('li', { class: x.theme ? 'rank rank-theme' : 'rank' },
       h('span', { class: 'rank-title', text: x.title }), votesBadge(x.n, 'big'))));
   }
 

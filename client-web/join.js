@@ -15,7 +15,7 @@ export function joinView(root) {
   function build() {
     const langBtn = h('button', {
       type: 'button', class: 'lang-btn', id: 'lang-switch', lang: otherLang(),
-      'aria-label': t('lang.switch.label'), text: t('lang.switch'),
+      'aria-label': `${t('lang.short')}: ${t('lang.switch.label')}`, title: t('lang.switch'), text: t('lang.short'),
       onclick: () => setLang(otherLang(), ''),
     });
     const top = h('header', { class: 'topbar home' },
