@@ -1,0 +1,159 @@
+// brug: parse the options, open the store, listen, run until SIGTERM/SIGINT.
+//
+// Shutdown order matters: stop accepting, close every WebSocket with 1001,
+// give the closes a moment, stop the I/O threads, then destroy the store
+// (which drains its queue and closes the file) before the io_context (whose
+// pending handlers still point into the hub).
+#include "app/log.hpp"
+#include "app/options.hpp"
+#include "live/hub.hpp"
+#include "live/metrics.hpp"
+#include "net/listener.hpp"
+#include "net/server_context.hpp"
+#include "store/store.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <thread>
+#include <vector>
+
+namespace asio = boost::asio;
+using namespace brug;
+
+namespace {
+
+constexpr auto shutdown_grace = std::chrono::seconds(3);
+constexpr auto retention_every = std::chrono::hours(1);
+
+std::int64_t now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+// Waits until every WebSocket has closed, or the grace period is over, then
+// stops the io_context.
+void stop_when_closed(std::shared_ptr<asio::steady_timer> t, asio::io_context& ioc,
+                      std::chrono::steady_clock::time_point deadline) {
+    if (live::global_metrics().websocket_connections.load() == 0 ||
+        std::chrono::steady_clock::now() >= deadline)
+        return ioc.stop();
+    t->expires_after(std::chrono::milliseconds(20));
+    t->async_wait([t, &ioc, deadline](boost::system::error_code) {
+        stop_when_closed(t, ioc, deadline);
+    });
+}
+
+// Removes workshops past their retention (closed) or idle for too long, when
+// they are not in memory. Runs at start and then every hour.
+void purge_expired(std::shared_ptr<asio::steady_timer> t, store::store& st, live::hub& h,
+                   app::options const& opts) {
+    if (opts.retention_days > 0 || opts.idle_days > 0) {
+        for (auto const& code : st.expired(now_ms(), opts.retention_days, opts.idle_days)) {
+            if (h.shutting_down() || h.in_memory(code)) continue;
+            st.submit(model::change_set{code, {model::workshop_removed{}}}, [code](bool ok) {
+                app::log("workshop " + code + (ok ? ": removed (retention)" : ": removal failed"));
+            });
+        }
+    }
+    t->expires_after(retention_every);
+    t->async_wait([t, &st, &h, &opts](boost::system::error_code ec) {
+        if (!ec) purge_expired(t, st, h, opts);
+    });
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    auto parsed = app::parse_options(argc, argv);
+    if (parsed.what == app::parse_result::kind::help) {
+        std::cout << parsed.message << std::flush;
+        return 0;
+    }
+    if (parsed.what == app::parse_result::kind::error) {
+        std::cerr << "brug: " << parsed.message << "\n";
+        return 2;
+    }
+    auto const opts = parsed.opts;
+    if (!opts.tls_cert.empty() || !opts.tls_key.empty()) {
+        std::cerr << "brug: --tls-cert/--tls-key are not supported yet; put a TLS proxy in front\n";
+        return 2;
+    }
+
+    boost::system::error_code ec;
+    auto address = asio::ip::make_address(opts.host, ec);
+    if (ec) {
+        std::cerr << "brug: option --host: not an IP address: '" << opts.host << "'\n";
+        return 2;
+    }
+
+    store::options so;
+    so.path = opts.data;
+    so.sync = opts.sync_full ? store::sync_mode::full : store::sync_mode::normal;
+    store::status st;
+    auto storage = store::store::open(so, st);
+    if (!storage) {
+        std::cerr << "brug: cannot open the database " << opts.data << ": " << st.message << "\n";
+        return 1;
+    }
+
+    auto ioc = std::make_unique<asio::io_context>(opts.thread_count());
+    live::room_config rc;
+    rc.max_connections = opts.max_connections;
+    rc.max_cards = opts.max_cards;
+    rc.idle_seconds = opts.room_idle_seconds;
+    auto hub = std::make_unique<live::hub>(*ioc, *storage, rc);
+
+    net::http_api_config api_cfg;
+    api_cfg.web_root = opts.web_root;
+    api_cfg.max_card_chars = opts.max_card_chars;
+    protocol::limits lim;
+    lim.max_card_chars = static_cast<std::size_t>(opts.max_card_chars);
+    auto ctx = std::make_shared<net::server_context const>(
+        net::server_context{opts, hub.get(), net::http_api(hub.get(), api_cfg), lim});
+
+    auto lst = std::make_shared<net::listener>(*ioc, ctx);
+    if (!lst->open({address, static_cast<unsigned short>(opts.port)}, ec)) {
+        std::cerr << "brug: cannot listen on " << opts.host << ":" << opts.port << ": "
+                  << ec.message() << "\n";
+        return 1;
+    }
+    lst->run();
+
+    asio::signal_set signals(*ioc, SIGINT, SIGTERM);
+    signals.async_wait([&](boost::system::error_code const& e, int sig) {
+        if (e) return;
+        app::log(std::string("shutting down (") + (sig == SIGTERM ? "SIGTERM" : "SIGINT") + ")");
+        lst->stop();
+        hub->shutdown();
+        auto t = std::make_shared<asio::steady_timer>(*ioc);
+        stop_when_closed(t, *ioc, std::chrono::steady_clock::now() + shutdown_grace);
+    });
+
+    auto purge_timer = std::make_shared<asio::steady_timer>(*ioc);
+    purge_expired(purge_timer, *storage, *hub, opts);
+
+    auto ep = lst->local_endpoint();
+    std::cout << "listening on http://" << opts.host << ":" << ep.port() << std::endl;
+
+    std::vector<std::thread> threads;
+    int n = opts.thread_count();
+    threads.reserve(n > 0 ? n - 1 : 0);
+    for (int i = 1; i < n; ++i) threads.emplace_back([&ioc] { ioc->run(); });
+    ioc->run();
+    for (auto& t : threads) t.join();
+
+    purge_timer.reset();
+    storage.reset(); // drains the queue and closes the file; callbacks post to the stopped ioc
+    ioc.reset();     // destroys the handlers still queued (sessions, rooms)
+    hub.reset();
+    app::log("stopped");
+    return 0;
+}

@@ -1,0 +1,68 @@
+// The HTTP API and static files (protocol.md section 2) as a plain function
+// of a request to a response: no sockets and no Beast here, so that it can be
+// unit-tested and fuzzed without a network.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace brug::live { class hub; }
+
+namespace brug::net {
+
+// The parts of an HTTP request the API looks at.
+struct http_request {
+    std::string method;        // "GET", "POST", ...
+    std::string target;        // as sent: path and query, percent-encoded
+    std::string authorization; // the Authorization header, or ""
+    std::string body;
+};
+
+struct http_response {
+    int status = 200;
+    std::string content_type = "application/json";
+    std::string body;
+    std::vector<std::pair<std::string, std::string>> headers; // extra headers, security included
+    bool head_only = false; // a HEAD request: send the headers of `body`, not its bytes
+};
+
+struct http_api_config {
+    std::string web_root = "client-web";
+    int max_card_chars = 500;
+};
+
+class http_api {
+public:
+    // `hub` may be null (tests, fuzzing): then the API answers 500 where it
+    // needs the store.
+    http_api(live::hub* hub, http_api_config cfg);
+
+    // Answers `req` by calling `done` exactly once: at once for most requests,
+    // from the store's writer thread for a create (the 201 goes out only once
+    // the new workshop is committed). Never throws.
+    void handle(http_request req, std::function<void(http_response)> done) const;
+
+    // The headers every response carries (CSP, nosniff, no-referrer, DENY).
+    static std::vector<std::pair<std::string, std::string>> security_headers();
+
+    // A JSON error response: {"error": {"code", "message"}}.
+    static http_response error(int status, std::string const& code, std::string const& message);
+
+private:
+    void create_workshop(http_request const& req, std::function<void(http_response)> done) const;
+    http_response export_workshop(std::string const& code, std::string const& query,
+                                  std::string const& authorization) const;
+    http_response static_file(std::string const& method, std::string const& path) const;
+
+    live::hub* hub_;
+    http_api_config cfg_;
+    std::string root_; // canonical web root, without trailing slash; "" if it does not exist
+};
+
+// Percent-decodes a URL path; false on a malformed escape or a NUL byte.
+bool percent_decode(std::string const& in, std::string& out);
+
+} // namespace brug::net

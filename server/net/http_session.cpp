@@ -1,0 +1,168 @@
+// Follows Beast's advanced_server: one request at a time, with a parser that
+// enforces the body and header limits, a timeout on every read, and a
+// WebSocket upgrade handed to its own session with the stream.
+#include "net/http_session.hpp"
+
+#include "app/log.hpp"
+#include "live/metrics.hpp"
+#include "net/websocket_session.hpp"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+
+#include <optional>
+
+namespace brug::net {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace websocket = beast::websocket;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+constexpr auto read_timeout = std::chrono::seconds(30);  // a slow client is dropped
+constexpr auto write_timeout = std::chrono::seconds(30);
+
+std::string lower(beast::string_view s) {
+    std::string out(s);
+    for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+
+// Origin check for an upgrade (protocol.md 3.9): no Origin (not a browser) is
+// allowed; a browser's Origin must be on the allowlist, which by default is
+// the server's own origin as named by the Host header.
+bool origin_allowed(http::request<http::string_body> const& req, app::options const& opts) {
+    auto it = req.find(http::field::origin);
+    if (it == req.end()) return true;
+    auto origin = lower(it->value());
+    if (!opts.allowed_origins.empty()) {
+        for (auto const& a : opts.allowed_origins)
+            if (lower(a) == origin) return true;
+        return false;
+    }
+    auto host = lower(req[http::field::host]);
+    if (host.empty()) return false;
+    return origin == "http://" + host || origin == "https://" + host;
+}
+
+class http_session : public std::enable_shared_from_this<http_session> {
+public:
+    http_session(tcp::socket&& socket, std::shared_ptr<server_context const> ctx)
+        : stream_(std::move(socket)), ctx_(std::move(ctx)) {}
+
+    void run() {
+        asio::dispatch(stream_.get_executor(),
+                       beast::bind_front_handler(&http_session::do_read, shared_from_this()));
+    }
+
+private:
+    void do_read() {
+        parser_.emplace();
+        parser_->body_limit(ctx_->opts.max_body);
+        parser_->header_limit(static_cast<std::uint32_t>(ctx_->opts.max_header));
+        stream_.expires_after(read_timeout);
+        http::async_read(stream_, buffer_, *parser_,
+                         beast::bind_front_handler(&http_session::on_read, shared_from_this()));
+    }
+
+    void on_read(beast::error_code ec, std::size_t) {
+        if (ec == http::error::end_of_stream) return do_close();
+        if (ec == http::error::body_limit)
+            return send(http_api::error(413, "too_large", "the body is too large"), false, 11);
+        if (ec == http::error::header_limit) {
+            auto r = http_api::error(431, "too_large", "the request header is too large");
+            return send(std::move(r), false, 11);
+        }
+        if (ec == beast::error::timeout || ec == asio::error::operation_aborted ||
+            ec == asio::error::eof || ec == asio::error::connection_reset ||
+            ec == http::error::partial_message)
+            return do_close();
+        if (ec) return send(http_api::error(400, "bad_request", "malformed HTTP request"), false, 11);
+
+        live::global_metrics().http_requests.fetch_add(1, std::memory_order_relaxed);
+        auto req = parser_->release();
+        parser_.reset();
+        if (websocket::is_upgrade(req)) return upgrade(std::move(req));
+
+        http_request in;
+        in.method = std::string(req.method_string());
+        in.target = std::string(req.target());
+        in.authorization = std::string(req[http::field::authorization]);
+        in.body = std::move(req.body());
+        bool keep_alive = req.keep_alive();
+        unsigned version = req.version();
+        ctx_->api.handle(std::move(in), [self = shared_from_this(), keep_alive,
+                                         version](http_response r) mutable {
+            // May run on the store's writer thread: back to this session's strand.
+            asio::post(self->stream_.get_executor(), [self, r = std::move(r), keep_alive,
+                                                      version]() mutable {
+                self->send(std::move(r), keep_alive, version);
+            });
+        });
+    }
+
+    // /ws/{code}: the code is checked after hello (4404), so that a browser
+    // can read why; a foreign browser Origin is refused here with 403.
+    void upgrade(http::request<http::string_body> req) {
+        auto target = std::string(req.target());
+        auto path = target.substr(0, target.find('?'));
+        if (path.rfind("/ws/", 0) != 0 || path.size() <= 4 ||
+            path.find('/', 4) != std::string::npos)
+            return send(http_api::error(404, "not_found", "WebSocket endpoint is /ws/{code}"),
+                        false, req.version());
+        if (!origin_allowed(req, ctx_->opts))
+            return send(http_api::error(403, "forbidden", "this Origin may not connect"), false,
+                        req.version());
+        stream_.expires_never();
+        std::make_shared<websocket_session>(std::move(stream_), path.substr(4), ctx_)
+            ->run(std::move(req));
+    }
+
+    void send(http_response r, bool keep_alive, unsigned version) {
+        auto res = std::make_shared<http::response<http::string_body>>(
+            static_cast<http::status>(r.status), version ? version : 11);
+        res->set(http::field::content_type, r.content_type);
+        for (auto const& [name, value] : r.headers) res->set(name, value);
+        res->keep_alive(keep_alive);
+        if (r.head_only) {
+            res->content_length(r.body.size());
+        } else {
+            res->body() = std::move(r.body);
+            res->prepare_payload();
+        }
+        stream_.expires_after(write_timeout);
+        http::async_write(stream_, *res,
+                          [self = shared_from_this(), res, keep_alive](beast::error_code ec,
+                                                                       std::size_t bytes) {
+                              self->on_write(keep_alive, ec, bytes);
+                          });
+    }
+
+    void on_write(bool keep_alive, beast::error_code ec, std::size_t) {
+        if (ec) return; // the peer went away; nothing to tell it
+        if (!keep_alive) return do_close();
+        do_read();
+    }
+
+    void do_close() {
+        beast::error_code ec;
+        stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    }
+
+    beast::tcp_stream stream_;
+    std::shared_ptr<server_context const> ctx_;
+    beast::flat_buffer buffer_;
+    // Guarded by the strand: one request is read and answered at a time.
+    std::optional<http::request_parser<http::string_body>> parser_;
+};
+
+} // namespace
+
+void run_http_session(tcp::socket socket, std::shared_ptr<server_context const> ctx) {
+    std::make_shared<http_session>(std::move(socket), std::move(ctx))->run();
+}
+
+} // namespace brug::net

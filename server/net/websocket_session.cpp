@@ -1,0 +1,399 @@
+// The WebSocket session follows Beast's chat-multi example (a single-writer
+// queue of shared immutable buffers) and closes its known gap: the queue has
+// a byte limit, and a consumer that falls behind is closed with 1013.
+#include "net/websocket_session.hpp"
+
+#include "app/log.hpp"
+#include "live/hub.hpp"
+#include "live/metrics.hpp"
+#include "model/workshop.hpp"
+#include "protocol/decode.hpp"
+
+#include <boost/asio/post.hpp>
+
+#include <algorithm>
+
+namespace brug::net {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace websocket = beast::websocket;
+namespace http = beast::http;
+
+namespace {
+
+constexpr std::size_t max_batch_bytes = 64 * 1024;     // one write carries at most this much
+constexpr auto close_grace = std::chrono::seconds(5);  // then the socket is torn down
+constexpr std::size_t idle_buffer_bytes = 4096;        // read buffer kept between frames
+
+std::string req_json(std::optional<std::int64_t> req) {
+    return req ? std::to_string(*req) : "null";
+}
+
+} // namespace
+
+websocket_session::websocket_session(beast::tcp_stream&& stream, std::string code,
+                                     std::shared_ptr<server_context const> ctx)
+    : ws_(std::move(stream)), ctx_(std::move(ctx)), code_(std::move(code)),
+      tick_(ws_.get_executor()) {
+    live::global_metrics().websocket_connections.fetch_add(1, std::memory_order_relaxed);
+}
+
+websocket_session::~websocket_session() {
+    if (ctx_->hub) ctx_->hub->untrack(this);
+    live::global_metrics().websocket_connections.fetch_sub(1, std::memory_order_relaxed);
+}
+
+void websocket_session::run(http::request<http::string_body> req) {
+    beast::get_lowest_layer(ws_).expires_never(); // the websocket has its own timeouts
+    websocket::stream_base::timeout t{};
+    t.handshake_timeout = std::chrono::seconds(10);         // opening and closing handshakes
+    t.idle_timeout = websocket::stream_base::none();        // ours: 4408, not a bare teardown
+    t.keep_alive_pings = false;                             // ours, so idle can say 4408
+    ws_.set_option(t);
+    websocket::permessage_deflate pmd;
+    pmd.server_enable = false; // per-connection zlib state costs memory; frames are small
+    pmd.client_enable = false;
+    ws_.set_option(pmd);
+    ws_.read_message_max(ctx_->opts.max_frame); // Beast closes larger messages with 1009
+    ws_.auto_fragment(false);
+    ws_.write_buffer_bytes(256); // unused for unmasked, uncompressed writes: keep it small
+    ws_.text(true);
+    ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
+        res.set(http::field::server, "brug");
+    }));
+    if (ctx_->hub && !ctx_->hub->track(shared_from_this())) {
+        close_code_ = 1001;
+        close_reason_ = "server shutting down";
+    }
+    ws_.async_accept(req, beast::bind_front_handler(&websocket_session::on_accept,
+                                                    shared_from_this()));
+}
+
+void websocket_session::on_accept(beast::error_code ec) {
+    if (ec) return finish();
+    auto now = clock::now();
+    hello_deadline_ = now + std::chrono::seconds(ctx_->opts.hello_timeout);
+    last_activity_ = now;
+    refilled_at_ = now;
+    tokens_ = ctx_->opts.rate_burst;
+    // Pongs (answers to our pings) and pings count as activity. The callback
+    // belongs to the stream, which this session owns, so `this` is safe here.
+    ws_.control_callback([this](websocket::frame_type, beast::string_view) {
+        last_activity_ = clock::now();
+        ping_sent_ = false;
+    });
+    do_read();
+    if (close_code_ != 0) { // closed before the handshake ended (shutdown)
+        auto code = close_code_;
+        close_code_ = 0;
+        return do_close(code, close_reason_);
+    }
+    arm_tick();
+}
+
+void websocket_session::do_read() {
+    ws_.async_read(buffer_, beast::bind_front_handler(&websocket_session::on_read,
+                                                      shared_from_this()));
+}
+
+void websocket_session::on_read(beast::error_code ec, std::size_t) {
+    // closed: the peer closed, or our close completed. Other errors are
+    // network failures, or protocol violations that Beast has already
+    // answered with their close code (1009 too big, 1007 bad UTF-8, 1002).
+    if (ec) return finish();
+    live::global_metrics().frames_in.fetch_add(1, std::memory_order_relaxed);
+    last_activity_ = clock::now();
+    ping_sent_ = false;
+    if (close_code_ == 0) {
+        if (!ws_.got_text()) {
+            do_close(1003, "binary frames are not accepted");
+        } else {
+            auto data = buffer_.cdata();
+            handle_frame(std::string_view(static_cast<char const*>(data.data()), data.size()));
+        }
+    }
+    buffer_.consume(buffer_.size());
+    if (buffer_.capacity() > idle_buffer_bytes) buffer_.shrink_to_fit();
+    do_read();
+}
+
+// One text frame. Answers in the contract's order (protocol.md 3.5): the
+// frame's shape first, then the rate limit; the room does the rest.
+void websocket_session::handle_frame(std::string_view text) {
+    bool allowed = take_token();
+    auto decoded = protocol::decode(text, ctx_->limits);
+
+    if (!hello_seen_) {
+        if (auto* err = std::get_if<protocol::decode_error>(&decoded))
+            return do_close(4400, "the first frame must be a valid hello: " + err->error.message);
+        auto& env = std::get<protocol::envelope>(decoded);
+        auto* hello = std::get_if<protocol::hello>(&env.cmd);
+        if (!hello) return do_close(4400, "the first frame must be hello");
+        hello_seen_ = true;
+        if (hello->protocol != 1)
+            return do_close(4426, "protocol " + std::to_string(hello->protocol) +
+                                      " is not supported; this server speaks 1");
+        room_ = ctx_->hub ? ctx_->hub->find(code_) : nullptr;
+        if (!room_) return do_close(4404, "unknown workshop");
+        room_->join(shared_from_this(), std::move(*hello));
+        return;
+    }
+
+    if (auto* err = std::get_if<protocol::decode_error>(&decoded)) {
+        live::global_metrics().count_error(err->error.code);
+        return answer(model::workshop::error_frame(err->req, err->error));
+    }
+    auto& env = std::get<protocol::envelope>(decoded);
+    if (!allowed) {
+        // A client that keeps sending while refused is not listening: 1008.
+        if (++limited_frames_ > 2 * ctx_->opts.rate_burst)
+            return do_close(1008, "too many commands while rate limited");
+        live::global_metrics().count_error(protocol::error_code::rate_limited);
+        return answer(model::workshop::error_frame(
+            env.req, {protocol::error_code::rate_limited,
+                      "too many commands: at most " + std::to_string(ctx_->opts.rate_limit) +
+                          " per second"}));
+    }
+    if (std::holds_alternative<protocol::hello>(env.cmd)) {
+        live::global_metrics().count_error(protocol::error_code::already_joined);
+        return answer(model::workshop::error_frame(
+            env.req, {protocol::error_code::already_joined, "hello: already joined"}));
+    }
+    if (std::holds_alternative<protocol::ping>(env.cmd))
+        return answer("{\"type\":\"pong\",\"req\":" + req_json(env.req) + "}");
+    room_->command(shared_from_this(), std::move(env));
+}
+
+// Token bucket: `rate_limit` tokens a second, at most `rate_burst` saved up.
+bool websocket_session::take_token() {
+    auto now = clock::now();
+    double elapsed = std::chrono::duration<double>(now - refilled_at_).count();
+    refilled_at_ = now;
+    tokens_ = std::min<double>(ctx_->opts.rate_burst, tokens_ + elapsed * ctx_->opts.rate_limit);
+    if (tokens_ < 1.0) return false;
+    tokens_ -= 1.0;
+    limited_frames_ = 0;
+    return true;
+}
+
+void websocket_session::answer(std::string frame) {
+    deliver(std::make_shared<std::string const>(std::move(frame)));
+}
+
+// Thread-safe: called from the rooms' strands. Never waits for the network;
+// past the queue limit the connection is a slow consumer, dropped with 1013.
+void websocket_session::deliver(std::shared_ptr<std::string const> frame) {
+    bool kick = false;
+    bool slow = false;
+    {
+        std::lock_guard lock(queue_mutex_);
+        if (closing_) return;
+        queue_bytes_ += frame->size();
+        queue_.push_back(std::move(frame));
+        if (queue_bytes_ > ctx_->opts.queue_limit) {
+            slow = true;
+            closing_ = true;
+            queue_.clear();
+            queue_bytes_ = 0;
+        } else if (!writing_) {
+            writing_ = true;
+            kick = true;
+        }
+    }
+    if (slow) {
+        live::global_metrics().slow_consumers.fetch_add(1, std::memory_order_relaxed);
+        asio::post(ws_.get_executor(), [self = shared_from_this()] {
+            self->do_close(1013, "too slow: outgoing queue over its limit");
+        });
+    } else if (kick) {
+        asio::post(ws_.get_executor(), [self = shared_from_this()] { self->do_write(); });
+    }
+}
+
+// Takes what waits in the queue: one message goes as itself, several go as
+// one JSON array in one frame (protocol.md 3.1), up to max_batch_bytes.
+void websocket_session::do_write() {
+    {
+        std::lock_guard lock(queue_mutex_);
+        if (queue_.empty() || finished_) {
+            writing_ = false;
+            queue_.clear();
+            queue_bytes_ = 0;
+        } else {
+            std::size_t bytes = 0;
+            while (!queue_.empty() && (in_flight_.empty() || bytes < max_batch_bytes)) {
+                bytes += queue_.front()->size();
+                queue_bytes_ -= queue_.front()->size();
+                in_flight_.push_back(std::move(queue_.front()));
+                queue_.pop_front();
+            }
+        }
+    }
+    if (in_flight_.empty()) {
+        if (close_code_ != 0) start_close();
+        return;
+    }
+    if (in_flight_.size() == 1) {
+        ws_.async_write(asio::buffer(*in_flight_.front()),
+                        beast::bind_front_handler(&websocket_session::on_write, shared_from_this()));
+        return;
+    }
+    std::size_t total = in_flight_.size() + 1;
+    for (auto const& m : in_flight_) total += m->size();
+    batch_.reserve(total);
+    batch_ = "[";
+    for (std::size_t i = 0; i < in_flight_.size(); ++i) {
+        if (i) batch_.push_back(',');
+        batch_ += *in_flight_[i];
+    }
+    batch_.push_back(']');
+    ws_.async_write(asio::buffer(batch_),
+                    beast::bind_front_handler(&websocket_session::on_write, shared_from_this()));
+}
+
+void websocket_session::on_write(beast::error_code ec, std::size_t) {
+    auto& m = live::global_metrics();
+    m.frames_out.fetch_add(1, std::memory_order_relaxed);
+    m.messages_out.fetch_add(in_flight_.size(), std::memory_order_relaxed);
+    in_flight_.clear();
+    std::string().swap(batch_);
+    if (ec) {
+        // The connection is broken; the read loop ends too. Drop what waits.
+        std::lock_guard lock(queue_mutex_);
+        closing_ = true;
+        writing_ = false;
+        queue_.clear();
+        queue_bytes_ = 0;
+        return;
+    }
+    do_write();
+}
+
+void websocket_session::close(int code, std::string reason) {
+    asio::post(ws_.get_executor(), [self = shared_from_this(), code, r = std::move(reason)]() mutable {
+        self->do_close(code, std::move(r));
+    });
+}
+
+// The first close wins. Frames already queued go out first (except for a slow
+// consumer, whose queue is dropped); then the close frame; and if the peer
+// does not finish the handshake within close_grace, the socket is torn down.
+void websocket_session::do_close(int code, std::string reason) {
+    if (close_code_ != 0 || close_started_ || finished_) return;
+    if (reason.size() > 120) reason.resize(120); // a close reason holds at most 123 bytes
+    close_code_ = code;
+    close_reason_ = std::move(reason);
+    close_deadline_ = clock::now() + close_grace;
+    bool writer_idle = false;
+    {
+        std::lock_guard lock(queue_mutex_);
+        closing_ = true;
+        if (code == 1013) {
+            queue_.clear();
+            queue_bytes_ = 0;
+        }
+        writer_idle = !writing_;
+    }
+    if (code != 1000 && code != 1001)
+        app::log("workshop " + code_ + ": connection closed " + std::to_string(code) + " (" +
+                 close_reason_ + ")");
+    if (writer_idle) start_close();
+    arm_tick();
+}
+
+void websocket_session::start_close() {
+    if (close_started_ || finished_ || ping_in_progress_) return; // on_ping comes back here
+    close_started_ = true;
+    websocket::close_reason cr;
+    cr.code = static_cast<std::uint16_t>(close_code_);
+    cr.reason.assign(close_reason_.data(), close_reason_.size());
+    ws_.async_close(cr, beast::bind_front_handler(&websocket_session::on_close, shared_from_this()));
+}
+
+void websocket_session::on_close(beast::error_code ec) {
+    if (ec) {
+        beast::error_code ignored;
+        beast::get_lowest_layer(ws_).socket().close(ignored);
+    }
+}
+
+// One timer for the hello deadline, the idle limit (with a ping at half of
+// it), and the close deadline. It recomputes from timestamps when it fires,
+// so reads only update a timestamp.
+void websocket_session::arm_tick() {
+    if (finished_) return;
+    auto now = clock::now();
+    auto idle = std::chrono::duration_cast<clock::duration>(
+        std::chrono::seconds(ctx_->opts.idle_timeout));
+    clock::time_point next;
+    if (close_code_ != 0) {
+        next = close_deadline_;
+    } else {
+        next = last_activity_ + idle;
+        if (!ping_sent_) next = std::min(next, last_activity_ + idle / 2);
+        if (!hello_seen_) next = std::min(next, hello_deadline_);
+    }
+    next = std::max(next, now + std::chrono::milliseconds(10));
+    tick_.expires_at(next);
+    tick_.async_wait(beast::bind_front_handler(&websocket_session::on_tick, shared_from_this()));
+}
+
+void websocket_session::on_tick(beast::error_code ec) {
+    if (ec || finished_) return;
+    auto now = clock::now();
+    if (close_code_ != 0) {
+        if (now >= close_deadline_) {
+            beast::error_code ignored;
+            beast::get_lowest_layer(ws_).socket().close(ignored);
+            return;
+        }
+        return arm_tick();
+    }
+    auto idle = std::chrono::duration_cast<clock::duration>(
+        std::chrono::seconds(ctx_->opts.idle_timeout));
+    if (!hello_seen_ && now >= hello_deadline_)
+        return do_close(4400, "no hello within " + std::to_string(ctx_->opts.hello_timeout) +
+                                  " seconds");
+    if (now - last_activity_ >= idle) return do_close(4408, "idle: no frame and no pong");
+    if (now - last_activity_ >= idle / 2 && !ping_sent_ && !ping_in_progress_) {
+        ping_sent_ = true;
+        ping_in_progress_ = true;
+        ws_.async_ping({}, beast::bind_front_handler(&websocket_session::on_ping,
+                                                     shared_from_this()));
+    }
+    arm_tick();
+}
+
+void websocket_session::on_ping(beast::error_code ec) {
+    ping_in_progress_ = false;
+    if (ec) return;
+    if (close_code_ != 0) {
+        bool writer_idle = false;
+        {
+            std::lock_guard lock(queue_mutex_);
+            writer_idle = !writing_;
+        }
+        if (writer_idle) start_close();
+    }
+}
+
+// The read loop has ended: the connection is over. Leaves the room (once)
+// and drops whatever was still queued.
+void websocket_session::finish() {
+    if (finished_) return;
+    finished_ = true;
+    tick_.cancel();
+    {
+        std::lock_guard lock(queue_mutex_);
+        closing_ = true;
+        queue_.clear();
+        queue_bytes_ = 0;
+    }
+    if (room_) {
+        room_->leave(shared_from_this());
+        room_.reset();
+    }
+}
+
+} // namespace brug::net
