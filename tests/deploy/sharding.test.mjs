@@ -1,0 +1,453 @@
+// Three Brug shards behind nginx, for real: deploy/nginx/brug-sharded.conf as
+// shipped (only certificates, ports and upstream addresses substituted, by
+// nginx_test_conf.py), nginx run as the current user under a temporary
+// prefix, three brug servers on loopback, HTTPS and WSS through the proxy.
+//
+//   BRUG_BINARY=build/brug node --test tests/deploy/sharding.test.mjs
+//
+// What it proves, in order:
+//   1. 30 workshops created through nginx spread over the three servers, each
+//      code on the server that owns its first letter (by each server's
+//      /metrics and by asking each server directly: its own codes answer,
+//      the others' are refused with 421 misdirected);
+//   2. every workshop-scoped path reaches its shard through nginx, in any
+//      case and with or without the dash;
+//   3. a workshop runs through the proxy over WebSocket on each shard:
+//      facilitator and participants, hello, card.post, cards.reveal;
+//   4. one server killed (SIGKILL): the other shards' workshops go on, live
+//      connections and new ones; its own give a clear 503 JSON error through
+//      nginx; new workshops still get created, on the other shards;
+//   5. the server restarted on its database: its workshops are back, cards,
+//      reveal and participants' tokens included.
+// Needs: nginx, openssl, python3, and `ws` from tests/browser/node_modules.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import fs from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repoRoot = path.resolve(here, '..', '..');
+// `ws` lives in the browser tests' node_modules; ESM resolution ignores
+// NODE_PATH, so it is loaded through a require rooted there.
+const WebSocket = createRequire(path.join(repoRoot, 'tests/browser/package.json'))('ws');
+
+const binary = path.resolve(repoRoot, process.env.BRUG_BINARY || 'build/brug');
+const nginxBinary = process.env.NGINX || '/usr/sbin/nginx';
+
+// The shards as in deploy/nginx/brug-sharded.conf and deploy/compose.yaml.
+const SHARDS = [
+  { name: 'a', host: 'brug-a:8080', letters: 'ABCDEFGHJK' },
+  { name: 'b', host: 'brug-b:8080', letters: 'MNPQRSTUVW' },
+  { name: 'c', host: 'brug-c:8080', letters: 'XYZ23456789' },
+];
+const CODE_RE = /^[ABCDEFGHJKMNPQRSTUVWXYZ23456789]{4}-[ABCDEFGHJKMNPQRSTUVWXYZ23456789]{4}$/;
+const shardOf = (code) => SHARDS.find((s) => s.letters.includes(code[0].toUpperCase()));
+
+let tmp;
+let ca;           // the test certificate, trusted by this process's clients only
+let httpsPort;
+let httpPort;
+let origin;       // what a browser on the proxy would send
+let nginx;
+const servers = {}; // shard name -> { proc, port, db, stderr }
+
+// ---- processes -------------------------------------------------------------
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.unref();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+// Starts one shard; resolves once it printed "listening on http://HOST:PORT".
+function startShard(shard, port = 0) {
+  const db = path.join(tmp, `shard-${shard.name}.db`);
+  const args = ['--host', '127.0.0.1', '--port', String(port), '--data', db,
+    '--web-root', path.join(repoRoot, 'client-web'), '--threads', '1',
+    '--shard', shard.name, '--shard-prefixes', shard.letters,
+    // Behind a proxy on a port other than 443 the browser's Origin carries
+    // the port, which Host ($host) does not: docs/operations.md.
+    '--allowed-origin', origin];
+  const proc = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  proc.stderr.on('data', (d) => { err = (err + d).slice(-20000); });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => { proc.kill('SIGKILL'); reject(new Error(`shard ${shard.name} did not start\n${out}${err}`)); }, 15000);
+    proc.once('exit', (code) => { clearTimeout(timer); reject(new Error(`shard ${shard.name} exited with ${code}\n${out}${err}`)); });
+    proc.stdout.on('data', (d) => {
+      out += d;
+      const m = /listening on http:\/\/[^\s:]+:(\d+)/.exec(out);
+      if (!m) return;
+      clearTimeout(timer);
+      proc.removeAllListeners('exit');
+      servers[shard.name] = { proc, port: Number(m[1]), db, stderr: () => err };
+      resolve(servers[shard.name]);
+    });
+  });
+}
+
+function stop(proc, signal = 'SIGTERM') {
+  return new Promise((resolve) => {
+    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return resolve();
+    const t = setTimeout(() => { try { proc.kill('SIGKILL'); } catch { /* gone */ } }, 5000);
+    proc.once('exit', () => { clearTimeout(t); resolve(); });
+    proc.kill(signal);
+  });
+}
+
+async function waitForPort(port, ms = 10000) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const ok = await new Promise((resolve) => {
+      const s = net.connect(port, '127.0.0.1', () => { s.destroy(); resolve(true); });
+      s.on('error', () => resolve(false));
+    });
+    if (ok) return;
+    if (Date.now() > end) throw new Error(`nothing listens on ${port}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+// ---- HTTP and WebSocket clients --------------------------------------------
+
+// One request; resolves { status, headers, text, json }. `port` defaults to
+// nginx's HTTPS port; plain HTTP for a shard's own port or nginx's port 80.
+function request(method, urlPath, { body, headers = {}, port = httpsPort, tls = port === httpsPort } = {}) {
+  const mod = tls ? https : http;
+  const data = body === undefined ? undefined : (typeof body === 'string' ? body : JSON.stringify(body));
+  return new Promise((resolve, reject) => {
+    const req = mod.request({
+      host: '127.0.0.1', port, method, path: urlPath, ca, agent: false,
+      headers: { ...(data !== undefined ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) } : {}), ...headers },
+    }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => { text += d; });
+      res.on('end', () => {
+        let json;
+        try { json = JSON.parse(text); } catch { /* not JSON */ }
+        resolve({ status: res.statusCode, headers: res.headers, text, json });
+      });
+    });
+    req.on('error', reject);
+    req.setTimeout(10000, () => req.destroy(new Error(`${method} ${urlPath}: timeout`)));
+    if (data !== undefined) req.write(data);
+    req.end();
+  });
+}
+
+// A WebSocket client that keeps every message (batched arrays flattened) and
+// can wait for one.
+class Client {
+  constructor(url, opts = {}) {
+    this.messages = [];
+    this.waiters = [];
+    this.closed = null;
+    this.nextReq = 1;
+    this.ws = new WebSocket(url, { ca, origin, handshakeTimeout: 5000, ...opts });
+    this.ws.on('message', (data) => {
+      const parsed = JSON.parse(String(data));
+      for (const m of Array.isArray(parsed) ? parsed : [parsed]) this.push(m);
+    });
+    this.ws.on('close', (code) => { this.closed = { code }; this.push({ type: '__closed', code }); });
+    this.ws.on('error', () => { /* reported through close or open() */ });
+  }
+
+  open() {
+    return new Promise((resolve, reject) => {
+      this.ws.once('open', resolve);
+      this.ws.once('unexpected-response', (_req, res) => {
+        let text = '';
+        res.on('data', (d) => { text += d; });
+        res.on('end', () => reject(Object.assign(new Error(`upgrade refused: ${res.statusCode}`), { status: res.statusCode, text })));
+      });
+      this.ws.once('error', reject);
+    });
+  }
+
+  push(m) {
+    this.messages.push(m);
+    for (const w of [...this.waiters]) {
+      if (w.pred(m)) { this.waiters.splice(this.waiters.indexOf(w), 1); clearTimeout(w.timer); w.resolve(m); }
+    }
+  }
+
+  // Resolves with the first message, already received or to come, that
+  // matches; rejects after `ms`.
+  waitFor(pred, what, ms = 5000) {
+    const seen = this.messages.find(pred);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const w = { pred, resolve };
+      w.timer = setTimeout(() => {
+        this.waiters.splice(this.waiters.indexOf(w), 1);
+        reject(new Error(`timed out waiting for ${what}; got ${JSON.stringify(this.messages.slice(-5))}`));
+      }, ms);
+      this.waiters.push(w);
+    });
+  }
+
+  // Sends a command and resolves with its answer (ack, error or pong).
+  async send(type, fields = {}) {
+    const req = this.nextReq++;
+    this.ws.send(JSON.stringify({ type, req, ...fields }));
+    return this.waitFor((m) => m.req === req && ['ack', 'error', 'pong'].includes(m.type), `answer to ${type}`);
+  }
+
+  async ok(type, fields = {}) {
+    const a = await this.send(type, fields);
+    assert.equal(a.type, type === 'ping' ? 'pong' : 'ack', `${type}: ${JSON.stringify(a)}`);
+    return a;
+  }
+
+  close() { try { this.ws.close(); } catch { /* closed */ } }
+}
+
+async function join(code, hello, { path: wsPath } = {}) {
+  const c = new Client(`wss://127.0.0.1:${httpsPort}${wsPath || `/ws/${code}`}`);
+  await c.open();
+  c.ws.send(JSON.stringify({ type: 'hello', protocol: 1, ...hello }));
+  c.welcome = await c.waitFor((m) => m.type === 'welcome' || m.type === '__closed', 'welcome');
+  assert.equal(c.welcome.type, 'welcome', `hello to ${code}: closed with ${c.welcome.code}`);
+  return c;
+}
+
+async function metricCreated(port) {
+  const r = await request('GET', '/metrics', { port, tls: false });
+  assert.equal(r.status, 200);
+  const m = /^brug_workshops_created_total (\d+)/m.exec(r.text);
+  assert.ok(m, 'brug_workshops_created_total in /metrics');
+  return Number(m[1]);
+}
+
+async function createWorkshop(title) {
+  const r = await request('POST', '/api/workshops', {
+    body: { title, language: 'en', settings: { anonymity_threshold: 1 } },
+  });
+  assert.equal(r.status, 201, `create: ${r.status} ${r.text}`);
+  assert.match(r.json.code, CODE_RE);
+  return r.json;
+}
+
+// ---- setup and teardown ----------------------------------------------------
+
+before(async () => {
+  for (const [what, file] of [['brug', binary], ['nginx', nginxBinary]]) {
+    if (!fs.existsSync(file)) throw new Error(`${what} not found at ${file}`);
+  }
+  const help = execFileSync(binary, ['--help'], { encoding: 'utf8' });
+  if (!/--shard\b/.test(help)) throw new Error('this brug has no --shard option yet (protocol: sharding)');
+
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'brug-shards-'));
+  fs.chmodSync(tmp, 0o755); // nginx workers run as nobody when the test runs as root
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2',
+    '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost',
+    '-keyout', path.join(tmp, 'privkey.pem'), '-out', path.join(tmp, 'fullchain.pem')], { stdio: 'ignore' });
+  ca = fs.readFileSync(path.join(tmp, 'fullchain.pem'));
+
+  httpsPort = await freePort();
+  httpPort = await freePort();
+  origin = `https://127.0.0.1:${httpsPort}`;
+  await Promise.all(SHARDS.map((s) => startShard(s)));
+
+  const prefix = path.join(tmp, 'nginx');
+  fs.mkdirSync(prefix);
+  const conf = execFileSync('python3', [path.join(here, 'nginx_test_conf.py'),
+    '--site', path.join(repoRoot, 'deploy/nginx/brug-sharded.conf'), '--prefix', prefix,
+    '--cert', path.join(tmp, 'fullchain.pem'), '--key', path.join(tmp, 'privkey.pem'),
+    '--http-port', String(httpPort), '--https-port', String(httpsPort),
+    ...SHARDS.flatMap((s) => ['--upstream', `${s.host}=127.0.0.1:${servers[s.name].port}`])],
+  { encoding: 'utf8' }).trim();
+  nginx = spawn(nginxBinary, ['-p', prefix, '-e', path.join(prefix, 'startup.log'), '-c', conf,
+    '-g', 'daemon off;'], { stdio: ['ignore', 'inherit', 'inherit'] });
+  nginx.once('exit', (code) => { if (code) console.error(fs.readFileSync(path.join(prefix, 'error.log'), 'utf8')); });
+  await waitForPort(httpsPort);
+});
+
+after(async () => {
+  await Promise.all(Object.values(servers).map((s) => stop(s.proc)));
+  await stop(nginx, 'SIGQUIT');
+  if (tmp && !process.env.KEEP_TMP) fs.rmSync(tmp, { recursive: true, force: true });
+  else if (tmp) console.log(`kept ${tmp}`);
+});
+
+// ---- the test --------------------------------------------------------------
+
+test('three shards behind nginx', { timeout: 50000 }, async (t) => {
+  const workshops = []; // { code, key, shard }
+
+  await t.test('plain HTTP redirects to HTTPS', async () => {
+    const r = await request('GET', '/w/ABCD-EFGH', { port: httpPort, tls: false });
+    assert.equal(r.status, 301);
+    assert.equal(r.headers.location, 'https://127.0.0.1/w/ABCD-EFGH');
+  });
+
+  await t.test('30 workshops created through nginx spread over the three servers', async () => {
+    const before = {};
+    for (const s of SHARDS) before[s.name] = await metricCreated(servers[s.name].port);
+    for (let i = 0; i < 30; i++) {
+      const w = await createWorkshop(`Werkplaats ${i + 1}`);
+      workshops.push({ code: w.code, key: w.facilitator_key, shard: shardOf(w.code).name });
+    }
+    const byShard = Object.fromEntries(SHARDS.map((s) => [s.name, workshops.filter((w) => w.shard === s.name)]));
+    // Round robin over three servers: ten each, give or take nginx skipping a
+    // server it briefly thought busy.
+    for (const s of SHARDS) {
+      assert.ok(byShard[s.name].length >= 5, `shard ${s.name} got ${byShard[s.name].length} of 30`);
+      const created = (await metricCreated(servers[s.name].port)) - before[s.name];
+      assert.equal(created, byShard[s.name].length, `shard ${s.name}: /metrics counts its own letters' workshops`);
+    }
+    assert.equal(new Set(workshops.map((w) => w.code)).size, 30);
+  });
+
+  await t.test('each server answers for its own codes and refuses the others with 421', async () => {
+    for (const w of workshops) {
+      for (const s of SHARDS) {
+        const r = await request('GET', `/api/workshops/${w.code}/export?format=json`,
+          { port: servers[s.name].port, tls: false, headers: { authorization: `Bearer ${w.key}` } });
+        if (s.name === w.shard) {
+          assert.ok(![404, 421].includes(r.status), `${w.code} on its own shard ${s.name}: ${r.status} ${r.text}`);
+        } else {
+          assert.equal(r.status, 421, `${w.code} on shard ${s.name}: ${r.status} ${r.text}`);
+          assert.equal(r.json?.error?.code, 'misdirected');
+        }
+      }
+    }
+    // A WebSocket to the wrong server is refused at the upgrade.
+    const w = workshops.find((x) => x.shard === 'a');
+    const c = new Client(`ws://127.0.0.1:${servers.b.port}/ws/${w.code}`);
+    await assert.rejects(c.open(), (e) => e.status === 421);
+  });
+
+  await t.test('every workshop path reaches its shard through nginx, any case, dash or not', async () => {
+    for (const w of workshops) {
+      const variants = [w.code, w.code.toLowerCase(), w.code.replace('-', ''), w.code.toLowerCase().replace('-', '')];
+      for (const v of variants) {
+        const r = await request('GET', `/api/workshops/${v}/export?format=json`, { headers: { authorization: `Bearer ${w.key}` } });
+        assert.ok(![404, 421, 502, 503].includes(r.status), `export ${v}: ${r.status} ${r.text}`);
+      }
+      for (const p of [`/w/${w.code}`, `/f/${w.code.toLowerCase()}`]) {
+        const r = await request('GET', p);
+        assert.equal(r.status, 200, `GET ${p}: ${r.status}`);
+        assert.match(r.headers['content-type'], /text\/html/);
+      }
+    }
+    const qr = workshops[0];
+    const r = await request('GET', `/api/workshops/${qr.code}/qr.svg`);
+    assert.ok(![421, 502, 503].includes(r.status), `qr.svg: ${r.status}`);
+    for (const p of ['/', '/healthz']) assert.equal((await request('GET', p)).status, 200, p);
+  });
+
+  await t.test('nginx answers its own errors in Brug\'s JSON shape', async () => {
+    const r = await request('POST', '/api/workshops', { body: JSON.stringify({ title: 'x'.repeat(70000) }) });
+    assert.equal(r.status, 413);
+    assert.equal(r.json?.error?.code, 'too_large');
+  });
+
+  // One workshop per shard, run through the proxy; kept open across the kill.
+  const live = {}; // shard -> { w, fac, p1, p2 }
+
+  await t.test('a workshop runs over WebSocket through nginx on every shard', async () => {
+    for (const s of SHARDS) {
+      const w = workshops.find((x) => x.shard === s.name);
+      const fac = await join(w.code, { role: 'facilitator', facilitator_key: w.key });
+      await fac.ok('phase.set', { phase: 'reflect' });
+      // The second participant uses the code in lower case without the dash.
+      const p1 = await join(w.code, { role: 'participant' });
+      const p2 = await join(w.code, { role: 'participant' }, { path: `/ws/${w.code.toLowerCase().replace('-', '')}` });
+      assert.ok(p1.welcome.participant_token && p2.welcome.participant_token);
+      const a1 = await p1.ok('card.post', { kind: 'concern', text: `Persoonlijk contact (${s.name})`, intention: 'Klanten kennen', nonce: `n1-${s.name}` });
+      const a2 = await p2.ok('card.post', { kind: 'intention', text: `Samen leren (${s.name})`, nonce: `n2-${s.name}` });
+      assert.ok(a1.card_id && a2.card_id);
+      await fac.waitFor((m) => m.type === 'event' && m.name === 'cards.counted' && m.data.hidden_cards === 2, 'cards.counted 2');
+      const rev = await fac.ok('cards.reveal');
+      assert.equal(rev.revealed, 2);
+      for (const c of [fac, p1, p2]) {
+        const e = await c.waitFor((m) => m.type === 'event' && m.name === 'cards.revealed', 'cards.revealed');
+        assert.equal(e.data.cards.length, 2);
+      }
+      live[s.name] = { w, fac, p1, p2, cards: [a1.card_id, a2.card_id] };
+    }
+  });
+
+  const down = 'b';
+  const downCodes = () => workshops.filter((w) => w.shard === down);
+
+  await t.test('a killed server: the other shards go on, its workshops answer 503', async () => {
+    await stop(servers[down].proc, 'SIGKILL');
+    // Its connections drop (the client reconnects, in real life).
+    for (const c of [live[down].fac, live[down].p1]) await c.waitFor((m) => m.type === '__closed', 'close after the kill');
+
+    // The others: live connections carry on, new ones join.
+    for (const s of SHARDS.filter((x) => x.name !== down)) {
+      const { w, fac, p1 } = live[s.name];
+      assert.equal(fac.closed, null, `shard ${s.name}: facilitator still connected`);
+      const a = await p1.ok('card.post', { kind: 'concern', text: 'Na de storing', nonce: `n3-${s.name}` });
+      await fac.waitFor((m) => m.type === 'event' && m.name === 'card.posted' && m.data.card.id === a.card_id, 'card.posted after the kill');
+      const p3 = await join(w.code, { role: 'participant' });
+      assert.equal(p3.welcome.state.cards.length, 3);
+      p3.close();
+      live[s.name].cards.push(a.card_id);
+    }
+
+    // Its own: a clear error, for the API, the pages and the WebSocket.
+    for (const w of downCodes()) {
+      const r = await request('GET', `/api/workshops/${w.code}/export`, { headers: { authorization: `Bearer ${w.key}` } });
+      assert.equal(r.status, 503, `${w.code}: ${r.status} ${r.text}`);
+      assert.equal(r.json?.error?.code, 'unavailable');
+      assert.ok(r.headers['retry-after']);
+    }
+    const r = await request('GET', `/w/${downCodes()[0].code}`);
+    assert.equal(r.status, 503);
+    const c = new Client(`wss://127.0.0.1:${httpsPort}/ws/${downCodes()[0].code}`);
+    await assert.rejects(c.open(), (e) => e.status === 503 && JSON.parse(e.text).error.code === 'unavailable');
+
+    // Workshops are still created, on the servers that are up.
+    for (let i = 0; i < 6; i++) {
+      const w = await createWorkshop(`Tijdens de storing ${i + 1}`);
+      assert.notEqual(shardOf(w.code).name, down, `${w.code} was made by the dead shard?`);
+    }
+  });
+
+  await t.test('restarted on its database, the server has its workshops back, nothing lost', async () => {
+    await startShard(SHARDS.find((s) => s.name === down), servers[down].port);
+    for (const w of downCodes()) {
+      const r = await request('GET', `/api/workshops/${w.code}/export?format=json`, { headers: { authorization: `Bearer ${w.key}` } });
+      assert.ok(![404, 421, 502, 503].includes(r.status), `${w.code} after the restart: ${r.status} ${r.text}`);
+    }
+    const { w, p1, cards } = live[down];
+    const fac = await join(w.code, { role: 'facilitator', facilitator_key: w.key });
+    const st = fac.welcome.state;
+    assert.equal(st.revealed, true);
+    assert.equal(st.phase, 'reflect');
+    assert.deepEqual(st.cards.map((c) => c.id).sort(), [...cards].sort());
+    // The change counter continues where it was: no acknowledged change lost.
+    const lastSeq = Math.max(...live[down].fac.messages.filter((m) => m.type === 'event').map((m) => m.seq));
+    assert.ok(fac.welcome.seq >= lastSeq, `seq ${fac.welcome.seq} after the restart, ${lastSeq} before`);
+    // A participant comes back with its token and finds its own card.
+    const again = await join(w.code, { role: 'participant', participant_token: p1.welcome.participant_token });
+    const mine = again.welcome.state.cards.filter((c) => c.mine);
+    assert.deepEqual(mine.map((c) => c.id), [cards[0]]);
+    // And the workshop goes on.
+    await again.ok('card.post', { kind: 'concern', text: 'Weer terug', nonce: `n4-${down}` });
+    await fac.waitFor((m) => m.type === 'event' && m.name === 'card.posted', 'card.posted after the restart');
+    for (const c of [fac, again]) c.close();
+  });
+
+  for (const l of Object.values(live)) for (const c of [l.fac, l.p1, l.p2]) c.close();
+});
