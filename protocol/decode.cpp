@@ -28,14 +28,17 @@ using failure = std::optional<error>;
 // in its parent, and too_deep() reports that it happened. So the top level,
 // and with it `req`, stays readable for the error answer.
 class bounded_dom_builder {
-public:
-    bounded_dom_builder(json& root, std::size_t max_depth) : dom_(root, false), max_depth_(max_depth) {}
+  public:
+    bounded_dom_builder(json& root, std::size_t max_depth)
+        : dom_(root, false), max_depth_(max_depth) {}
 
     bool null() { return skip_ || dom_.null(); }
     bool boolean(bool v) { return skip_ || dom_.boolean(v); }
     bool number_integer(json::number_integer_t v) { return skip_ || dom_.number_integer(v); }
     bool number_unsigned(json::number_unsigned_t v) { return skip_ || dom_.number_unsigned(v); }
-    bool number_float(json::number_float_t v, json::string_t const& s) { return skip_ || dom_.number_float(v, s); }
+    bool number_float(json::number_float_t v, json::string_t const& s) {
+        return skip_ || dom_.number_float(v, s);
+    }
     bool string(json::string_t& v) { return skip_ || dom_.string(v); }
     bool binary(json::binary_t& v) { return skip_ || dom_.binary(v); }
     bool key(json::string_t& v) { return skip_ || dom_.key(v); }
@@ -52,7 +55,7 @@ public:
     bool failed() const { return failed_; }
     bool too_deep() const { return too_deep_; }
 
-private:
+  private:
     // True when the container being opened is skipped.
     bool enter() {
         if (skip_ || depth_ == max_depth_) {
@@ -203,9 +206,10 @@ constexpr string_rule nonce_rule{1, max_nonce_chars, false};
 constexpr string_rule secret_rule{0, max_secret_chars, false};
 
 error string_error(std::string_view field, string_rule rule) {
-    std::string what = rule.min == 0 ? "must be a string of at most " + std::to_string(rule.max) + " characters"
-                                     : "must be a string of " + std::to_string(rule.min) + " to " +
-                                           std::to_string(rule.max) + " characters";
+    std::string what =
+        rule.min == 0 ? "must be a string of at most " + std::to_string(rule.max) + " characters"
+                      : "must be a string of " + std::to_string(rule.min) + " to " +
+                            std::to_string(rule.max) + " characters";
     return bad_message(field, what);
 }
 
@@ -230,8 +234,8 @@ failure take_string(json& v, std::string_view field, string_rule rule, std::stri
 }
 
 // Reads an integer in [min, max]. A float (5.0, 1e3) is not an integer.
-failure take_int(json const& v, std::string_view field, std::int64_t min, std::int64_t max, std::int64_t& out,
-                 std::string_view what) {
+failure take_int(json const& v, std::string_view field, std::int64_t min, std::int64_t max,
+                 std::int64_t& out, std::string_view what) {
     if (auto const* u = v.get_ptr<json::number_unsigned_t const*>()) {
         if (*u <= static_cast<std::uint64_t>(max) && static_cast<std::int64_t>(*u) >= min) {
             out = static_cast<std::int64_t>(*u);
@@ -249,7 +253,7 @@ failure take_int(json const& v, std::string_view field, std::int64_t min, std::i
 // The fields of one command object, read by name. Throughout, null counts as
 // absent, except where a nullable_field gives null its own meaning.
 class fields {
-public:
+  public:
     explicit fields(object& obj) : obj_(obj) {}
 
     // The value under `name`, or nullptr when it is absent or null.
@@ -300,22 +304,23 @@ public:
 
     // A nullable YYYY-MM-DD date; absent and null as in nullable().
     failure date(std::string_view name, nullable_field<std::string>& out) {
-        if (auto f = nullable(name, {1, 10, false}, out)) return date_error(name);
-        if (out && *out && !is_calendar_date(**out)) return date_error(name);
+        if (nullable(name, {1, 10, false}, out) || (out && *out && !is_calendar_date(**out)))
+            return bad_message(name, "must be a date YYYY-MM-DD or null");
         return {};
     }
 
     failure required_int(std::string_view name, int min, int max, int& out, std::string_view what) {
         json* v = find(name);
         if (!v) return bad_message(name, "required");
-        return optional_int_value(*v, name, min, max, out, what);
+        return int_value(*v, name, min, max, out, what);
     }
 
-    failure optional_int(std::string_view name, int min, int max, std::optional<int>& out, std::string_view what) {
+    failure optional_int(std::string_view name, int min, int max, std::optional<int>& out,
+                         std::string_view what) {
         json* v = find(name);
         if (!v) return {};
         int n = 0;
-        if (auto f = optional_int_value(*v, name, min, max, n, what)) return f;
+        if (auto f = int_value(*v, name, min, max, n, what)) return f;
         out = n;
         return {};
     }
@@ -327,13 +332,9 @@ public:
         return s ? std::string_view(*s) : std::string_view();
     }
 
-private:
-    static error date_error(std::string_view name) {
-        return bad_message(name, "must be a date YYYY-MM-DD or null");
-    }
-
-    static failure optional_int_value(json const& v, std::string_view name, int min, int max, int& out,
-                                      std::string_view what) {
+  private:
+    static failure int_value(json const& v, std::string_view name, int min, int max, int& out,
+                             std::string_view what) {
         std::int64_t n = 0;
         if (auto f = take_int(v, name, min, max, n, what)) return f;
         out = static_cast<int>(n);
@@ -346,17 +347,21 @@ private:
 // One parser per command: reads its fields into `cmd` or says what is wrong.
 using command_parser = failure (*)(fields&, limits const&, command&);
 
-string_rule card_text_rule(limits const& lim) { return {1, lim.max_card_chars, true}; }
+string_rule card_text_rule(limits const& lim) {
+    return {1, lim.max_card_chars, true};
+}
 
 failure parse_hello(fields& f, limits const&, command& cmd) {
     auto& c = cmd.emplace<hello>();
-    if (auto e = f.required_int("protocol", INT_MIN, INT_MAX, c.protocol, "must be an integer")) return e;
+    if (auto e = f.required_int("protocol", INT_MIN, INT_MAX, c.protocol, "must be an integer"))
+        return e;
     if (!f.find("role")) return bad_message("role", "required");
     auto const r = parse_role(f.name_value("role"));
     if (!r) return bad_message("role", "must be \"participant\" or \"facilitator\"");
     c.role = *r;
     // Only the credential of the role asked for is read; the other is ignored.
-    if (c.role == role::participant) return f.optional("participant_token", secret_rule, c.participant_token, true);
+    if (c.role == role::participant)
+        return f.optional("participant_token", secret_rule, c.participant_token, true);
     c.facilitator_key.emplace();
     return f.required("facilitator_key", secret_rule, *c.facilitator_key);
 }
@@ -373,7 +378,8 @@ failure parse_card_post(fields& f, limits const& lim, command& cmd) {
     if (!k) return bad_message("kind", "must be \"concern\" or \"intention\"");
     c.kind = *k;
     if (auto e = f.required("text", card_text_rule(lim), c.text)) return e;
-    if (auto e = f.optional("intention", {0, lim.max_card_chars, true}, c.intention, true)) return e;
+    if (auto e = f.optional("intention", {0, lim.max_card_chars, true}, c.intention, true))
+        return e;
     if (c.intention && c.kind == card_kind::intention)
         return bad_message("intention", "only a concern card has an intention");
     return {};
@@ -383,7 +389,8 @@ failure parse_card_edit(fields& f, limits const& lim, command& cmd) {
     auto& c = cmd.emplace<card_edit>();
     if (auto e = f.required("card_id", id_rule, c.card_id)) return e;
     if (auto e = f.optional("text", card_text_rule(lim), c.text)) return e;
-    if (auto e = f.nullable("intention", {0, lim.max_card_chars, true}, c.intention, true)) return e;
+    if (auto e = f.nullable("intention", {0, lim.max_card_chars, true}, c.intention, true))
+        return e;
     if (!c.text && !c.intention) return bad_message("text, intention", "at least one is required");
     return {};
 }
@@ -407,7 +414,8 @@ failure parse_card_move(fields& f, limits const&, command& cmd) {
     if (auto e = f.nullable("cluster_id", id_rule, cluster)) return e;
     c.column = std::move(*column);
     if (cluster) c.cluster_id = std::move(*cluster);
-    if (!c.column && c.cluster_id) return bad_message("cluster_id", "must be null when column is null");
+    if (!c.column && c.cluster_id)
+        return bad_message("cluster_id", "must be null when column is null");
     return f.optional_int("position", 0, INT_MAX, c.position, "must be a non-negative integer");
 }
 
@@ -431,7 +439,10 @@ failure parse_phase_set(fields& f, limits const&, command& cmd) {
     auto& c = cmd.emplace<phase_set>();
     if (!f.find("phase")) return bad_message("phase", "required");
     auto const p = parse_phase(f.name_value("phase"));
-    if (!p) return bad_message("phase", "must be one of lobby, checkin, reflect, cluster, vote, discuss, agree, closed");
+    if (!p)
+        return bad_message(
+            "phase",
+            "must be one of lobby, checkin, reflect, cluster, vote, discuss, agree, closed");
     c.phase = *p;
     return {};
 }
@@ -507,12 +518,15 @@ failure parse_suggest_apply(fields& f, limits const&, command& cmd) {
     json* v = f.find("card_ids");
     if (!v) return {};
     auto* items = v->get_ptr<json::array_t*>();
-    if (!items) return bad_message("card_ids", "must be an array of card ids (strings of 1 to 64 characters)");
+    if (!items)
+        return bad_message("card_ids",
+                           "must be an array of card ids (strings of 1 to 64 characters)");
     auto& ids = c.card_ids.emplace();
     ids.reserve(items->size());
     for (auto& item : *items) {
         if (item.is_null() || take_string(item, "card_ids", id_rule, ids.emplace_back()))
-            return bad_message("card_ids", "must be an array of card ids (strings of 1 to 64 characters)");
+            return bad_message("card_ids",
+                               "must be an array of card ids (strings of 1 to 64 characters)");
     }
     return {};
 }
@@ -587,7 +601,9 @@ req_field read_req(object const& obj) {
     return out;
 }
 
-decode_error refuse(error e, std::optional<std::int64_t> req = std::nullopt) { return {std::move(e), req}; }
+decode_error refuse(error e, std::optional<std::int64_t> req = std::nullopt) {
+    return {std::move(e), req};
+}
 
 // A frame that did not parse: bad_json, unless its only fault is a lone
 // surrogate escape, which is bad_message naming the field, with `req`.
@@ -598,7 +614,8 @@ decode_error refuse_unparsed(std::string_view frame, limits const& lim) {
     if (!repaired.ok) return refuse({error_code::bad_json, "frame: not valid JSON"});
     std::optional<std::int64_t> req;
     if (auto const* obj = repaired.root.get_ptr<object const*>()) req = read_req(*obj).value;
-    bool const nameable = !scan.field.empty() && scan.field.size() <= 64 && is_valid_utf8(scan.field);
+    bool const nameable =
+        !scan.field.empty() && scan.field.size() <= 64 && is_valid_utf8(scan.field);
     return refuse(bad_message(nameable ? std::string_view(scan.field) : "frame",
                               "not valid Unicode (a lone surrogate escape)"),
                   req);
@@ -612,14 +629,17 @@ decode_result decode_frame(std::string_view frame, limits const& lim) {
 
     auto const req = read_req(*obj);
     if (parsed.too_deep)
-        return refuse(bad_message("frame", "nested deeper than " + std::to_string(lim.max_depth) + " levels"),
-                      req.value);
+        return refuse(
+            bad_message("frame", "nested deeper than " + std::to_string(lim.max_depth) + " levels"),
+            req.value);
 
     auto type_it = obj->find("type");
     if (type_it == obj->end() || type_it->second.is_null())
         return refuse({error_code::unknown_type, "type: required"}, req.value);
     auto const* type = type_it->second.get_ptr<json::string_t const*>();
-    if (!type) return refuse({error_code::unknown_type, "type: must be a string naming a command"}, req.value);
+    if (!type)
+        return refuse({error_code::unknown_type, "type: must be a string naming a command"},
+                      req.value);
     auto const* entry = find_command(*type);
     if (!entry) return refuse({error_code::unknown_type, "type: not a known command"}, req.value);
     if (req.bad) return refuse(bad_message("req", "must be an integer"), req.value);
@@ -629,7 +649,8 @@ decode_result decode_frame(std::string_view frame, limits const& lim) {
     // A nonce means something only on a changing command; elsewhere it is an
     // unknown extra field, and ignored as such.
     if (entry->changing) {
-        if (auto e = f.optional("nonce", nonce_rule, env.nonce)) return refuse(std::move(*e), req.value);
+        if (auto e = f.optional("nonce", nonce_rule, env.nonce))
+            return refuse(std::move(*e), req.value);
         if (!env.nonce && entry->parse == parse_card_post)
             return refuse(bad_message("nonce", "required"), req.value);
     }

@@ -3,6 +3,8 @@
 namespace brug::protocol {
 
 std::string_view to_string(error_code code) {
+    // One line per code, so that it reads as the table it is.
+    // clang-format off
     switch (code) {
     case error_code::bad_json: return "bad_json";
     case error_code::bad_message: return "bad_message";
@@ -19,6 +21,7 @@ std::string_view to_string(error_code code) {
     case error_code::closed: return "closed";
     case error_code::internal: return "internal";
     }
+    // clang-format on
     return "internal";
 }
 

@@ -9,7 +9,9 @@ namespace brug::protocol {
 namespace {
 
 // Byte 0x80..0xBF: the tail of a multi-byte sequence.
-constexpr bool is_continuation(unsigned char c) { return (c & 0xC0) == 0x80; }
+constexpr bool is_continuation(unsigned char c) {
+    return (c & 0xC0) == 0x80;
+}
 
 // Decodes the code point that starts at s[i] and advances i past it. On
 // invalid UTF-8 it never reads past the end; what it returns is then garbage,
@@ -27,7 +29,8 @@ char32_t next_code_point(std::string_view s, std::size_t& i) {
         return 0xFFFD;
     }
     char32_t cp = c & (0x7F >> len);
-    for (std::size_t k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+    for (std::size_t k = 1; k < len; ++k)
+        cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
     i += len;
     return cp;
 }
@@ -36,7 +39,8 @@ char32_t next_code_point(std::string_view s, std::size_t& i) {
 // REQUIRES: end > 0.
 char32_t prev_code_point(std::string_view s, std::size_t& end) {
     std::size_t start = end - 1;
-    while (start > 0 && is_continuation(static_cast<unsigned char>(s[start]))) --start;
+    while (start > 0 && is_continuation(static_cast<unsigned char>(s[start])))
+        --start;
     std::size_t i = start;
     char32_t cp = next_code_point(s, i);
     end = start;
@@ -84,17 +88,39 @@ bool is_valid_utf8(std::string_view s) {
 
 std::size_t code_points(std::string_view s) {
     std::size_t n = 0;
-    for (char c : s) n += !is_continuation(static_cast<unsigned char>(c));
+    for (char c : s)
+        n += !is_continuation(static_cast<unsigned char>(c));
     return n;
 }
 
 bool is_white_space(char32_t cp) {
     switch (cp) {
-    case 0x09: case 0x0A: case 0x0B: case 0x0C: case 0x0D: case 0x20:
-    case 0x85: case 0xA0: case 0x1680:
-    case 0x2000: case 0x2001: case 0x2002: case 0x2003: case 0x2004: case 0x2005:
-    case 0x2006: case 0x2007: case 0x2008: case 0x2009: case 0x200A:
-    case 0x2028: case 0x2029: case 0x202F: case 0x205F: case 0x3000: case 0xFEFF:
+    case 0x09:
+    case 0x0A:
+    case 0x0B:
+    case 0x0C:
+    case 0x0D:
+    case 0x20:
+    case 0x85:
+    case 0xA0:
+    case 0x1680:
+    case 0x2000:
+    case 0x2001:
+    case 0x2002:
+    case 0x2003:
+    case 0x2004:
+    case 0x2005:
+    case 0x2006:
+    case 0x2007:
+    case 0x2008:
+    case 0x2009:
+    case 0x200A:
+    case 0x2028:
+    case 0x2029:
+    case 0x202F:
+    case 0x205F:
+    case 0x3000:
+    case 0xFEFF:
         return true;
     default:
         return false;
@@ -117,6 +143,8 @@ std::string_view trim_view(std::string_view s) {
     return s.substr(begin, end - begin);
 }
 
-std::string trim(std::string_view s) { return std::string(trim_view(s)); }
+std::string trim(std::string_view s) {
+    return std::string(trim_view(s));
+}
 
 } // namespace brug::protocol

@@ -62,7 +62,8 @@ TEST_CASE("commands: only hello, ping, suggest.request and card.similar change n
 }
 
 TEST_CASE("commands: phases round-trip through their names, in contract order") {
-    char const* const names[] = {"lobby", "checkin", "reflect", "cluster", "vote", "discuss", "agree", "closed"};
+    char const* const names[] = {"lobby", "checkin", "reflect", "cluster",
+                                 "vote",  "discuss", "agree",   "closed"};
     for (int i = 0; i < 8; ++i) {
         auto const p = parse_phase(names[i]);
         REQUIRE(p);
@@ -85,8 +86,10 @@ TEST_CASE("commands: roles and card kinds round-trip through their names") {
 
 TEST_CASE("errors: every code has its own wire name") {
     std::set<std::string_view> names;
-    for (int c = 0; c <= static_cast<int>(error_code::internal); ++c) names.insert(to_string(static_cast<error_code>(c)));
-    CHECK(names == std::set<std::string_view>{"bad_json", "bad_message", "unknown_type", "already_joined", "forbidden",
-                                              "not_found", "wrong_phase", "too_long", "rate_limited", "vote_limit",
-                                              "anonymity_threshold", "limit_reached", "closed", "internal"});
+    for (int c = 0; c <= static_cast<int>(error_code::internal); ++c)
+        names.insert(to_string(static_cast<error_code>(c)));
+    CHECK(names == std::set<std::string_view>{
+                       "bad_json", "bad_message", "unknown_type", "already_joined", "forbidden",
+                       "not_found", "wrong_phase", "too_long", "rate_limited", "vote_limit",
+                       "anonymity_threshold", "limit_reached", "closed", "internal"});
 }

@@ -38,12 +38,14 @@ std::vector<std::string> example_files(char const* folder) {
 // A valid example's file holds the frame itself, with a trailing newline that
 // JSON allows as white space.
 std::string strip_newline(std::string s) {
-    while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
+    while (!s.empty() && (s.back() == '\n' || s.back() == '\r'))
+        s.pop_back();
     return s;
 }
 
 // The wire name of every alternative of `command`.
-template <std::size_t... I> std::vector<std::string_view> all_type_names(std::index_sequence<I...>) {
+template <std::size_t... I>
+std::vector<std::string_view> all_type_names(std::index_sequence<I...>) {
     return {type_name(command(std::in_place_index<I>))...};
 }
 
@@ -53,7 +55,8 @@ TEST_CASE("examples: there is a valid example for every command") {
     std::vector<std::string> seen;
     for (auto const& path : example_files("valid"))
         seen.push_back(nlohmann::json::parse(read_file(path)).at("type").get<std::string>());
-    for (auto const name : all_type_names(std::make_index_sequence<std::variant_size_v<command>>{})) {
+    for (auto const name :
+         all_type_names(std::make_index_sequence<std::variant_size_v<command>>{})) {
         INFO("command " << name);
         CHECK(std::find(seen.begin(), seen.end(), name) != seen.end());
     }
@@ -64,7 +67,8 @@ TEST_CASE("examples: every valid frame decodes to the command its type names") {
     auto const text = strip_newline(read_file(path));
     INFO(fs::path(path).filename().string() << ": " << text.substr(0, 200));
     auto const result = decode(text);
-    if (auto const* err = std::get_if<decode_error>(&result)) FAIL("refused: " << err->error.message);
+    if (auto const* err = std::get_if<decode_error>(&result))
+        FAIL("refused: " << err->error.message);
     auto const& env = std::get<envelope>(result);
     auto const frame = nlohmann::json::parse(text);
     CHECK(type_name(env.cmd) == frame.at("type").get<std::string>());
@@ -89,5 +93,6 @@ TEST_CASE("examples: every invalid frame gives exactly its expected error and re
     else
         CHECK(err.req == expect.at("req").get<std::int64_t>());
     if (expect.contains("message_contains"))
-        CHECK_THAT(err.error.message, Catch::Contains(expect["message_contains"].get<std::string>()));
+        CHECK_THAT(err.error.message,
+                   Catch::Contains(expect["message_contains"].get<std::string>()));
 }

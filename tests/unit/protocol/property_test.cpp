@@ -26,7 +26,8 @@ std::vector<std::string> valid_frames() {
         std::ostringstream s;
         s << in.rdbuf();
         auto text = s.str();
-        while (!text.empty() && text.back() == '\n') text.pop_back();
+        while (!text.empty() && text.back() == '\n')
+            text.pop_back();
         out.push_back(std::move(text));
     }
     return out;
@@ -41,13 +42,28 @@ void check_answerable(decode_result const& r) {
 }
 
 // Code points of several widths and scripts, and white space to pad with.
-char const* const letters[] = {"a", "Z", "7", "\xC3\xA9", "\xC3\xB1", "\xCE\xA9", "\xD0\x96", "\xE6\x97\xA5",
-                               "\xE2\x82\xAC", "\xF0\x9F\x98\x80", "\xF0\x9F\x91\x8D", "\xF0\x9D\x84\x9E", "\"", "\\",
+char const* const letters[] = {"a",
+                               "Z",
+                               "7",
+                               "\xC3\xA9",
+                               "\xC3\xB1",
+                               "\xCE\xA9",
+                               "\xD0\x96",
+                               "\xE6\x97\xA5",
+                               "\xE2\x82\xAC",
+                               "\xF0\x9F\x98\x80",
+                               "\xF0\x9F\x91\x8D",
+                               "\xF0\x9D\x84\x9E",
+                               "\"",
+                               "\\",
                                "\xE2\x80\x8B"};
-char const* const spaces[] = {" ", "\t", "\n", "\xC2\xA0", "\xE3\x80\x80", "\xE2\x80\x83", "\xEF\xBB\xBF"};
+char const* const spaces[] = {" ",           "\t", "\n", "\xC2\xA0", "\xE3\x80\x80", "\xE2\x80\x83",
+                              "\xEF\xBB\xBF"};
 
 // `s` as a JSON string literal body.
-std::string escape(std::string const& s) { return nlohmann::json(s).dump(); }
+std::string escape(std::string const& s) {
+    return nlohmann::json(s).dump();
+}
 
 } // namespace
 
@@ -75,9 +91,15 @@ TEST_CASE("property: random byte flips of valid frames never throw and always an
         for (int k = 0; k < edits && !f.empty(); ++k) {
             std::size_t const at = rng() % f.size();
             switch (rng() % 3) {
-            case 0: f[at] = alphabet[rng() % alphabet.size()]; break;
-            case 1: f.insert(at, 1, alphabet[rng() % alphabet.size()]); break;
-            default: f.erase(at, 1); break;
+            case 0:
+                f[at] = alphabet[rng() % alphabet.size()];
+                break;
+            case 1:
+                f.insert(at, 1, alphabet[rng() % alphabet.size()]);
+                break;
+            default:
+                f.erase(at, 1);
+                break;
             }
         }
         decode_result r = decode(f);
@@ -89,7 +111,8 @@ TEST_CASE("property: arbitrary bytes, even invalid UTF-8, never throw") {
     std::mt19937 rng(7);
     for (int round = 0; round < 5000; ++round) {
         std::string f = R"({"type":"checkin.post","text":")";
-        for (int i = rng() % 12; i > 0; --i) f += static_cast<char>(rng() % 256);
+        for (int i = rng() % 12; i > 0; --i)
+            f += static_cast<char>(rng() % 256);
         f += "\"}";
         check_answerable(decode(f));
     }
@@ -100,17 +123,21 @@ TEST_CASE("property: card text is accepted exactly when its trimmed length is 1 
     for (int round = 0; round < 3000; ++round) {
         std::size_t const n = rng() % 520;
         std::string core;
-        for (std::size_t i = 0; i < n; ++i) core += letters[rng() % std::size(letters)];
+        for (std::size_t i = 0; i < n; ++i)
+            core += letters[rng() % std::size(letters)];
         if (n > 0) {
             // Keep the ends non-space so that the length is the core's.
             core = "x" + core + "y";
         }
         std::string padded;
-        for (int i = rng() % 3; i > 0; --i) padded += spaces[rng() % std::size(spaces)];
+        for (int i = rng() % 3; i > 0; --i)
+            padded += spaces[rng() % std::size(spaces)];
         padded += core;
-        for (int i = rng() % 3; i > 0; --i) padded += spaces[rng() % std::size(spaces)];
+        for (int i = rng() % 3; i > 0; --i)
+            padded += spaces[rng() % std::size(spaces)];
 
-        auto const frame = R"({"type":"card.post","req":1,"kind":"concern","nonce":"n","text":)" + escape(padded) + "}";
+        auto const frame = R"({"type":"card.post","req":1,"kind":"concern","nonce":"n","text":)" +
+                           escape(padded) + "}";
         auto const r = decode(frame);
         std::size_t const length = code_points(core);
         INFO("length " << length);
@@ -131,7 +158,8 @@ TEST_CASE("property: card text is accepted exactly when its trimmed length is 1 
 TEST_CASE("property: timer seconds are accepted exactly from 1 to 7200") {
     std::mt19937_64 rng(3);
     std::vector<long long> values = {-1, 0, 1, 2, 7199, 7200, 7201, INT32_MAX, INT64_MIN};
-    for (int i = 0; i < 2000; ++i) values.push_back(static_cast<long long>(rng() % 20000) - 5000);
+    for (int i = 0; i < 2000; ++i)
+        values.push_back(static_cast<long long>(rng() % 20000) - 5000);
     for (long long v : values) {
         auto const r = decode(R"({"type":"timer.start","seconds":)" + std::to_string(v) + "}");
         INFO(v);

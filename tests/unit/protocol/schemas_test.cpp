@@ -40,17 +40,19 @@ template <std::size_t... I> std::vector<command> every_command(std::index_sequen
     return {command(std::in_place_index<I>)...};
 }
 
-std::vector<command> const all_commands = every_command(std::make_index_sequence<std::variant_size_v<command>>{});
+std::vector<command> const all_commands =
+    every_command(std::make_index_sequence<std::variant_size_v<command>>{});
 
 std::vector<std::string> const event_names = {
-    "card.posted",   "card.edited",       "card.deleted",      "cards.counted",   "cards.revealed",
-    "card.moved",    "cluster.created",   "cluster.renamed",   "cluster.deleted", "phase.changed",
-    "prompt.changed", "votes.changed",    "votes.tallied",     "votes.mine",      "agreement.added",
-    "agreement.updated", "agreement.deleted", "timer.started", "timer.stopped",   "timer.ended",
+    "card.posted",       "card.edited",   "card.deleted",    "cards.counted",
+    "cards.revealed",    "card.moved",    "cluster.created", "cluster.renamed",
+    "cluster.deleted",   "phase.changed", "prompt.changed",  "votes.changed",
+    "votes.tallied",     "votes.mine",    "agreement.added", "agreement.updated",
+    "agreement.deleted", "timer.started", "timer.stopped",   "timer.ended",
     "checkin.posted"};
 
-std::vector<std::string> const server_types = {"welcome", "ack", "error", "event", "presence", "pong",
-                                               "suggestions"};
+std::vector<std::string> const server_types = {"welcome",  "ack",  "error",      "event",
+                                               "presence", "pong", "suggestions"};
 
 } // namespace
 
@@ -65,7 +67,8 @@ TEST_CASE("schemas: every command has a draft 2020-12 schema that names its type
         CHECK(std::find(required.begin(), required.end(), "type") != required.end());
         // A changing command may carry a nonce; card.post must.
         CHECK(s.at("properties").contains("nonce") == is_changing(cmd));
-        CHECK((std::find(required.begin(), required.end(), "nonce") != required.end()) == (name == "card.post"));
+        CHECK((std::find(required.begin(), required.end(), "nonce") != required.end()) ==
+              (name == "card.post"));
     }
 }
 
