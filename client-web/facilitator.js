@@ -124,8 +124,9 @@ export function facilitatorView(root, code) {
     const secCheckin = h('section', { class: 'stage-sec', 'aria-labelledby': 'f-checkin-h' },
       h('h2', { id: 'f-checkin-h', class: 'stage-title', text: t('f.checkin.title') }), cloudBox);
     const hiddenBig = h('p', { class: 'hidden-big', 'aria-hidden': 'true' });
+    const hiddenLabel = h('p', { class: 'hidden-label', 'aria-hidden': 'true' });
     const secReflect = h('section', { class: 'stage-sec reflect-wait' },
-      hiddenBig, h('p', { class: 'quiet', text: t('f.reflect.waiting') }));
+      hiddenBig, h('div', null, hiddenLabel, h('p', { class: 'quiet', text: t('f.reflect.waiting') })));
     const boardEl = h('div', { class: 'board', id: 'board', role: 'region', 'aria-label': t('board.label') });
     const ranking = h('section', { class: 'stage-sec ranking', 'aria-labelledby': 'rank-h' },
       h('h2', { id: 'rank-h', class: 'stage-title', text: t('f.ranking') }), h('ol', { class: 'rank-list' }));
@@ -230,7 +231,7 @@ export function facilitatorView(root, code) {
     const main = h('main', { class: 'facilitator', id: 'main' }, error, stage, tools);
     replace(root, top.bar, phaseBar, main);
     document.title = `${s.title} · Brug`;
-    ui = { ...top, error, phaseList, timer, stagePrompt, joinPanel, secCheckin, cloudBox, secReflect, hiddenBig, boardEl,
+    ui = { ...top, error, phaseList, timer, stagePrompt, joinPanel, secCheckin, cloudBox, secReflect, hiddenBig, hiddenLabel, boardEl,
       ranking, stageAgree, promptSelect, agTheme, agList, counts, revealBtn, revealMsg, suggest, presentBtn };
     showStatus(ui.status, connStatus, conn.pending(), fatal);
     fillPrompts();
@@ -288,6 +289,7 @@ export function facilitatorView(root, code) {
     }
     ui.secReflect.hidden = !(p === 'reflect' && !s.revealed) && !(s.hidden_cards > 0 && !['lobby', 'checkin'].includes(p));
     ui.hiddenBig.textContent = String(s.hidden_cards);
+    ui.hiddenLabel.textContent = s.hidden_cards === 1 ? t('f.cards.in.one') : t('f.cards.in');
     const showBoard = s.revealed || ['cluster', 'vote', 'discuss', 'agree', 'closed'].includes(p);
     ui.boardEl.hidden = !showBoard;
     if (showBoard) {

@@ -72,6 +72,9 @@ test('facilitator and three participants run a whole session', async () => {
   await postCard(ps[2], 'Wie helpt ons als het vastloopt?');
   await f.waitForFunction(() => document.querySelector('#count-hidden strong')?.textContent === '4');
   await shot(ps[0], 'participant-reflect-390');
+  await shot(f, 'facilitator-reflect-1920');
+  await ps[1].setViewportSize({ width: 360, height: 740 });
+  await shot(ps[1], 'participant-reflect-360');
   await f.click('#reveal');
   await f.waitForFunction(() => document.querySelectorAll('#board .card').length === 4);
   for (const p of ps) await p.waitForFunction(() => document.querySelectorAll('#board .card').length === 4);
