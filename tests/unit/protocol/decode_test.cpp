@@ -295,3 +295,24 @@ TEST_CASE("decode: every phase name decodes to its phase") {
     auto const name = std::string(to_string(p));
     CHECK(accept_as<phase_set>(R"({"type":"phase.set","phase":")" + name + R"("})").phase == p);
 }
+
+namespace {
+
+template <std::size_t... I> std::vector<command> every_command(std::index_sequence<I...>) {
+    return {command(std::in_place_index<I>)...};
+}
+
+} // namespace
+
+TEST_CASE("decode: a bad nonce is refused exactly on the commands is_changing names") {
+    // The decoder's own table says which commands read a nonce; it must agree
+    // with is_changing(), which the server uses for `closed`.
+    for (auto const& cmd : every_command(std::make_index_sequence<std::variant_size_v<command>>{})) {
+        auto const name = std::string(type_name(cmd));
+        INFO(name);
+        auto const r = decode(R"({"type":")" + name + R"(","req":1,"nonce":12})");
+        bool const nonce_refused = std::holds_alternative<decode_error>(r) &&
+                                   std::get<decode_error>(r).error.message.rfind("nonce: ", 0) == 0;
+        CHECK(nonce_refused == is_changing(cmd));
+    }
+}
