@@ -442,12 +442,13 @@ struct store::impl {
     std::string secret_; // written once in open(), read-only afterwards
 
     // The writer connection and its statements: used by open() and then only
-    // by the writer thread. Declared before the reader so they close last,
-    // which lets the final close checkpoint and remove the WAL.
+    // by the writer thread. ~impl closes them last, so that the final close
+    // checkpoints and removes the WAL.
     std::optional<SQLite::Database> writer_db_;
     std::optional<write_statements> write_;
-    bool wants_checkpoint_ = false;     // writer thread only
-    steady::time_point wanted_since_{}; // writer thread only
+    bool wants_checkpoint_ = false;            // writer thread only
+    steady::time_point wanted_since_{};        // writer thread only
+    steady::time_point retry_checkpoint_at_{}; // writer thread only
 
     // The reader connection; reader_mu_ guards it and its statements.
     std::mutex reader_mu_;
@@ -491,8 +492,8 @@ void store::impl::writer_loop() {
             std::unique_lock lk(queue_mu_);
             if (queue_.empty() && wants_checkpoint_ && !stopping_) {
                 // Idle after commits: give new work a moment, else checkpoint.
-                queue_cv_.wait_for(lk, checkpoint_idle_delay,
-                                   [&] { return stopping_ || !queue_.empty(); });
+                auto until = std::max(steady::now() + checkpoint_idle_delay, retry_checkpoint_at_);
+                queue_cv_.wait_until(lk, until, [&] { return stopping_ || !queue_.empty(); });
                 if (queue_.empty() && !stopping_) {
                     lk.unlock();
                     checkpoint();
@@ -609,15 +610,21 @@ void store::impl::write_batch(std::vector<pending>& batch) {
 // old page images (deleted or edited text) leave the disk. Writer thread only.
 // When a reader is in the middle of a read, it tries again later.
 void store::impl::checkpoint() {
-    int rc = sqlite3_wal_checkpoint_v2(writer_db_->getHandle(), nullptr, SQLITE_CHECKPOINT_TRUNCATE,
-                                       nullptr, nullptr);
+    // Without a busy handler: a reader in a long backup must not hold up
+    // the commits queued behind this checkpoint.
+    sqlite3* h = writer_db_->getHandle();
+    sqlite3_busy_timeout(h, 0);
+    int rc = sqlite3_wal_checkpoint_v2(h, nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
+    sqlite3_busy_timeout(h, busy_timeout_ms);
     if (rc == SQLITE_OK) {
         wants_checkpoint_ = false;
         return;
     }
-    if (rc != SQLITE_BUSY)
-        log_error("checkpoint failed", "", sqlite3_errmsg(writer_db_->getHandle()));
-    wanted_since_ = steady::now(); // try again after the next quiet moment or delay
+    if (rc != SQLITE_BUSY && rc != SQLITE_LOCKED)
+        log_error("checkpoint failed", "", sqlite3_errstr(rc));
+    // Try again after the next quiet moment, but not before a second.
+    wanted_since_ = steady::now();
+    retry_checkpoint_at_ = steady::now() + std::chrono::seconds(1);
 }
 
 std::unique_ptr<store> store::open(options const& opts, status& st) {

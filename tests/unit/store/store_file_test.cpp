@@ -347,3 +347,25 @@ TEST_CASE("store: expired lists closed and idle workshops") {
     CHECK(s->expired(now, 0, 0).empty());
     CHECK(s->expired(now, 30, 60).empty());
 }
+
+TEST_CASE("store: a long read elsewhere does not hold up commits behind a checkpoint") {
+    temp_dir dir;
+    auto path = dir.file("brug.db");
+    auto s = open_store(path);
+    REQUIRE(submit_wait(*s, create_workshop("AAAA-AAAA")));
+    REQUIRE(submit_wait(*s, {"AAAA-AAAA", {model::card_put{sample_card("c1", "weg")}}}));
+
+    // Another connection keeps a read transaction open on the current snapshot.
+    SQLite::Database reader(path, SQLite::OPEN_READONLY);
+    reader.exec("BEGIN");
+    CHECK(query_int(reader, "SELECT count(*) FROM cards") == 1);
+
+    REQUIRE(submit_wait(*s, {"AAAA-AAAA", {model::card_removed{"c1"}}}));
+    // The writer goes quiet and tries its checkpoint, which the reader blocks.
+    std::this_thread::sleep_for(std::chrono::milliseconds(400));
+    auto t0 = std::chrono::steady_clock::now();
+    REQUIRE(submit_wait(*s, {"AAAA-AAAA", {model::card_put{sample_card("c2", "nieuw")}}}));
+    auto waited = std::chrono::steady_clock::now() - t0;
+    CHECK(waited < std::chrono::seconds(1));
+    reader.exec("COMMIT");
+}
