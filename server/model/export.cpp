@@ -505,12 +505,15 @@ std::string export_markdown(workshop_state const& s, std::int64_t now_ms) {
     layout const l = lay_out(s);
     std::string out;
 
-    // Title and date: of the workshop, and of the export when that is another day.
+    // Title and date: of the workshop, and of the export when that is another
+    // day. A closed workshop was held on the day it was closed (it may have
+    // been made days before); an open one goes by the day it was made.
     auto title = md_one_line(s.meta.title);
     out += "# " + (title.empty() ? std::string(w.untitled) : title) + "\n\n";
     auto const today = long_date(date_of(now_ms), w);
-    if (s.meta.created_at_ms > 0) {
-        auto const held = long_date(date_of(s.meta.created_at_ms), w);
+    auto const held_ms = s.meta.closed_at_ms > 0 ? s.meta.closed_at_ms : s.meta.created_at_ms;
+    if (held_ms > 0) {
+        auto const held = long_date(date_of(held_ms), w);
         out += fill(w.workshop_of, held);
         if (held != today) out += " · " + fill(w.report_of, today);
     } else {

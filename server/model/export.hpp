@@ -27,7 +27,8 @@
 namespace brug::model {
 
 // The report as Markdown (CommonMark with a GFM table): title, the date of
-// the workshop and of the export (`now_ms`, wall clock, shown as a UTC date),
+// the workshop (the day it was closed, or else made) and of the export
+// (`now_ms`, wall clock) when that is another day, both as UTC dates,
 // the check-in words, the question, each column in the workshop's order with
 // its themes by votes (most first) and their cards, the column's cards
 // outside a theme, the cards not placed in any column ("Niet geplaatst"),

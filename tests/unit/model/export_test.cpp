@@ -451,13 +451,21 @@ TEST_CASE("export markdown: the report opens with title, date, check-in words an
 }
 
 TEST_CASE("export markdown: the date is the workshop's, and the export's when that is another day") {
+    constexpr std::int64_t day = 86'400'000;
     auto s = bare_workshop();
     s.meta.created_at_ms = workshop_day;
     CHECK(contains(model::export_markdown(s, workshop_day + 3'600'000), "\nWorkshop van 20 november 2026.\n"));
     CHECK(contains(model::export_markdown(s, export_day),
                    "\nWorkshop van 20 november 2026 · verslag van 22 november 2026.\n"));
+    // Made two days before, held and closed on the 20th.
+    s.meta.created_at_ms = workshop_day - 2 * day;
+    s.meta.closed_at_ms = workshop_day;
+    CHECK(contains(model::export_markdown(s, workshop_day), "\nWorkshop van 20 november 2026.\n"));
     s.meta.created_at_ms = 0;
+    s.meta.closed_at_ms = 0;
     CHECK(contains(model::export_markdown(s, 1'709'208'000'000), "\nVerslag van 29 februari 2024.\n"));
+    CHECK(contains(model::export_markdown(s, 0), "\nVerslag van 1 januari 1970.\n"));
+    CHECK(contains(model::export_markdown(s, 4'102'444'800'000 - 1), "\nVerslag van 31 december 2099.\n"));
 }
 
 TEST_CASE("export markdown: Dutch and English wording follow the workshop's language") {
