@@ -115,11 +115,15 @@ export function facilitatorView(root, code) {
     // stage (what the room sees)
     const timer = timerView();
     const stagePrompt = h('p', { class: 'stage-prompt', id: 'stage-prompt' });
-    const joinPanel = h('section', { class: 'join-panel', 'aria-label': t('created.code') },
-      h('div', null,
+    const lobbyCount = h('p', { class: 'lobby-count', 'aria-hidden': 'true' });
+    const joinPanel = h('section', { class: 'join-panel', 'aria-labelledby': 'lobby-title' },
+      h('div', { class: 'join-text' },
+        h('h2', { id: 'lobby-title', class: 'lobby-title', text: s.title }),
         h('p', { class: 'join-at', text: t('f.join.at', { url: `${location.host}/w/${code}` }) }),
-        h('p', { class: 'big-code', text: code })),
-      qrImage(code));
+        h('p', { class: 'big-code', text: code }),
+        lobbyCount,
+        h('p', { class: 'quiet', text: t('p.anon') })),
+      h('div', { class: 'qr-panel' }, qrImage(code)));
     const cloudBox = h('div', { class: 'cloud-wrap big', 'aria-live': 'polite' });
     const secCheckin = h('section', { class: 'stage-sec', 'aria-labelledby': 'f-checkin-h' },
       h('h2', { id: 'f-checkin-h', class: 'stage-title', text: t('f.checkin.title') }), cloudBox);
@@ -232,7 +236,7 @@ export function facilitatorView(root, code) {
     replace(root, top.bar, phaseBar, main);
     document.title = `${s.title} · Brug`;
     ui = { ...top, error, phaseList, timer, stagePrompt, joinPanel, secCheckin, cloudBox, secReflect, hiddenBig, hiddenLabel, boardEl,
-      ranking, stageAgree, promptSelect, agTheme, agList, counts, revealBtn, revealMsg, suggest, presentBtn };
+      lobbyCount, ranking, stageAgree, promptSelect, agTheme, agList, counts, revealBtn, revealMsg, suggest, presentBtn };
     showStatus(ui.status, connStatus, conn.pending(), fatal);
     fillPrompts();
     setPresenting(presenting);
@@ -283,6 +287,7 @@ export function facilitatorView(root, code) {
     ui.stagePrompt.textContent = s.prompt || '';
     ui.stagePrompt.hidden = !s.prompt || p === 'lobby' || p === 'checkin';
     ui.joinPanel.hidden = p !== 'lobby';
+    ui.lobbyCount.textContent = np === 1 ? t('f.lobby.one') : t('f.lobby.count', { n: np });
     ui.secCheckin.hidden = p !== 'checkin';
     if (wordCloud(ui.cloudBox, s.checkins) === 0) {
       ui.cloudBox.replaceChildren(h('p', { class: 'quiet', text: t('f.checkin.none') }));

@@ -146,15 +146,6 @@ test('facilitator and three participants run a whole session', async () => {
   assert.match(await ps[0].textContent('.agreements'), /Koen en Mark/);
   await shot(ps[1], 'participant-agree-390');
 
-  // export, all three formats, through the key in a header
-  for (const [fmt, re] of [['md', /persoonlijke contact/], ['csv', /samen leren/], ['json', /vastloopt/]]) {
-    const [dl] = await Promise.all([f.waitForEvent('download'), f.click(`#tool-export button[data-format="${fmt}"]`)]);
-    const file = await dl.path();
-    const body = fs.readFileSync(file, 'utf8');
-    assert.match(body, re, `export ${fmt}`);
-    assert.equal(dl.suggestedFilename(), `brug-${ws.code}.${fmt}`);
-  }
-
   // close
   await setPhase(f, 'closed');
   for (const p of ps) {
@@ -168,6 +159,23 @@ test('facilitator and three participants run a whole session', async () => {
   await f.click('#present-toggle');
   await f.waitForSelector('body.presenting');
   await shot(f, 'facilitator-present-1920');
+
+  // export after closing, all three formats, through the key in a header
+  await f.click('#present-toggle');
+  await f.waitForSelector('body:not(.presenting)');
+  for (const [fmt, re] of [['md', /persoonlijke contact/], ['csv', /samen leren/], ['json', /vastloopt/]]) {
+    const failed = f.waitForFunction(() => document.querySelector('#tool-export .tool-msg')?.textContent, null, { timeout: 15000 })
+      .then(async () => { throw new Error(`export ${fmt}: ${await f.textContent('#tool-export .tool-msg')}`); });
+    failed.catch(() => {});
+    const [dl] = await Promise.all([
+      Promise.race([f.waitForEvent('download', { timeout: 15000 }), failed]),
+      f.click(`#tool-export button[data-format="${fmt}"]`),
+    ]);
+    const file = await dl.path();
+    const body = fs.readFileSync(file, 'utf8');
+    assert.match(body, re, `export ${fmt}`);
+    assert.equal(dl.suggestedFilename(), `brug-${ws.code}.${fmt}`);
+  }
 
   const problems = [f, ...ps].flatMap((p) => p.problems);
   assert.deepEqual(problems, []);
