@@ -7,8 +7,10 @@
 #include <atomic>
 #include <csignal>
 #include <mutex>
+#include <set>
 #include <sys/resource.h>
 #include <sys/wait.h>
+#include <thread>
 #include <unistd.h>
 #include <vector>
 
@@ -246,4 +248,89 @@ TEST_CASE("store: a transaction that cannot be written fails every change set in
     auto w = s->load("AAAA-AAAA");
     REQUIRE(w);
     CHECK(w->cards.size() == 1);
+}
+
+// protocol.md 3.8: a server killed at any moment has every change it
+// acknowledged. A child process posts cards and reports each ack on a pipe;
+// the parent kills it with SIGKILL mid-stream and reopens the file.
+TEST_CASE("store: after SIGKILL every acknowledged change set is in the file") {
+    temp_dir dir;
+    auto path = dir.file("brug.db");
+    int fds[2];
+    REQUIRE(pipe(fds) == 0);
+    pid_t pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        close(fds[0]);
+        try {
+            auto s = open_store(path, store::sync_mode::normal, 64);
+            submit_wait(*s, create_workshop("AAAA-AAAA"));
+            for (int i = 0;; ++i) {
+                s->submit(one_card("AAAA-AAAA", i), [fd = fds[1], i](bool ok) {
+                    if (ok && write(fd, &i, sizeof i) != sizeof i) _exit(3);
+                });
+                if (i % 64 == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+            }
+        } catch (...) {
+        }
+        _exit(2);
+    }
+    close(fds[1]);
+    std::set<int> acked;
+    int i = 0;
+    while (acked.size() < 300 && read(fds[0], &i, sizeof i) == sizeof i)
+        acked.insert(i);
+    kill(pid, SIGKILL);
+    while (read(fds[0], &i, sizeof i) == sizeof i)
+        acked.insert(i); // acks sent before death
+    close(fds[0]);
+    int wstatus = 0;
+    waitpid(pid, &wstatus, 0);
+    REQUIRE(WIFSIGNALED(wstatus));
+    REQUIRE(acked.size() >= 300);
+
+    auto s = open_store(path);
+    auto w = s->load("AAAA-AAAA");
+    REQUIRE(w);
+    std::set<std::string> stored;
+    for (auto const& c : w->cards)
+        stored.insert(c.id);
+    std::size_t missing = 0;
+    for (int a : acked)
+        missing += stored.count("card" + std::to_string(a)) == 0;
+    CHECK(missing == 0);
+    CHECK(stored.size() >= acked.size());
+}
+
+TEST_CASE("store: producers on many threads and loads beside them") {
+    temp_dir dir;
+    auto s = open_store(dir.file("brug.db"), store::sync_mode::normal);
+    int const threads_n = 4, per_thread = 250;
+    for (int t = 0; t < threads_n; ++t)
+        REQUIRE(submit_wait(*s, create_workshop("AAAA-AAA" + std::to_string(t + 2))));
+    std::atomic<int> acked{0};
+    std::atomic<bool> producing{true};
+    std::vector<std::thread> producers;
+    for (int t = 0; t < threads_n; ++t)
+        producers.emplace_back([&, t] {
+            std::string code = "AAAA-AAA" + std::to_string(t + 2);
+            for (int i = 0; i < per_thread; ++i)
+                s->submit(one_card(code, i), [&](bool ok) { acked += ok; });
+        });
+    std::size_t loads = 0;
+    std::thread loader([&] {
+        while (producing) {
+            auto w = s->load("AAAA-AAA2");
+            if (w) ++loads;
+        }
+    });
+    for (auto& p : producers)
+        p.join();
+    REQUIRE(submit_wait(*s, {}));
+    producing = false;
+    loader.join();
+    CHECK(acked == threads_n * per_thread);
+    CHECK(loads > 0);
+    for (int t = 0; t < threads_n; ++t)
+        CHECK(s->load("AAAA-AAA" + std::to_string(t + 2))->cards.size() == std::size_t(per_thread));
 }
