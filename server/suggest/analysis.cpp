@@ -137,7 +137,7 @@ std::vector<analysed_card> analyse_cards(std::vector<card_text> const& cards, la
         for (auto const& s : sentences[i]) {
             // Stance cues, and which of them fall under a negation.
             std::vector<bool> stance_word(s.words.size(), false);
-            auto const cue_matches = cues.match(s.stems, l);
+            auto const cue_matches = cues.match(s.words, s.stems, l, false);
             std::vector<std::size_t> negations;
             for (auto const& m : cue_matches)
                 if (m.tag == "neg") negations.push_back(m.start);
@@ -152,8 +152,13 @@ std::vector<analysed_card> analyse_cards(std::vector<card_text> const& cards, la
                 for (std::size_t n : negations)
                     if (n < m.start && m.start - n <= 3) features.insert("n:" + tag);
             }
+            // Adjacent words, function words included: "niet kwijt", "nu al",
+            // "don't lose", "no longer" read differently from their words.
+            for (std::size_t k = 0; k + 1 < s.stems.size(); ++k)
+                if (is_stop_word(s.words[k], l) || is_stop_word(s.words[k + 1], l))
+                    features.insert("b:" + s.stems[k] + "_" + s.stems[k + 1]);
             // Topics, from whole words and from the parts of compounds.
-            for (auto const& m : concepts.match(s.stems, l)) {
+            for (auto const& m : concepts.match(s.words, s.stems, l, true)) {
                 terms[std::string(m.tag)] += 1;
                 features.insert("k:" + std::string(m.tag));
             }
@@ -174,7 +179,7 @@ std::vector<analysed_card> analyse_cards(std::vector<card_text> const& cards, la
                     std::string const& ps = stems.get(part, l);
                     terms[ps] += 0.7;
                     features.insert("w:" + ps);
-                    for (auto const& m : concepts.match({ps}, l)) terms[std::string(m.tag)] += 1;
+                    for (auto const& m : concepts.match({part}, {ps}, l, true)) terms[std::string(m.tag)] += 1;
                 }
             }
         }

@@ -47,7 +47,8 @@ void softmax(std::vector<double>& z) {
 
 } // namespace
 
-void fitted_model::fit(std::vector<training_example> const& examples, double l2, int iterations) {
+void fitted_model::fit(std::vector<training_example> const& examples, double l2, int iterations,
+                       double word_l2_scale) {
     int const classes = own_.classes();
     // Intern the features of the examples so the loop runs on arrays.
     std::unordered_map<std::string, int> index;
@@ -68,6 +69,8 @@ void fitted_model::fit(std::vector<training_example> const& examples, double l2,
     std::size_t const n = names.size();
     std::vector<double> w(n * classes), prior(n * classes), g(n * classes), acc(n * classes, 1e-8);
     std::vector<double> b(classes), prior_b(classes), gb(classes), acc_b(classes, 1e-8);
+    std::vector<double> pull(n);
+    for (std::size_t f = 0; f < n; ++f) pull[f] = names[f]->rfind("w:", 0) == 0 ? l2 * word_l2_scale : l2;
     for (std::size_t f = 0; f < n; ++f)
         for (int k = 0; k < classes; ++k) w[f * classes + k] = prior[f * classes + k] = prior_.weight(*names[f], k);
     for (int k = 0; k < classes; ++k) b[k] = prior_b[k] = prior_.bias(k);
@@ -75,8 +78,8 @@ void fitted_model::fit(std::vector<training_example> const& examples, double l2,
     double const step = 0.3;
     std::vector<double> z(classes);
     for (int it = 0; it < iterations; ++it) {
-        for (std::size_t i = 0; i < g.size(); ++i) g[i] = l2 * (w[i] - prior[i]);
-        for (int k = 0; k < classes; ++k) gb[k] = l2 * 0.1 * (b[k] - prior_b[k]);
+        for (std::size_t i = 0; i < g.size(); ++i) g[i] = pull[i / classes] * (w[i] - prior[i]);
+        for (int k = 0; k < classes; ++k) gb[k] = l2 * (b[k] - prior_b[k]);
         for (std::size_t e = 0; e < examples.size(); ++e) {
             for (int k = 0; k < classes; ++k) z[k] = b[k];
             for (int f : rows[e])

@@ -60,7 +60,9 @@ class fitted_model {
 public:
     fitted_model(prior_view prior, int classes) : prior_(std::move(prior)), own_(classes) {}
 
-    void fit(std::vector<training_example> const& examples, double l2, int iterations);
+    // `word_l2_scale` multiplies the pull on word features ("w:..."): words
+    // are the least likely to carry over to another workshop.
+    void fit(std::vector<training_example> const& examples, double l2, int iterations, double word_l2_scale = 1.0);
 
     std::vector<double> probabilities(std::vector<std::string> const& features) const;
 

@@ -11,74 +11,114 @@ namespace {
 // theme vector, so "bellen" and "gesprek" meet as #contact.
 std::vector<lexicon_entry> const concept_entries = {
     {"#people-served",
-     "klant, klanten, cliënt, client, inwoner, burger, patiënt, leerling, student, ouder, ouders, gebruiker, "
-     "bezoeker, bewoner, deelnemer, familie, doelgroep, opdrachtgever, aanvrager, relatie",
+     "klant, klanten, cliënt, client, inwoner, burger, patiënt, leerling, student, ouders, gebruiker, "
+     "bezoeker, bewoner, deelnemer, familie, doelgroep, opdrachtgever, aanvrager, relatie, pupil",
      "customer, client, user, patient, student, pupil, citizen, resident, visitor, consumer, parent, family, "
      "member, buyer, account holder, end user"},
     {"#contact",
-     "contact, persoonlijk, gesprek, praten, spreken, bellen, telefoon, langsgaan, bezoek, ontmoeten, fysiek, "
-     "gezicht, face-to-face, menselijk, mens, mensen, luisteren, aandacht, band, praatje, aanspreken, "
-     "terugbellen, bereikbaar, bereikbaarheid, loket, balie, binnenlopen",
-     "contact, personal, person, talk, conversation, speak, call, phone, visit, meet, face, face-to-face, "
-     "human, people, listen, attention, bond, relationship, touch, chat, reach, reachable, desk, walk in"},
+     "contact, persoonlijk, gesprek, praten, spreken, bellen, langsgaan, bezoek, ontmoeten, fysiek, "
+     "gezicht, face-to-face, menselijk, mens, luisteren, aandacht, band, praatje, aanspreken, "
+     "terugbellen, persoonlijke aandacht, echt contact, zien",
+     "contact, personal, person, talk, conversation, speak, call, visit, meet, face, face-to-face, "
+     "human, listen, listens, attention, bond, relationship, touch, personal touch, in person"},
+    {"#access",
+     "bereikbaar, bereikbaarheid, loket, balie, binnenlopen, telefonisch, telefoon, telefoonlijn, "
+     "openingstijden, langskomen, afspraak maken, wachtrij",
+     "reachable, reach, phone line, phone, walk in, opening hours, front desk, counter, get through, "
+     "helpline, hotline, queue"},
+    {"#service",
+     "service, dienstverlening, vriendelijk, klantvriendelijk, geholpen, tevreden, ontevreden, klacht, "
+     "boos, gefrustreerd, behandelen, serviceniveau, klantbeleving",
+     "service, friendly, satisfied, unhappy, complaint, complaints, angry, frustrated, treated, treat, "
+     "customer experience, reputation, calm down"},
     {"#team",
      "collega, collegialiteit, team, teamgeest, samen, samenwerken, samenwerking, elkaar, onderling, ploeg, "
-     "hecht, sfeer, gezellig, steunen, helpen, inspringen, saamhorigheid, afdeling, wij-gevoel",
+     "hecht, steunen, inspringen, saamhorigheid, wij-gevoel, ieder voor zich, helpen",
      "colleague, colleagues, team, teammate, together, each other, collaboration, collaborate, peers, crew, "
-     "tight-knit, atmosphere, help each other, support each other, camaraderie, department, squad"},
+     "tight-knit, help each other, support each other, camaraderie, squad, everyone for themselves"},
     {"#knowledge",
      "kennis, ervaring, ervaren, expertise, vakmanschap, vakkennis, kennen, inzicht, gevoel, senior, oudere, "
-     "vak, vakdocent, specialist, deskundig, intuïtie, leren van elkaar",
+     "specialist, deskundig, intuïtie, leren van elkaar, weten, geleerd, kent",
      "knowledge, experience, experienced, expertise, craft, skill, insight, know-how, senior, seniors, "
-     "specialist, expert, intuition, edge case, learn from each other, knowledge base"},
+     "specialist, expert, intuition, edge case, learn from each other, knowledge base, knowing, learned"},
+    {"#newcomers",
+     "nieuwe collega, nieuwe collega's, junior, inwerken, ingewerkt, meelopen, stagiair, leerling, "
+     "starters, nieuwkomer, opvangen",
+     "new hire, new hires, junior, juniors, new agents, newcomer, newcomers, onboarding, intern, mentoring, "
+     "learning path"},
     {"#training",
      "training, trainen, cursus, opleiding, scholing, leren, uitleg, uitleggen, handleiding, instructie, "
-     "begeleiding, ondersteuning, helpdesk, vraagbaak, coach, aanspreekpunt, hulp, oefenen, studiedag, "
-     "inwerken, digitaal vaardig, meekomen, bijbenen, uitproberen",
+     "begeleiding, ondersteuning, helpdesk, vraagbaak, coach, aanspreekpunt, oefenen, studiedag, "
+     "digitaal vaardig, meekomen, bijbenen, uitproberen, hulp, workshop, e-learning",
      "training, train, course, learn, learning, explain, explanation, manual, guide, instruction, coaching, "
-     "coach, helpdesk, support, help, onboarding, practice, tutorial, documentation, walkthrough, keep up"},
+     "coach, helpdesk, support, onboarding, practice, tutorial, documentation, walkthrough, keep up, "
+     "confluence page, wiki"},
     {"#time",
-     "tijd, uur, uren, dag, dagen, week, weken, werkdruk, druk, overuren, drukte, stress, moe, uitgeput, "
-     "opbranden, burn-out, zwaar, rust, ademhalen, bovenop, erbij, tempo, haast, opgebrand",
-     "time, hour, hours, day, days, week, weeks, workload, pressure, busy, stress, tired, exhausted, burnout, "
-     "burn out, overtime, heavy, calm, breathe, rest, on top of, pace, rush, crunch, sustainable"},
+     "tijd, tijd voor, tijd om, geen tijd, uren, bovenop, erbij, naast het werk",
+     "time, time for, time to, no time, hours, on top of, extra work"},
+    {"#workload",
+     "werkdruk, druk, overuren, drukte, stress, moe, uitgeput, opbranden, burn-out, zwaar, rust, "
+     "ademhalen, haast, opgebrand, volhouden, gejaagd, overbelast",
+     "workload, pressure, busy, stress, tired, exhausted, exhausting, burnout, burn out, burns out, overtime, "
+     "heavy, calm, breathe, rush, crunch, sustainable, pace, overloaded, paged, on call"},
     {"#speed",
      "snel, sneller, snelheid, traag, trage, langzaam, wachten, wachttijd, vertraging, direct, meteen, "
-     "opvolging, reactietijd, doorlooptijd, schakelen, vlot, liggen, achterstand",
+     "opvolging, reactietijd, doorlooptijd, schakelen, vlot, liggen, achterstand, binnen een dag",
      "fast, faster, quick, quickly, slow, wait, waiting, delay, immediately, instantly, speed, turnaround, "
-     "lag, response time, lead time, backlog, queue, queues"},
+     "lag, response time, lead time, backlog, in hours, months"},
     {"#tools",
-     "systeem, app, applicatie, software, platform, pakket, tool, programma, dashboard, scherm, laptop, "
-     "computer, digitaal, ict, it, wifi, camera, microfoon, apparaat, telefoon, techniek, algoritme, "
-     "elo, crm, chatbot, bot, website, portaal",
-     "system, app, application, software, platform, package, tool, program, dashboard, screen, laptop, "
-     "computer, digital, it, wifi, camera, microphone, device, algorithm, bot, chatbot, website, portal, "
-     "crm, vendor"},
+     "systeem, app, applicatie, software, platform, pakket, tool, programma, dashboard, "
+     "digitaal, ict, it, techniek, algoritme, elo, crm, chatbot, bot, website, portaal, computer",
+     "system, app, application, software, platform, package, tool, program, dashboard, digital, it, "
+     "algorithm, bot, chatbot, website, portal, crm, vendor, computer"},
+    {"#equipment",
+     "laptop, scherm, schermen, stoel, dockingstation, camera, microfoon, headset, kabel, kabels, printer, "
+     "printen, scannen, wifi, internet, apparatuur, telefoon, bureau",
+     "laptop, screen, screens, monitor, chair, docking station, camera, microphone, headset, cable, cables, "
+     "printer, printing, scanning, wifi, internet, equipment, hardware, device"},
     {"#overview",
-     "overzicht, inzicht, cijfers, data, gegevens, informatie, één plek, zien, rapportage, transparant, "
-     "zichtbaar, terugvinden, vinden, bijhouden, status, stand van zaken",
-     "overview, insight, data, numbers, figures, information, one place, see, visibility, visible, report, "
-     "reporting, transparent, find, track, status, single source"},
+     "overzicht, inzicht, cijfers, data, gegevens, informatie, één plek, rapportage, transparant, "
+     "zichtbaar, terugvinden, vinden, bijhouden, status, stand van zaken, in één oogopslag",
+     "overview, insight, data, numbers, figures, information, one place, visibility, visible, report, "
+     "reporting, transparent, find, track, status, single source, at a glance"},
     {"#admin",
      "invoeren, invullen, velden, veld, formulier, registreren, registratie, administratie, overtikken, "
      "klikken, klik, papier, papieren, dossier, kopiëren, plakken, verplicht, typen, handmatig, dubbel",
      "enter, fill in, field, fields, form, register, registration, admin, paperwork, click, clicks, paper, "
-     "copy, paste, mandatory, type, manual, manually, duplicate, data entry"},
+     "copy, paste, copy-pasting, mandatory, type, manual, manually, duplicate, data entry"},
     {"#repetition",
      "automatisch, automatiseren, herhalen, repetitief, steeds hetzelfde, standaard, routine, saai, "
-     "dezelfde vragen, eenvoudige vragen, simpele vragen",
+     "dezelfde vragen, eenvoudige vragen, simpele vragen, makkelijke vragen",
      "automatic, automate, automated, automation, repetitive, repeat, same questions, routine, boring, "
-     "simple questions, easy questions, simple stuff"},
+     "simple questions, easy questions, simple stuff, same answers, password resets"},
+    {"#handover",
+     "overdracht, overdragen, doorverbinden, doorzetten, overnemen, doorgeven, opnieuw vertellen, "
+     "doorsturen, escaleren",
+     "handover, hand over, handoff, pass on, escalate, escalation, escalations, transfer, pick up, "
+     "repeat it all, left off"},
     {"#autonomy",
-     "vertrouwen, autonomie, zelf, eigen, regie, bepalen, kiezen, keuze, vrijheid, ruimte, controle, "
-     "gecontroleerd, invloed, verantwoordelijkheid, zeggenschap, volwassen, grip",
-     "trust, autonomy, own, choose, choice, decide, freedom, control, controlled, micromanage, influence, "
-     "responsibility, ownership, say in, grown-up"},
+     "autonomie, zelf, eigen, regie, bepalen, kiezen, keuze, vrijheid, ruimte, invloed, "
+     "verantwoordelijkheid, zeggenschap, volwassen, grip, eigen manier",
+     "autonomy, own, choose, choice, decide, freedom, influence, responsibility, ownership, say in, "
+     "grown-up, own way"},
+    {"#trust",
+     "vertrouwen, vertrouwd, gecontroleerd, controle, wantrouwen, serieus genomen, gewaardeerd, "
+     "afrekenen, turven",
+     "trust, trusted, controlled, control, micromanage, distrust, taken seriously, valued, judged"},
+    {"#measurement",
+     "gemeten, meting, cijfers, prestatie, prestaties, targets, kpi, ranglijst, tellen, score, productie, "
+     "beoordeling, beoordelen",
+     "measure, measured, metrics, performance, targets, kpi, ranking, leaderboard, count, score, "
+     "handle time, appraisal, rated"},
+    {"#management",
+     "leidinggevende, management, manager, directie, schoolleiding, baas, leiding, bestuur, teamleider",
+     "management, manager, managers, boss, leadership, director, executives, head office"},
     {"#quality",
      "kwaliteit, veilig, veiligheid, zorgvuldig, fout, fouten, risico, testen, test, review, stabiel, "
-     "stabiliteit, betrouwbaar, incident, storing, goed werk, nauwkeurig, controleren",
+     "stabiliteit, betrouwbaar, incident, storing, nauwkeurig, controleren, correct, verkeerd",
      "quality, safe, safety, careful, error, errors, mistake, bug, bugs, risk, test, tests, testing, review, "
-     "reviews, stable, stability, reliable, reliability, incident, outage, accurate, check, rollback"},
+     "reviews, stable, stability, reliable, reliability, incident, outage, accurate, check, rollback, "
+     "correct, wrong, breaks, data loss"},
     {"#schedule",
      "rooster, roosteren, dienst, diensten, planning, planner, plannen, weekend, weekenden, nacht, "
      "nachtdienst, avond, feestdagen, vakantie, vrije dag, werktijden, ruilen, werkuren, ploegendienst",
@@ -88,51 +128,53 @@ std::vector<lexicon_entry> const concept_entries = {
      "eerlijk, oneerlijk, regels, regel, afspraken, afspraak, spelregels, duidelijk, duidelijkheid, helder, "
      "voorrang, gelijk, rechtvaardig, beleid, richtlijn, criteria, verwachtingen",
      "fair, unfair, fairness, rules, rule, agreement, agreements, clear, clarity, policy, priority, equal, "
-     "guideline, guidelines, criteria, expectations, agreed, process"},
+     "guideline, guidelines, criteria, expectations, agreed, process, strategy"},
     {"#involvement",
-     "betrekken, betrokken, inspraak, meedenken, meebeslissen, meepraten, gevraagd, vragen, communicatie, "
-     "communiceren, informeren, mening, stem, gehoord, serieus genomen, draagvlak",
-     "involve, involved, involvement, ask, asked, say, voice, communicate, communication, inform, consult, "
-     "opinion, feedback, heard, listened to, buy-in, taken seriously"},
+     "betrekken, betrokken, inspraak, meedenken, meebeslissen, meepraten, gevraagd, communicatie, "
+     "communiceren, informeren, mening, gehoord, serieus genomen, draagvlak, beslissingen, besluiten",
+     "involve, involved, involvement, asked, voice, communicate, communication, inform, consult, "
+     "opinion, feedback, heard, listened to, buy-in, taken seriously, decisions, decide"},
     {"#rollout",
-     "invoering, invoeren, uitrol, uitrollen, implementatie, pilot, proef, proefperiode, stapsgewijs, "
+     "invoering, uitrol, uitrollen, implementatie, pilot, proef, proefperiode, stapsgewijs, "
      "deadline, live, starten, evalueren, overstap, overstappen, migratie, overzetten, testfase, in één keer",
      "rollout, roll out, implementation, pilot, trial, phased, deadline, go-live, go live, launch, switch, "
-     "migration, migrate, evaluate, transition, big bang, ready, step by step"},
+     "migration, migrate, evaluate, transition, big bang, ready, step by step, first step"},
     {"#workplace",
-     "plek, werkplek, bureau, kantoor, gebouw, ruimte, flexplek, flexwerken, locatie, lokaal, kamer, hoek, "
-     "stoel, inrichting, faciliteiten, vergaderruimte, belhok, kast",
-     "place, workplace, desk, office, building, room, space, seat, location, floor, chair, facilities, "
-     "meeting room, workspace, hot desk, hot desking"},
+     "plek, werkplek, kantoor, gebouw, ruimte, flexplek, flexplekken, flexwerken, locatie, lokaal, kamer, "
+     "hoek, inrichting, faciliteiten, vergaderruimte, belhok, kast, clean desk, thuis voelen",
+     "place, workplace, desk, office, building, room, space, seat, location, floor, facilities, "
+     "meeting room, workspace, hot desk, hot desking, clean desk"},
     {"#remote",
      "thuis, thuiswerken, hybride, online, op afstand, reizen, file, reistijd, vergaderen, videobellen, "
-     "teams, zoom, beeldbellen",
+     "teams, zoom, beeldbellen, op kantoor",
      "home, remote, hybrid, online, distance, commute, commuting, travel, meeting, meetings, video call, "
-     "zoom, teams, work from home"},
+     "zoom, teams, work from home, in the office"},
     {"#job",
-     "baan, banen, functie, werk, rol, taak, taken, beroep, afwisseling, gevarieerd, zekerheid, ontslag, "
-     "reorganisatie, vakinhoud, zinvol, uitdaging, carrière",
-     "job, jobs, role, task, tasks, work, career, variety, varied, security, layoff, layoffs, cutting, "
-     "meaningful, challenge, position, headcount"},
+     "baan, banen, functie, rol, taak, taken, beroep, afwisseling, gevarieerd, zekerheid, ontslag, "
+     "reorganisatie, vakinhoud, zinvol, uitdaging, carrière, werkzekerheid, vak",
+     "job, jobs, role, task, tasks, career, variety, varied, security, layoff, layoffs, cutting, "
+     "meaningful, challenge, position, headcount, job security, button pushers"},
     {"#life",
      "gezin, kinderen, kind, privé, mantelzorg, mantelzorger, gezondheid, balans, rekening houden, "
-     "persoonlijke situatie, thuissituatie, zorg voor, ziek, slapen, combineren",
+     "persoonlijke situatie, thuissituatie, zorg voor, ziek, slapen, combineren, studie",
      "family, kids, children, child, private, personal life, health, balance, caregiver, wellbeing, "
-     "well-being, sick, sleep, combine, life"},
+     "well-being, sick, sleep, combine, life, study"},
     {"#structure",
      "structuur, ritme, vast, vaste, regelmaat, voorspelbaar, voorspelbaarheid, rust, routine, discipline, "
-     "houvast, duidelijke regels",
-     "structure, rhythm, fixed, regular, predictable, predictability, routine, discipline, stable routine"},
+     "houvast, duidelijke regels, orde",
+     "structure, rhythm, fixed, regular, predictable, predictability, routine, discipline, stable routine, "
+     "order"},
     {"#social",
      "koffie, lunch, borrel, gezellig, gezelligheid, praatje, informeel, wandeling, uitje, verhalen, "
-     "koffieautomaat, kletsen",
-     "coffee, lunch, drinks, banter, informal, social, walk, outing, stories, fun, small talk, water cooler"},
+     "koffieautomaat, kletsen, sfeer",
+     "coffee, lunch, drinks, banter, informal, social, walk, outing, stories, fun, small talk, water cooler, "
+     "atmosphere"},
     {"#messages",
      "mail, mailen, mailtje, e-mail, bericht, berichten, kanaal, kanalen, appen, whatsapp, notificatie, "
      "reminder",
-     "mail, email, e-mail, message, messages, channel, channels, notification, reminder, text, texting, slack"},
+     "mail, email, e-mail, message, messages, channel, channels, notification, reminder, texting, slack"},
     {"#delivery",
-     "release, versie, update, uitrollen, opleveren, oplevering, productie, code",
+     "release, versie, update, opleveren, oplevering, productie, code",
      "release, releases, deploy, deploys, deployment, ship, shipping, merge, merges, version, update, "
      "production, prod, code, pipeline, build, feature, branch"},
 };
@@ -205,43 +247,35 @@ std::vector<lexicon_entry> const cue_entries = {
     {"effort",
      "kost, kosten, uur, uren, klikken, handmatig, keer, elke keer, alles",
      "costs, hours, spend, clicks, manual, every time, each time"},
-    {"question", "?", "?"},
 };
 
 } // namespace
 
 lexicon::lexicon(std::vector<lexicon_entry> const& entries) {
-    // Own-language entries first, so that they win on equal stems.
-    for (lang const l : {lang::nl, lang::en}) {
-        auto& map = by_lang_[static_cast<int>(l)];
-        for (bool const own : {true, false}) {
-            for (auto const& e : entries) {
-                for (int side = 0; side < 2; ++side) {
-                    bool const side_is_own = (side == 0) == (l == lang::nl);
-                    if (side_is_own != own) continue;
-                    std::string_view list = side == 0 ? e.nl : e.en;
-                    std::size_t pos = 0;
-                    while (pos <= list.size()) {
-                        std::size_t const comma = list.find(',', pos);
-                        std::string_view item =
-                            list.substr(pos, comma == std::string_view::npos ? std::string_view::npos : comma - pos);
-                        pos = comma == std::string_view::npos ? list.size() + 1 : comma + 1;
-                        std::vector<std::string> words = split_words(item);
-                        if (item.find('?') != std::string_view::npos) words = {"?"};
-                        if (words.empty()) continue;
-                        if (words.size() == 1) words_.insert(fold_accents(words[0]));
-                        std::vector<std::string> stems;
-                        for (auto const& w : words) stems.push_back(w == "?" ? w : stem(w, l));
-                        auto& phrases = map[stems[0]];
-                        // A word of the other language only fills a gap.
-                        if (!own && words.size() == 1) {
-                            bool taken = false;
-                            for (auto const& p : phrases) taken |= p.rest.empty();
-                            if (taken) continue;
-                        }
-                        phrases.push_back({std::vector<std::string>(stems.begin() + 1, stems.end()), e.tag});
-                    }
+    for (auto const& e : entries) {
+        for (lang const l : {lang::nl, lang::en}) {
+            std::string_view const list = l == lang::nl ? e.nl : e.en;
+            lang const other = l == lang::nl ? lang::en : lang::nl;
+            std::size_t pos = 0;
+            while (pos < list.size()) {
+                std::size_t comma = list.find(',', pos);
+                if (comma == std::string_view::npos) comma = list.size();
+                std::vector<std::string> const words = split_words(list.substr(pos, comma - pos));
+                pos = comma + 1;
+                if (words.empty()) continue;
+                std::vector<std::string> stems, folded;
+                for (auto const& w : words) {
+                    stems.push_back(stem(w, l));
+                    folded.push_back(fold_accents(w));
                 }
+                if (words.size() == 1) {
+                    words_.insert(folded[0]);
+                    words_.insert(stems[0]);
+                }
+                by_stem_[static_cast<int>(l)][stems[0]].push_back(
+                    {std::vector<std::string>(stems.begin() + 1, stems.end()), e.tag});
+                by_word_[static_cast<int>(other)][folded[0]].push_back(
+                    {std::vector<std::string>(folded.begin() + 1, folded.end()), e.tag});
             }
         }
     }
@@ -257,18 +291,30 @@ lexicon const& lexicon::cues() {
     return l;
 }
 
-std::vector<lexicon_match> lexicon::match(std::vector<std::string> const& stems, lang l) const {
+std::vector<lexicon_match> lexicon::match(std::vector<std::string> const& words, std::vector<std::string> const& stems,
+                                          lang l, bool skip_stop_words) const {
     std::vector<lexicon_match> out;
-    auto const& map = by_lang_[static_cast<int>(l)];
-    for (std::size_t i = 0; i < stems.size(); ++i) {
-        auto it = map.find(stems[i]);
-        if (it == map.end()) continue;
+    auto const& own = by_stem_[static_cast<int>(l)];
+    auto const& other = by_word_[static_cast<int>(l)];
+    std::vector<std::string> folded;
+    for (auto const& w : words) folded.push_back(fold_accents(w));
+    auto try_map = [&](phrase_map const& map, std::vector<std::string> const& seq, std::size_t i) {
+        auto it = map.find(seq[i]);
+        if (it == map.end()) return false;
+        bool found = false;
         for (auto const& p : it->second) {
-            if (i + 1 + p.rest.size() > stems.size()) continue;
+            if (i + 1 + p.rest.size() > seq.size()) continue;
             bool ok = true;
-            for (std::size_t k = 0; k < p.rest.size() && ok; ++k) ok = stems[i + 1 + k] == p.rest[k];
-            if (ok) out.push_back({i, 1 + p.rest.size(), p.tag});
+            for (std::size_t k = 0; k < p.rest.size() && ok; ++k) ok = seq[i + 1 + k] == p.rest[k];
+            if (!ok) continue;
+            out.push_back({i, 1 + p.rest.size(), p.tag});
+            found = true;
         }
+        return found;
+    };
+    for (std::size_t i = 0; i < stems.size() && i < words.size(); ++i) {
+        if (skip_stop_words && is_stop_word(words[i], l)) continue;
+        if (!try_map(own, stems, i)) try_map(other, folded, i);
     }
     return out;
 }

@@ -35,11 +35,17 @@ public:
     // Stance cues: fear, loss, keeping, wishes, problems, negation, now, later, ...
     static lexicon const& cues();
 
-    // Every entry found in `stems` (stems of one sentence in language `l`).
-    // Entries of the card's own language win over the other's on equal stems.
-    std::vector<lexicon_match> match(std::vector<std::string> const& stems, lang l) const;
+    // Every entry found in one sentence in language `l`, given as its
+    // lowercase words and their stems. Entries of the card's own language
+    // match by stem; those of the other language only by the exact word
+    // (loan words such as "deadline"), because a stem of one language is
+    // often a different word in the other ("evening" -> "even").
+    // `skip_stop_words`: a function word of `l` never starts a match.
+    std::vector<lexicon_match> match(std::vector<std::string> const& words, std::vector<std::string> const& stems,
+                                     lang l, bool skip_stop_words) const;
 
-    // Accent-folded single words of all entries, for splitting compounds.
+    // Accent-folded single words of all entries and their stems, for
+    // splitting compounds.
     std::unordered_set<std::string> const& words() const { return words_; }
 
 private:
@@ -48,7 +54,8 @@ private:
         std::string tag;
     };
     using phrase_map = std::unordered_map<std::string, std::vector<phrase>>;
-    phrase_map by_lang_[2]; // indexed by lang
+    phrase_map by_stem_[2];  // own-language entries by stem, indexed by lang
+    phrase_map by_word_[2];  // entries of the other language by folded word
     std::unordered_set<std::string> words_;
 };
 

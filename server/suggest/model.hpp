@@ -59,12 +59,24 @@ std::vector<std::pair<std::string, double>> similar(workshop_input const& in, st
 // Tuning knobs, with the defaults used by the server. Exposed for the
 // evaluation tool and tests; the server never changes them.
 struct tuning {
-    double placed_weight = 3.0;    // a placed card against one built-in card
-    double smoothing = 0.35;       // share of a card's column taken from its neighbours
+    double placed_weight = 3.0;    // a placed card, in the online fit
+    double online_strength = 40.0; // pull of the fine-tuned model towards the built-in one,
+                                   // in placed-card weights
+    double smoothing = 0.2;        // share of a card's column taken from its neighbours
     int neighbours = 5;
-    double merge_threshold = 0.12; // average-linkage cosine to merge two themes
-    double concept_weight = 1.3;   // a concept against a content word
+    double merge_threshold = 0.15; // average-linkage similarity to merge two themes
+    double concept_weight = 2.0;   // a concept against a content word
+    double second_order = 0.3;     // share of neighbourhood overlap in card similarity
+    double corpus_idf = 0.0;       // share of the model's corpus in term rarity (0: workshop only)
+    double max_df = 0.4;           // words in more of the workshop's cards than this say nothing
+    double base_l2 = 0.05;         // pull of the built-in model towards the lexicon prior
+    double word_l2_scale = 1.0;    // extra pull of word features (they carry over least)
+    double column_agreement = 1.0; // similar(): exponent of the chance two cards share a column
 };
+
+// Sets a knob by name ("smoothing=0.3"); false when unknown.
+bool set_tuning(tuning& t, std::string_view assignment);
+
 tuning& default_tuning();
 
 } // namespace brug::suggest

@@ -41,7 +41,6 @@ std::unordered_map<std::string, double> const& column_prior() {
     return prior;
 }
 
-constexpr double base_l2 = 0.02;
 constexpr int base_iterations = 300;
 constexpr int online_iterations = 80;
 
@@ -97,18 +96,20 @@ void build_vectors(workshop_state& s, model const& m, tuning const& t) {
     std::unordered_map<std::string, double> df;
     for (auto const& c : s.cards)
         for (auto const& [term, count] : c.theme_terms) df[term] += 1;
-    double const docs = static_cast<double>(s.cards.size()) + m.docs;
+    double const n_cards = static_cast<double>(s.cards.size());
     std::unordered_map<std::string, int> ids;
     for (auto const& [term, d] : df) {
         auto it = m.doc_freq.find(term);
         double const d_base = it == m.doc_freq.end() ? 0.0 : it->second;
-        s.idf[term] = std::log((docs + 1) / (d + d_base + 1)) + 1;
+        double const local = std::log((n_cards + 1) / d);
+        double const corpus = std::log((m.docs + 1) / (d_base + 1));
+        s.idf[term] = (1 - t.corpus_idf) * local + t.corpus_idf * corpus;
     }
     s.vectors.resize(s.cards.size());
     for (std::size_t i = 0; i < s.cards.size(); ++i) {
         auto& v = s.vectors[i];
         for (auto const& [term, count] : s.cards[i].theme_terms) {
-            if (df[term] < 2) continue;
+            if (df[term] < 2 || (term[0] != '#' && df[term] > t.max_df * n_cards)) continue;
             auto [it, added] = ids.emplace(term, static_cast<int>(ids.size()));
             double w = (1 + std::log(count)) * s.idf[term];
             if (term[0] == '#') w *= t.concept_weight;
@@ -121,6 +122,29 @@ void build_vectors(workshop_state& s, model const& m, tuning const& t) {
     s.sim.assign(s.n * s.n, 0.0);
     for (std::size_t i = 0; i < s.n; ++i)
         for (std::size_t j = i + 1; j < s.n; ++j) s.sim[i * s.n + j] = s.sim[j * s.n + i] = dot(s.vectors[i], s.vectors[j]);
+    if (t.second_order <= 0 || s.n < 3) return;
+    // Second order: two cards are also alike when the same cards are alike
+    // to both. Short cards often share no word with a card of their theme
+    // but do share neighbours; each card's neighbourhood is its top few.
+    std::vector<sparse_vector> rows(s.n);
+    std::size_t const top = std::min<std::size_t>(s.n - 1, 8);
+    for (std::size_t i = 0; i < s.n; ++i) {
+        std::vector<std::pair<double, int>> nb;
+        for (std::size_t j = 0; j < s.n; ++j)
+            if (j != i && s.sim[i * s.n + j] > 0) nb.emplace_back(s.sim[i * s.n + j], static_cast<int>(j));
+        std::size_t const keep = std::min(top, nb.size());
+        std::partial_sort(nb.begin(), nb.begin() + keep, nb.end(), std::greater<>());
+        nb.resize(keep);
+        for (auto const& [w, j] : nb) rows[i].entries.emplace_back(j, w);
+        rows[i].entries.emplace_back(static_cast<int>(i), 1.0);
+        std::sort(rows[i].entries.begin(), rows[i].entries.end());
+        rows[i].normalise();
+    }
+    for (std::size_t i = 0; i < s.n; ++i)
+        for (std::size_t j = i + 1; j < s.n; ++j) {
+            double const v = (1 - t.second_order) * s.sim[i * s.n + j] + t.second_order * dot(rows[i], rows[j]);
+            s.sim[i * s.n + j] = s.sim[j * s.n + i] = v;
+        }
 }
 
 // Column probabilities: the model fine-tuned on this workshop's placements,
@@ -147,7 +171,7 @@ void predict_columns(workshop_state& s, workshop_input const& in, model const& m
     if (!examples.empty()) {
         double total = 0;
         for (auto const& e : examples) total += e.weight;
-        fm.fit(examples, 1.0 / total, online_iterations);
+        fm.fit(examples, t.online_strength / total, online_iterations);
     }
     std::vector<std::vector<double>> own(s.n);
     for (std::size_t i = 0; i < s.n; ++i) {
@@ -226,6 +250,27 @@ tuning& default_tuning() {
     return t;
 }
 
+bool set_tuning(tuning& t, std::string_view assignment) {
+    auto const eq = assignment.find('=');
+    if (eq == std::string_view::npos) return false;
+    std::string_view const name = assignment.substr(0, eq);
+    double const v = std::stod(std::string(assignment.substr(eq + 1)));
+    if (name == "placed_weight") t.placed_weight = v;
+    else if (name == "smoothing") t.smoothing = v;
+    else if (name == "neighbours") t.neighbours = static_cast<int>(v);
+    else if (name == "merge_threshold") t.merge_threshold = v;
+    else if (name == "concept_weight") t.concept_weight = v;
+    else if (name == "base_l2") t.base_l2 = v;
+    else if (name == "online_strength") t.online_strength = v;
+    else if (name == "column_agreement") t.column_agreement = v;
+    else if (name == "corpus_idf") t.corpus_idf = v;
+    else if (name == "max_df") t.max_df = v;
+    else if (name == "second_order") t.second_order = v;
+    else if (name == "word_l2_scale") t.word_l2_scale = v;
+    else return false;
+    return true;
+}
+
 std::vector<labelled_card> parse_labelled_cards(std::string_view jsonl) {
     std::vector<labelled_card> out;
     std::size_t pos = 0;
@@ -278,7 +323,7 @@ std::shared_ptr<model const> train_model(std::vector<labelled_card> const& cards
     for (auto const& [f, w] : column_prior()) all_features.push_back(f);
     std::sort(all_features.begin(), all_features.end());
     all_features.erase(std::unique(all_features.begin(), all_features.end()), all_features.end());
-    fm.fit(examples, base_l2, base_iterations);
+    fm.fit(examples, default_tuning().base_l2, base_iterations, default_tuning().word_l2_scale);
     m->column = fm.flatten(all_features);
     for (auto const& a : analysed)
         for (auto const& [term, count] : a.theme_terms) m->doc_freq[term] += 1;
@@ -375,7 +420,9 @@ std::vector<std::pair<std::string, double>> similar(workshop_input const& in, st
         if (j == target) continue;
         double same_column = 0;
         for (std::size_t c = 0; c < s.columns.size(); ++c) same_column += s.probs[target][c] * s.probs[j][c];
-        double score = s.similarity(target, j) * (0.5 + 0.5 * same_column);
+        // A little column agreement alone, so that cards with no word in
+        // common still rank by column.
+        double score = (s.similarity(target, j) + 0.02) * std::pow(same_column, default_tuning().column_agreement);
         if (s.fixed_cluster[target] >= 0 && s.fixed_cluster[target] == s.fixed_cluster[j]) score = 0.5 + 0.5 * score;
         if (score > 0) out.emplace_back(in.cards[j].id, std::min(1.0, score));
     }

@@ -69,10 +69,19 @@ workshop_input input_of(std::vector<labelled_card const*> const& cards) {
 
 int main(int argc, char** argv) {
     if (argc < 2) {
-        std::cerr << "usage: brug-suggest-eval FILE [--verbose]\n";
+        std::cerr << "usage: brug-suggest-eval FILE [--verbose] [--set=knob=value ...]\n";
         return 2;
     }
-    bool const verbose = argc > 2 && std::string(argv[2]) == "--verbose";
+    bool verbose = false;
+    for (int a = 2; a < argc; ++a) {
+        std::string const arg = argv[a];
+        if (arg == "--verbose") verbose = true;
+        else if (arg.rfind("--set=", 0) == 0 && set_tuning(default_tuning(), arg.substr(6))) continue;
+        else {
+            std::cerr << "unknown option " << arg << "\n";
+            return 2;
+        }
+    }
     std::ifstream file(argv[1], std::ios::binary);
     if (!file) {
         std::cerr << "cannot read " << argv[1] << "\n";
