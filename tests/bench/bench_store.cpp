@@ -2,7 +2,7 @@
 // second, and how long each waits from submit to done.
 //
 //   bench_store [--n 20000] [--workshops 1] [--producers 4] [--sync full|normal]
-//               [--mode flood|clients] [--clients 64] [--dir /tmp]
+//               [--mode flood|clients] [--clients 64] [--max-batch 512] [--dir /tmp]
 //
 // Without options it runs a standard set (both sync modes, 1 and 100
 // workshops, flood and closed-loop clients) and prints one JSON line per run.
@@ -36,6 +36,7 @@ struct config {
     int workshops = 1;
     int producers = 4;
     int clients = 64;
+    int max_batch = 512;
     store::sync_mode sync = store::sync_mode::full;
     std::string mode = "flood";
     std::string dir = "/tmp";
@@ -85,6 +86,7 @@ bool run(config const& cfg) {
         store::options o;
         o.path = (dir / "bench.db").string();
         o.sync = cfg.sync;
+        o.max_batch = static_cast<std::size_t>(cfg.max_batch);
         store::status st;
         auto s = store::store::open(o, st);
         if (!s) {
@@ -175,12 +177,12 @@ bool run(config const& cfg) {
         std::printf(
             "{\"bench\":\"store\",\"mode\":\"%s\",\"sync\":\"%s\",\"n\":%d,\"workshops\":%d,"
             "\"threads\":%d,\"seconds\":%.3f,\"acks_per_s\":%.0f,\"p50_ms\":%.3f,\"p99_ms\":%.3f,"
-            "\"commits\":%llu,\"sets_per_commit\":%.1f,\"failed\":%d}\n",
+            "\"commits\":%llu,\"sets_per_commit\":%.1f,\"max_batch\":%d,\"failed\":%d}\n",
             cfg.mode.c_str(), cfg.sync == store::sync_mode::full ? "full" : "normal", cfg.n,
             cfg.workshops, threads_n, seconds, cfg.n / seconds, p50, p99,
             static_cast<unsigned long long>(commits),
             commits ? static_cast<double>(cfg.n) / static_cast<double>(commits) : 0.0,
-            failed.load());
+            cfg.max_batch, failed.load());
         std::fflush(stdout);
         ok = failed == 0;
     }
@@ -214,15 +216,17 @@ int main(int argc, char** argv) {
             cfg.clients = std::max(1, std::atoi(next().c_str()));
         else if (a == "--sync")
             cfg.sync = next() == "normal" ? store::sync_mode::normal : store::sync_mode::full;
+        else if (a == "--max-batch")
+            cfg.max_batch = std::max(1, std::atoi(next().c_str()));
         else if (a == "--mode")
             cfg.mode = next();
         else if (a == "--dir")
             cfg.dir = next();
         else {
             std::fprintf(
-                stderr,
-                "usage: bench_store [--n N] [--workshops W] [--producers P] [--clients C]\n"
-                "                   [--sync full|normal] [--mode flood|clients] [--dir DIR]\n");
+                stderr, "usage: bench_store [--n N] [--workshops W] [--producers P] [--clients C]\n"
+                        "                   [--sync full|normal] [--mode flood|clients] "
+                        "[--max-batch B] [--dir DIR]\n");
             return 2;
         }
     }
