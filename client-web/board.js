@@ -26,13 +26,13 @@ export function cardView(card, opts = {}) {
     class: `card kind-${kind}${card.mine ? ' mine' : ''}`,
     dataset: { cardId: card.id, focusKey: `card:${card.id}` },
   },
+  opts.votes ? votesBadge(opts.votes) : null,
   h('span', { class: 'kind', text: t(`card.${kind}`) }),
   card.mine ? h('span', { class: 'mine-tag', text: t('card.mine') }) : null,
   h('p', { class: 'text', text: card.text || '' }),
   card.intention ? h('p', { class: 'beneath' },
     h('span', { class: 'beneath-label', text: t('card.beneath') }), ' ',
     h('span', { class: 'beneath-text', text: card.intention })) : null,
-  opts.votes ? votesBadge(opts.votes) : null,
   opts.extra ? opts.extra : null);
   return li;
 }
@@ -140,6 +140,10 @@ function cardList(cards, column, clusterId, store, opts, votes) {
       votes: opts.showVotes ? votes[c.id] : 0,
       extra: opts.extra ? opts.extra(c.id, c.text) : null,
     });
+    if (opts.ghost) {
+      const g = opts.ghost(c.id);
+      if (g) { li.appendChild(g); li.classList.add('has-ghost'); }
+    }
     if (opts.interactive) makeMovable(li, c, store, opts);
     ul.appendChild(li);
   }

@@ -222,7 +222,7 @@ export function facilitatorView(root, code) {
       }));
     }
 
-    const suggest = suggestPanel(store, send, showError);
+    const suggest = suggestPanel(store, send, showError, () => render('suggest'));
 
     const tools = h('aside', { class: 'tools', 'aria-label': t('f.tools') },
       toolBox('tool-prompt', t('f.prompt.title'), promptForm),
@@ -305,6 +305,7 @@ export function facilitatorView(root, code) {
         sortByVotes: ['discuss', 'agree', 'closed'].includes(p),
         onError: showError,
         onAnnounce: announce,
+        ghost: ui.suggest.ghost,
       });
     }
     renderRanking();

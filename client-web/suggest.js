@@ -4,7 +4,7 @@
 import { h, replace } from './dom.js';
 import { t } from './i18n.js';
 
-export function suggestPanel(store, send, showError) {
+export function suggestPanel(store, send, showError, onChange) {
   let proposal = null;     // last suggestions frame
   let undo = null;         // [{card_id, column, cluster_id, position}] before the last apply
   let clustersBefore = null;
@@ -37,9 +37,11 @@ export function suggestPanel(store, send, showError) {
     const chosen = ids || all;
     snapshot(chosen);
     send('suggest.apply', ids ? { card_ids: ids } : {}).then(() => {
+      if (!proposal) return;
       proposal.cards = proposal.cards.filter((c) => !chosen.includes(c.card_id));
       if (!proposal.cards.length) proposal = null;
       render();
+      if (onChange) onChange();
     }).catch(showError);
   }
 
@@ -57,12 +59,20 @@ export function suggestPanel(store, send, showError) {
       }
     }
     render();
+    if (onChange) onChange();
   }
 
   function show(frame) {
-    proposal = { cards: (frame.cards || []).slice(), themes: frame.themes || [] };
+    const s = store.state;
+    // only cards that are still unplaced can take a suggestion
+    const cards = (frame.cards || []).filter((sc) => {
+      const c = s.cards.find((x) => x.id === sc.card_id);
+      return c && !c.column;
+    });
+    proposal = { cards, themes: frame.themes || [] };
     if (!proposal.cards.length) { proposal = null; msg.textContent = t('f.suggest.none'); }
     render();
+    if (onChange) onChange();
   }
 
   function render() {
@@ -72,17 +82,27 @@ export function suggestPanel(store, send, showError) {
     acceptAll.hidden = !proposal;
     undoBtn.hidden = !undo;
     if (!proposal) { replace(list); return; }
-    const colTitle = (id) => { const c = s.columns.find((x) => x.id === id); return c ? c.title : id; };
-    replace(list, ...proposal.cards.map((sc) => {
-      const card = s.cards.find((c) => c.id === sc.card_id);
-      if (!card) return null;
-      const theme = proposal.themes.find((th) => th.key === sc.theme_key);
-      return h('li', { class: 'ghost' },
-        h('p', { class: 'ghost-text', text: card.text }),
-        h('p', { class: 'ghost-to' }, '→ ', h('strong', { text: colTitle(sc.column) }), theme ? ` › ${theme.title}` : ''),
-        h('button', { type: 'button', class: 'secondary small', text: t('f.suggest.accept').replace(/^.*$/, '✓'), 'aria-label': `${t('f.suggest.accept')}: ${card.text}`, onclick: () => apply([sc.card_id]) }));
-    }));
+    replace(list, h('li', { class: 'suggest-summary', text: t('f.suggest.count', { n: proposal.cards.length }) }));
   }
 
-  return { el, show, render };
+  // A ghost placement on the board: where the suggestion would put this card.
+  function ghost(cardId) {
+    if (!proposal) return null;
+    const sc = proposal.cards.find((c) => c.card_id === cardId);
+    const card = store.card(cardId);
+    if (!sc || !card || card.column) return null;
+    const s = store.state;
+    const col = s.columns.find((x) => x.id === sc.column);
+    const theme = proposal.themes.find((th) => th.key === sc.theme_key);
+    const label = `${col ? col.title : sc.column}${theme ? ` › ${theme.title}` : ''}`;
+    return h('div', { class: 'ghost-tag' },
+      h('span', { class: 'ghost-arrow', 'aria-hidden': 'true', text: '→' }),
+      h('span', { class: 'ghost-label', text: label }),
+      h('button', {
+        type: 'button', class: 'ghost-accept', 'aria-label': `${t('f.suggest.one')}: ${label}`, title: t('f.suggest.one'),
+        onclick: (e) => { e.stopPropagation(); apply([cardId]); },
+      }, '✓'));
+  }
+
+  return { el, show, render, ghost, active: () => !!proposal };
 }
