@@ -210,7 +210,10 @@ std::optional<civil_date> parse_iso_date(std::string_view s) {
     };
     if (s.size() != 10 || s[4] != '-' || s[7] != '-') return std::nullopt;
     auto y = digits(0, 4), m = digits(5, 2), d = digits(8, 2);
-    if (!y || !m || !d || *m < 1 || *m > 12 || *d < 1 || *d > 31) return std::nullopt;
+    if (!y || !m || !d || *m < 1 || *m > 12 || *d < 1) return std::nullopt;
+    bool const leap = (*y % 4 == 0 && *y % 100 != 0) || *y % 400 == 0;
+    constexpr std::array<int, 12> days{31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (*d > days[static_cast<std::size_t>(*m - 1)] + (*m == 2 && leap ? 1 : 0)) return std::nullopt;
     return civil_date{*y, *m, *d};
 }
 
@@ -389,16 +392,19 @@ bool is_alnum(char c) {
 // allows one before any ASCII punctuation). Only what could change the
 // layout is escaped, because the report is also read as plain text in a
 // mail: emphasis, code, links, HTML and entities, table pipes, strikethrough,
-// and at the start of a line what would make a heading, list, quote, rule or
-// setext underline. Control characters are dropped, tabs become spaces.
-// UTF-8 needs no care: every byte of a multi-byte character is >= 0x80.
-std::string escape_line(std::string_view line) {
+// and, when `line_start` says the text begins a line of the Markdown, what
+// would make a list, quote, rule or setext underline there. Control
+// characters are dropped, tabs become spaces. UTF-8 needs no care: every
+// byte of a multi-byte character is >= 0x80.
+std::string escape_line(std::string_view line, bool line_start) {
     std::string out;
     out.reserve(line.size() + 8);
 
     // The start of a line: "- x", "+ x", "> x", "= x" and "12. x" / "12) x".
     std::size_t i = 0;
-    if (!line.empty() && (line[0] == '-' || line[0] == '+' || line[0] == '>' || line[0] == '=')) {
+    if (!line_start || line.empty()) {
+        // nothing to do: inside a line these mean nothing
+    } else if (line[0] == '-' || line[0] == '+' || line[0] == '>' || line[0] == '=') {
         out += '\\';
     } else {
         std::size_t n = 0;
@@ -438,22 +444,26 @@ std::string md_one_line(std::string_view text) {
     std::string out;
     for (auto line : lines_of(text)) {
         if (!out.empty()) out += ' ';
-        out += escape_line(line);
+        out += escape_line(line, false);
     }
     return out;
 }
 
 // User text in a block (a list item, a quote): its lines kept, joined by a
 // hard line break (two spaces) and `continuation`, the indent or quote
-// marker that keeps the next line inside the same block.
-std::string md_block(std::string_view text, std::string_view continuation) {
+// marker that keeps the next line inside the same block. `first_at_start`:
+// whether the first line follows the block's marker directly ("- ", "> "),
+// rather than a label.
+std::string md_block(std::string_view text, std::string_view continuation, bool first_at_start) {
     std::string out;
+    bool first = true;
     for (auto line : lines_of(text)) {
-        if (!out.empty()) {
+        if (!first) {
             out += "  \n";
             out += continuation;
         }
-        out += escape_line(line);
+        out += escape_line(line, first ? first_at_start : true);
+        first = false;
     }
     return out;
 }
@@ -474,12 +484,12 @@ std::string votes_suffix(int n, wording const& w) {
 void md_card(std::string& out, card const& c, layout const& l, wording const& w) {
     out += "- ";
     if (c.kind == card_kind::intention) out += w.intention_card;
-    out += md_block(c.text, "  ");
+    out += md_block(c.text, "  ", c.kind != card_kind::intention);
     out += votes_suffix(l.votes_of(c.id), w);
     if (c.kind == card_kind::concern && c.intention && !lines_of(*c.intention).empty()) {
         out += "  \n  ";
         out += w.intention_beneath;
-        out += md_block(*c.intention, "  ");
+        out += md_block(*c.intention, "  ", false);
     }
     out += '\n';
 }
@@ -545,7 +555,7 @@ std::string export_markdown(workshop_state const& s, std::int64_t now_ms) {
 
     // The question, as a quote.
     if (!lines_of(s.meta.prompt).empty()) {
-        out += "## " + std::string(w.question_heading) + "\n\n> " + md_block(s.meta.prompt, "> ") +
+        out += "## " + std::string(w.question_heading) + "\n\n> " + md_block(s.meta.prompt, "> ", true) +
                "\n\n";
     }
 

@@ -365,6 +365,45 @@ TEST_CASE("export markdown: user text cannot make markup, a heading, a list or a
     CHECK(headings == 3);
 }
 
+TEST_CASE("export markdown: list and quote markers are escaped only where a line starts") {
+    auto s = bare_workshop();
+    auto concern = make_card("k1", "- zorg\n+ nog een", "behouden", std::nullopt, 0);
+    concern.intention = "- ik wil\n> dit";
+    auto intention = make_card("k2", "1. eerst dit", "behouden", std::nullopt, 1);
+    intention.kind = protocol::card_kind::intention;
+    s.cards = {concern, intention};
+    s.checkins = {{"ci", "- moe"}};
+    model::agreement a;
+    a.id = "a1";
+    a.text = "= gelijk";
+    a.owner = "- Koen";
+    s.agreements = {a};
+    auto const md = model::export_markdown(s, export_day);
+    INFO(md);
+    CHECK(contains(md, "- \\- zorg  \n  \\+ nog een  \n  — intentie: - ik wil  \n  \\> dit\n"));
+    CHECK(contains(md, "- _Intentie:_ 1. eerst dit\n"));
+    CHECK(contains(md, "Zo kwamen we binnen: - moe\n"));
+    CHECK(contains(md, "| = gelijk | - Koen | — |\n"));
+}
+
+TEST_CASE("export markdown: a due date is written out when it is a real date, else shown as it is") {
+    auto [due, shown] = GENERATE(table<std::string, std::string>({
+        {"2026-12-15", "15 december 2026"},
+        {"2028-02-29", "29 februari 2028"},
+        {"2027-02-29", "2027-02-29"},
+        {"2026-04-31", "2026-04-31"},
+        {"2026-13-01", "2026-13-01"},
+        {"volgende week", "volgende week"},
+    }));
+    auto s = bare_workshop();
+    model::agreement a;
+    a.id = "a1";
+    a.text = "Terugkijken";
+    a.due = due;
+    s.agreements = {a};
+    CHECK(contains(model::export_markdown(s, export_day), "| Terugkijken | — | " + shown + " |\n"));
+}
+
 TEST_CASE("export markdown: an agreement with a pipe and a line break stays one table row") {
     auto s = bare_workshop();
     model::agreement a;
