@@ -1,0 +1,226 @@
+// The suggester as the workshop model uses it: columns, online learning,
+// custom columns, themes, titles, similar(), and the built-in data.
+#include "suggest/model.hpp"
+#include "suggest/suggester.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+using namespace brug::suggest;
+
+namespace {
+
+card_input card(std::string id, std::string text, std::string kind = "concern") {
+    card_input c;
+    c.id = std::move(id);
+    c.kind = std::move(kind);
+    c.text = std::move(text);
+    return c;
+}
+
+card_suggestion const* find(suggestions const& s, std::string const& id) {
+    for (auto const& c : s.cards)
+        if (c.card_id == id) return &c;
+    return nullptr;
+}
+
+theme_suggestion const* theme_of(suggestions const& s, std::string const& card_id) {
+    for (auto const& t : s.themes)
+        for (auto const& id : t.card_ids)
+            if (id == card_id) return &t;
+    return nullptr;
+}
+
+std::string other_column(std::string const& c) { return c == "behouden" ? "vernieuwen" : "behouden"; }
+
+} // namespace
+
+TEST_CASE("suggester: built-in cards are in step with the data file") {
+    std::ifstream file(std::string(BRUG_SOURCE_DIR) + "/server/suggest/data/cards-dev.jsonl", std::ios::binary);
+    REQUIRE(file);
+    std::stringstream buffer;
+    buffer << file.rdbuf();
+    INFO("run server/suggest/tools/embed_cards.py after changing the data file");
+    CHECK(buffer.str() == std::string(builtin_cards_jsonl()));
+    CHECK(parse_labelled_cards(builtin_cards_jsonl()).size() == 218);
+}
+
+TEST_CASE("suggester: reads what is at stake, in Dutch and English") {
+    workshop_input in;
+    in.language = "nl";
+    in.column_ids = {"behouden", "vernieuwen"};
+    in.cards = {
+        card("nl-keep", "Bang dat we door het nieuwe systeem het persoonlijke contact met onze klanten verliezen"),
+        card("nl-renew", "Nu kost het invoeren van een bestelling me een halve dag. Dat moet sneller en eenvoudiger"),
+        card("nl-process", "Geef ons eerst een goede training en tijd om het te leren", "intention"),
+        card("en-keep", "Afraid we will lose the personal touch with our customers once everything goes through the app"),
+        card("en-renew", "Right now we copy the same data by hand into three systems. It is a waste of time"),
+    };
+    auto const s = suggest(in);
+    REQUIRE(s.cards.size() == 5);
+    CHECK(find(s, "nl-keep")->column == "behouden");
+    CHECK(find(s, "nl-renew")->column == "vernieuwen");
+    CHECK(find(s, "nl-process")->column == "vernieuwen");
+    CHECK(find(s, "en-keep")->column == "behouden");
+    CHECK(find(s, "en-renew")->column == "vernieuwen");
+    for (auto const& c : s.cards) {
+        CHECK(c.confidence >= 0.5);
+        CHECK(c.confidence <= 1.0);
+        CHECK(theme_of(s, c.card_id) != nullptr);
+        CHECK(theme_of(s, c.card_id)->key == c.theme_key);
+    }
+}
+
+TEST_CASE("suggester: the facilitator's placements change later suggestions") {
+    // Cards about a whiteboard the team plans on; the built-in model has no
+    // view on whiteboards, the facilitator does.
+    workshop_input in;
+    in.language = "nl";
+    in.column_ids = {"behouden", "vernieuwen"};
+    in.cards = {
+        card("target", "Het whiteboard met de weekplanning bij de ingang"),
+        card("p1", "Het whiteboard in de gang met de planning van de week"),
+        card("p2", "De weekplanning op het whiteboard, iedereen ziet hem"),
+        card("p3", "Het whiteboard waar iedereen zijn week op schrijft"),
+        card("p4", "Elke maandag samen voor het whiteboard de week doornemen"),
+        card("p5", "De planning op het whiteboard is in één oogopslag duidelijk"),
+    };
+    auto const before = suggest(in);
+    std::string const first = find(before, "target")->column;
+    double const first_confidence = find(before, "target")->confidence;
+    for (auto& c : in.cards)
+        if (c.id != "target") c.column = other_column(first);
+    auto const after = suggest(in);
+    REQUIRE(after.cards.size() == 1); // placed cards get no suggestion
+    INFO("before: " << first << " " << first_confidence << ", after: " << find(after, "target")->column << " "
+                    << find(after, "target")->confidence);
+    CHECK(find(after, "target")->column == other_column(first));
+}
+
+TEST_CASE("suggester: custom columns rely on the facilitator's placements") {
+    workshop_input in;
+    in.language = "en";
+    in.column_ids = {"start", "stop", "continue"};
+    in.cards = {card("a", "Weekly demo to the customer on Friday"), card("b", "Long status meetings every morning")};
+    auto const none = suggest(in);
+    REQUIRE(none.cards.size() == 2);
+    for (auto const& c : none.cards) CHECK(std::find(in.column_ids.begin(), in.column_ids.end(), c.column) != in.column_ids.end());
+
+    in.cards.push_back(card("p1", "Status meetings that last an hour every morning"));
+    in.cards.back().column = "stop";
+    in.cards.push_back(card("p2", "Morning status meetings where nobody listens"));
+    in.cards.back().column = "stop";
+    in.cards.push_back(card("p3", "A demo for the customer every Friday afternoon"));
+    in.cards.back().column = "start";
+    auto const learnt = suggest(in);
+    CHECK(find(learnt, "b")->column == "stop");
+    CHECK(find(learnt, "a")->column == "start");
+}
+
+TEST_CASE("suggester: themes group cards by meaning and extend the facilitator's themes") {
+    workshop_input in;
+    in.language = "nl";
+    in.column_ids = {"behouden", "vernieuwen"};
+    in.clusters = {{"cl-koffie", "behouden", "Koffie en borrel"}};
+    in.cards = {
+        card("k1", "De koffie op maandagochtend met het hele team"),
+        card("k2", "De vrijdagmiddagborrel met collega's, hoe klein ook"),
+        card("k3", "Even koffie drinken en bijpraten met collega's"),
+        card("r1", "Zelf mijn diensten in het rooster kunnen kiezen"),
+        card("r2", "Het rooster van de diensten eerder weten"),
+        card("r3", "Diensten ruilen in het rooster via een app"),
+    };
+    for (auto id : {"k1", "k2"}) {
+        for (auto& c : in.cards)
+            if (c.id == id) c.column = "behouden", c.cluster_id = "cl-koffie";
+    }
+    auto const s = suggest(in);
+    auto const* koffie = theme_of(s, "k3");
+    REQUIRE(koffie);
+    CHECK(koffie->cluster_id == std::optional<std::string>("cl-koffie"));
+    CHECK(koffie->title == "Koffie en borrel");
+    auto const* rooster = theme_of(s, "r1");
+    REQUIRE(rooster);
+    CHECK(theme_of(s, "r2") == rooster);
+    CHECK(theme_of(s, "r3") == rooster);
+    CHECK(rooster != koffie);
+    CHECK_FALSE(rooster->cluster_id);
+    // The title is made of the cards' own words.
+    CHECK((rooster->title.find("Rooster") != std::string::npos || rooster->title.find("Diensten") != std::string::npos ||
+           rooster->title.find("rooster") != std::string::npos || rooster->title.find("diensten") != std::string::npos));
+}
+
+TEST_CASE("suggester: similar() ranks cards alike first, scores in 0..1") {
+    workshop_input in;
+    in.language = "nl";
+    in.column_ids = {"behouden", "vernieuwen"};
+    in.cards = {
+        card("t", "Een goede training voordat het nieuwe systeem live gaat"),
+        card("a", "Tijd om het systeem te leren, met een training op de afdeling"),
+        card("b", "De koffie op maandagochtend met het hele team"),
+        card("c", "Het persoonlijke contact met onze klanten"),
+    };
+    auto const alike = similar(in, "t", 2);
+    REQUIRE(!alike.empty());
+    CHECK(alike.size() <= 2);
+    CHECK(alike.front().first == "a");
+    for (std::size_t i = 0; i < alike.size(); ++i) {
+        CHECK(alike[i].second > 0);
+        CHECK(alike[i].second <= 1);
+        if (i > 0) CHECK(alike[i - 1].second >= alike[i].second);
+        CHECK(alike[i].first != "t");
+    }
+    CHECK(similar(in, "missing", 3).empty());
+    CHECK(similar(in, "t", 0).empty());
+}
+
+TEST_CASE("suggester: empty and odd input") {
+    workshop_input in;
+    CHECK(suggest(in).cards.empty());
+    in.cards = {card("x", ""), card("y", "!!! ???")};
+    auto const s = suggest(in);
+    CHECK(s.cards.size() == 2);
+    for (auto const& c : s.cards) CHECK((c.column == "behouden" || c.column == "vernieuwen"));
+}
+
+TEST_CASE("suggester: the same answer from several threads at once") {
+    workshop_input in;
+    in.language = "en";
+    in.column_ids = {"behouden", "vernieuwen"};
+    for (auto const& c : parse_labelled_cards(builtin_cards_jsonl())) {
+        if (c.workshop != "support-chatbot") continue;
+        in.cards.push_back(card("c" + std::to_string(in.cards.size()), c.text, c.kind));
+    }
+    auto const expected = suggest(in);
+    std::vector<std::thread> threads;
+    std::vector<int> same(4, 0);
+    for (int t = 0; t < 4; ++t)
+        threads.emplace_back([&, t] {
+            auto const s = suggest(in);
+            bool ok = s.cards.size() == expected.cards.size() && s.themes.size() == expected.themes.size();
+            for (std::size_t i = 0; ok && i < s.cards.size(); ++i)
+                ok = s.cards[i].column == expected.cards[i].column && s.cards[i].theme_key == expected.cards[i].theme_key;
+            same[t] = ok;
+        });
+    for (auto& th : threads) th.join();
+    for (int ok : same) CHECK(ok == 1);
+}
+
+TEST_CASE("suggester: a model trained at run time from labelled cards") {
+    auto const cards = parse_labelled_cards(
+        "{\"workshop\":\"w\",\"language\":\"nl\",\"kind\":\"concern\",\"text\":\"Bang dat de koffie verdwijnt\","
+        "\"column\":\"behouden\",\"theme\":\"koffie\"}\n"
+        "not json\n"
+        "{\"workshop\":\"w\",\"language\":\"nl\",\"kind\":\"intention\",\"text\":\"Een snellere app\","
+        "\"column\":\"vernieuwen\",\"theme\":\"app\"}\n");
+    REQUIRE(cards.size() == 2);
+    auto const m = train_model(cards);
+    workshop_input in;
+    in.cards = {card("a", "Bang dat de koffie verdwijnt")};
+    auto const s = suggest(in, *m);
+    REQUIRE(s.cards.size() == 1);
+    CHECK(s.cards[0].column == "behouden");
+}

@@ -1,0 +1,133 @@
+// Tokeniser, stop words, stemming, compounds and language detection.
+#include "suggest/analysis.hpp"
+#include "suggest/lexicon.hpp"
+#include "suggest/text.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <set>
+#include <thread>
+
+using namespace brug::suggest;
+
+TEST_CASE("text: lowercasing keeps accented letters") {
+    CHECK(utf8_lower("ÉÉN Patiënt, ÇA VA, Ĳssel Łódź") == "één patiënt, ça va, ĳssel łódź");
+    CHECK(utf8_lower("ABC xyz 123") == "abc xyz 123");
+}
+
+TEST_CASE("text: accents are folded for matching only") {
+    CHECK(fold_accents("patiënt café één naïef") == "patient cafe een naief");
+}
+
+TEST_CASE("text: words keep accents, split hyphens and resolve clitics") {
+    auto const words = split_words("Collega's zien de ICT-helpdesk; we've got één werk-privébalans, don't we?");
+    std::vector<std::string> const want = {"collega", "zien", "de",   "ict",        "helpdesk", "we", "got",
+                                           "één",     "werk", "privébalans", "dont",  "we"};
+    CHECK(words == want);
+    CHECK(split_words("  ...  ").empty());
+    CHECK(split_words("'s avonds") == std::vector<std::string>{"s", "avonds"});
+}
+
+TEST_CASE("text: stop words per language") {
+    CHECK(is_stop_word("het", lang::nl));
+    CHECK(is_stop_word("which", lang::en));
+    CHECK_FALSE(is_stop_word("klant", lang::nl));
+    CHECK_FALSE(is_stop_word("customer", lang::en));
+}
+
+TEST_CASE("text: Snowball stems join inflections and spelling variants") {
+    CHECK(stem("klanten", lang::nl) == stem("klant", lang::nl));
+    CHECK(stem("roosters", lang::nl) == stem("rooster", lang::nl));
+    CHECK(stem("patiënten", lang::nl) == stem("patienten", lang::nl));
+    CHECK(stem("customers", lang::en) == stem("customer", lang::en));
+    CHECK(stem("deployed", lang::en) == stem("deploying", lang::en));
+    CHECK(stem("café", lang::en) == stem("cafe", lang::en));
+}
+
+TEST_CASE("text: stemming is safe on many threads at once") {
+    std::string const expected = stem("verpleegkundigen", lang::nl);
+    std::vector<std::thread> threads;
+    std::vector<int> wrong(4, 0);
+    for (int t = 0; t < 4; ++t)
+        threads.emplace_back([&, t] {
+            for (int i = 0; i < 2000; ++i) {
+                wrong[t] += stem("verpleegkundigen", lang::nl) != expected;
+                wrong[t] += stem("customers", lang::en) != "custom";
+            }
+        });
+    for (auto& th : threads) th.join();
+    for (int w : wrong) CHECK(w == 0);
+}
+
+TEST_CASE("text: language detection per card, with the workshop's language as fallback") {
+    CHECK(detect_language(split_words("Ik ben bang dat we het contact met de klant verliezen"), lang::en) == lang::nl);
+    CHECK(detect_language(split_words("I am afraid that we lose the contact with our customers"), lang::nl) ==
+          lang::en);
+    CHECK(detect_language(split_words("CRM!"), lang::en) == lang::en);
+    CHECK(detect_language(split_words("CRM!"), lang::nl) == lang::nl);
+}
+
+TEST_CASE("compounds: split into known parts, with Dutch linking letters") {
+    std::set<std::string> const known = {"klant", "contact", "dienst", "rooster", "werk", "plek", "coach"};
+    auto const is_known = [&](std::string const& w) { return known.count(w) > 0; };
+    auto const split = [&](char const* w) { return split_compound(w, lang::nl, is_known); };
+    REQUIRE(split("klantcontact"));
+    CHECK(*split("klantcontact") == std::make_pair(std::string("klant"), std::string("contact")));
+    REQUIRE(split("dienstenrooster"));
+    CHECK(split("dienstenrooster")->first == "dienst");
+    CHECK(split("dienstenrooster")->second == "rooster");
+    REQUIRE(split("werkplekken")); // "plekken" is known through its stem
+    CHECK(split("werkplekken")->first == "werk");
+    CHECK(split("werkplekken")->second == "plekken");
+    CHECK_FALSE(split("verliezen"));
+    CHECK_FALSE(split("klant"));
+}
+
+TEST_CASE("compounds: 'klantcontact' and 'klant contact' share their terms") {
+    std::vector<card_text> const cards = {
+        {"concern", "Het klantcontact gaat verloren", std::nullopt, std::nullopt},
+        {"concern", "Het contact met de klant gaat verloren", std::nullopt, std::nullopt},
+    };
+    auto const a = analyse_cards(cards, lang::nl, nullptr);
+    auto const has = [](analysed_card const& c, std::string const& term) {
+        for (auto const& [t, n] : c.theme_terms)
+            if (t == term) return true;
+        return false;
+    };
+    for (auto const& term : {stem("klant", lang::nl), std::string("contact"), std::string("#contact")}) {
+        CHECK(has(a[0], term));
+        CHECK(has(a[1], term));
+    }
+}
+
+TEST_CASE("lexicon: own-language entries match by stem, loan words only as written") {
+    lexicon const& concepts = lexicon::concepts();
+    auto const tags = [&](char const* text, lang l) {
+        auto const words = split_words(text);
+        std::vector<std::string> stems;
+        for (auto const& w : words) stems.push_back(stem(w, l));
+        std::set<std::string> out;
+        for (auto const& m : concepts.match(words, stems, l, true)) out.insert(std::string(m.tag));
+        return out;
+    };
+    CHECK(tags("de roosters van de nachtdiensten", lang::nl).count("#schedule"));
+    CHECK(tags("een harde deadline", lang::nl).count("#rollout"));                // English loan word
+    CHECK_FALSE(tags("even kijken", lang::nl).count("#schedule"));                // not "evening"
+    CHECK(tags("the customers want to talk to a human", lang::en).count("#contact"));
+}
+
+TEST_CASE("analysis: stance cues see negation and fear of loss") {
+    std::vector<card_text> const cards = {
+        {"concern", "Bang dat we het persoonlijke contact verliezen", std::nullopt, std::nullopt},
+        {"intention", "De koffie op maandag wil ik niet kwijt", std::nullopt, std::nullopt},
+        {"concern", "I don't want to lose the calm week after a release", std::nullopt, lang::en},
+    };
+    auto const a = analyse_cards(cards, lang::nl, nullptr);
+    auto const has = [](analysed_card const& c, char const* f) {
+        return std::find(c.column_features.begin(), c.column_features.end(), f) != c.column_features.end();
+    };
+    CHECK(has(a[0], "p:fear+loss"));
+    CHECK(has(a[1], "n:loss"));
+    CHECK(has(a[2], "n:loss"));
+    CHECK(a[2].language == lang::en);
+}

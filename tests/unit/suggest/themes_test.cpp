@@ -1,0 +1,82 @@
+// Clustering on small hand-made vectors, and titles.
+#include "suggest/themes.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace brug::suggest;
+
+namespace {
+
+sparse_vector vec(std::vector<std::pair<int, double>> entries) {
+    sparse_vector v{std::move(entries)};
+    v.normalise();
+    return v;
+}
+
+std::vector<sparse_vector const*> ptrs(std::vector<sparse_vector> const& v) {
+    std::vector<sparse_vector const*> out;
+    for (auto const& x : v) out.push_back(&x);
+    return out;
+}
+
+} // namespace
+
+TEST_CASE("themes: dot product of normalised sparse vectors") {
+    auto const a = vec({{0, 1}, {2, 1}});
+    auto const b = vec({{2, 1}, {5, 1}});
+    CHECK(dot(a, a) == Approx(1.0));
+    CHECK(dot(a, b) == Approx(0.5));
+    CHECK(dot(a, vec({{7, 3}})) == 0.0);
+}
+
+TEST_CASE("themes: two topics give two clusters, the number follows the data") {
+    std::vector<sparse_vector> const items = {
+        vec({{0, 1}, {1, 1}}), vec({{0, 1}, {1, 0.5}}), vec({{1, 1}, {0, 0.3}}), // topic A
+        vec({{5, 1}, {6, 1}}), vec({{5, 1}}),                                     // topic B
+    };
+    auto const groups = cluster_average_linkage(ptrs(items), {}, 0.2);
+    CHECK(groups[0] == groups[1]);
+    CHECK(groups[1] == groups[2]);
+    CHECK(groups[3] == groups[4]);
+    CHECK(groups[0] != groups[3]);
+
+    std::vector<sparse_vector> three = items;
+    three.push_back(vec({{9, 1}, {10, 1}}));
+    three.push_back(vec({{9, 1}}));
+    auto const g3 = cluster_average_linkage(ptrs(three), {}, 0.2);
+    CHECK(*std::max_element(g3.begin(), g3.end()) == 2); // three themes
+}
+
+TEST_CASE("themes: a high threshold leaves every card alone, a low one merges all that touch") {
+    std::vector<sparse_vector> const items = {vec({{0, 1}, {1, 1}}), vec({{1, 1}, {2, 1}}), vec({{2, 1}, {3, 1}})};
+    auto const apart = cluster_average_linkage(ptrs(items), {}, 0.99);
+    CHECK(apart == std::vector<int>{0, 1, 2});
+    auto const together = cluster_average_linkage(ptrs(items), {}, 0.0);
+    CHECK(together == std::vector<int>{0, 0, 0});
+}
+
+TEST_CASE("themes: the facilitator's themes are seeds that attract, and never merge with each other") {
+    std::vector<sparse_vector> const items = {
+        vec({{0, 1}}), vec({{0, 1}, {1, 0.2}}), // fixed theme 7
+        vec({{0, 1}, {2, 0.1}}),                // unplaced, alike theme 7
+        vec({{0, 0.6}, {3, 1}}),                // fixed theme 8, somewhat alike
+    };
+    auto const groups = cluster_average_linkage(ptrs(items), {7, 7, -1, 8}, 0.2);
+    CHECK(groups[0] == groups[1]);
+    CHECK(groups[2] == groups[0]);
+    CHECK(groups[3] != groups[0]);
+    // Even with no threshold at all, two of the facilitator's themes stay apart.
+    auto const loose = cluster_average_linkage(ptrs(items), {7, 7, -1, 8}, -1.0);
+    CHECK(loose[3] != loose[0]);
+}
+
+TEST_CASE("themes: titles come from the cards' own words, accents kept") {
+    std::vector<std::pair<std::string, std::string>> const a = {{"patiënten", "patient"}, {"overdracht", "overdracht"}};
+    std::vector<std::pair<std::string, std::string>> const b = {{"patiënten", "patient"}, {"familie", "familie"}};
+    std::vector<std::pair<std::string, std::string>> const c = {{"patiënt", "patient"}, {"rust", "rust"}};
+    auto const idf = [](std::string const&) { return 1.0; };
+    std::string const title = make_title({&a, &b, &c}, idf);
+    CHECK(title.rfind("Patiënten", 0) == 0);
+    CHECK(capitalise("één") == "Één");
+    CHECK(capitalise("rooster") == "Rooster");
+}
