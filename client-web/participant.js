@@ -67,9 +67,14 @@ export function participantView(root, code) {
     }
   } catch (_) { /* ignore */ }
 
+  let lastPhase = null;
   store.subscribe(() => {
     if (!built) { build(); built = true; }
     render();
+    // a new phase starts at the top of the phone's screen
+    const phase = store.state.phase;
+    if (lastPhase && phase !== lastPhase && !document.activeElement?.matches('textarea, input')) window.scrollTo(0, 0);
+    lastPhase = phase;
   });
   onLangChange(() => { if (built) { build(); render(); } });
   conn.connect();

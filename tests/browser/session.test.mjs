@@ -54,6 +54,11 @@ test('facilitator and three participants run a whole session', async () => {
   await f.click('#prompt-form button[type=submit]');
   for (const p of ps) await p.waitForFunction((q) => document.querySelector('#prompt')?.textContent === q, firstPrompt);
 
+  // a timer from the presets, seen on every phone
+  await f.click('#tool-timer button[data-minutes="5"]');
+  for (const p of ps) await p.waitForFunction(() => /^[45]:\d\d$/.test(document.querySelector('.timer:not([hidden])')?.textContent || ''));
+  await f.waitForSelector('.stage-head .timer:not([hidden])');
+
   // cards: the form's first field is the textarea, kind defaults to concern
   assert.equal(await ps[0].evaluate(() => document.querySelector('#card-form').elements[0].tagName), 'TEXTAREA');
   assert.equal(await ps[0].isChecked('#kind-concern'), true);
@@ -63,6 +68,21 @@ test('facilitator and three participants run a whole session', async () => {
   await ps[0].waitForFunction(() => document.querySelectorAll('.mine-list .card.mine').length === 2);
   await f.waitForFunction(() => document.querySelector('#count-hidden strong')?.textContent === '3');
   assert.equal(await count(f, '#board .card'), 0, 'the facilitator sees no card before reveal');
+
+  // every form control has a label, every button a name
+  for (const page of [f, ps[0]]) {
+    const unnamed = await page.evaluate(() => {
+      const bad = [];
+      for (const el of document.querySelectorAll('input, select, textarea')) {
+        if (el.type === 'radio' ? !el.closest('label') : !(el.labels && el.labels.length) && !el.getAttribute('aria-label')) bad.push(el.id || el.outerHTML.slice(0, 60));
+      }
+      for (const b of document.querySelectorAll('button')) {
+        if (!(b.getAttribute('aria-label') || b.textContent.trim())) bad.push(b.outerHTML.slice(0, 60));
+      }
+      return bad;
+    });
+    assert.deepEqual(unnamed, []);
+  }
 
   // reveal is refused below the anonymity threshold, with an explanation
   await f.click('#reveal');
@@ -115,6 +135,9 @@ test('facilitator and three participants run a whole session', async () => {
   assert.equal(await count(f, '.column[data-column="vernieuwen"] .card'), 1);
   await f.evaluate(() => document.activeElement && document.activeElement.blur());
   await shot(f, 'facilitator-board-1920');
+
+  await f.click('#timer-stop');
+  for (const p of ps) await p.waitForSelector('.timer', { state: 'hidden' });
 
   // vote: dots on the theme and on a card
   await setPhase(f, 'vote');
