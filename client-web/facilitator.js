@@ -273,10 +273,10 @@ export function facilitatorView(root, code) {
     ui.setTitle(s.title);
     const np = store.presence.participants;
     ui.counts.querySelector('#count-participants').replaceChildren(
-      h('strong', { text: String(np) }), ' ', h('span', { text: t('f.participants') }));
+      h('strong', { text: String(np) }), ' ', h('span', { text: t(np === 1 ? 'f.participants.one' : 'f.participants') }));
     ui.counts.querySelector('#count-participants').setAttribute('aria-label', t('f.participants.label', { n: np }));
     ui.counts.querySelector('#count-hidden').replaceChildren(
-      h('strong', { text: String(s.hidden_cards) }), ' ', h('span', { text: t('f.hidden') }));
+      h('strong', { text: String(s.hidden_cards) }), ' ', h('span', { text: t(s.hidden_cards === 1 ? 'f.hidden.one' : 'f.hidden') }));
     ui.counts.querySelector('#count-hidden').setAttribute('aria-label', t('f.hidden.label', { n: s.hidden_cards }));
     for (const b of ui.phaseList.querySelectorAll('.phase-btn')) {
       const cur = b.dataset.phase === p;

@@ -136,8 +136,10 @@ const nl = {
   // facilitator
   'f.nokey': 'Deze pagina heeft je facilitatorlink nodig (met #key=…). Open de link die je kreeg bij het starten.',
   'f.participants': 'deelnemers',
+  'f.participants.one': 'deelnemer',
   'f.participants.label': '{n} deelnemers verbonden',
   'f.hidden': 'verborgen kaartjes',
+  'f.hidden.one': 'verborgen kaartje',
   'f.hidden.label': '{n} kaartjes nog verborgen',
   'f.code': 'Code',
   'f.join.at': 'Doe mee op {url}',
@@ -331,8 +333,10 @@ const en = {
 
   'f.nokey': 'This page needs your facilitator link (with #key=…). Open the link you got when you started.',
   'f.participants': 'participants',
+  'f.participants.one': 'participant',
   'f.participants.label': '{n} participants connected',
   'f.hidden': 'hidden cards',
+  'f.hidden.one': 'hidden card',
   'f.hidden.label': '{n} cards still hidden',
   'f.code': 'Code',
   'f.join.at': 'Join at {url}',
