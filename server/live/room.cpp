@@ -66,7 +66,9 @@ void count_if_error(std::string const& answer) {
 room::room(asio::io_context& ioc, store::store& st, hub& h, model::workshop_state state,
            room_config cfg)
     : strand_(asio::make_strand(ioc)), store_(st), hub_(h), cfg_(cfg), code_(state.meta.code),
-      model_(std::make_unique<model::workshop>(std::move(state), st.secret())), timer_(strand_),
+      model_(std::make_unique<model::workshop>(
+          std::move(state), st.secret(),
+          model::limits{static_cast<std::size_t>(cfg.max_cards)})), timer_(strand_),
       idle_timer_(strand_) {
     global_metrics().workshops_in_memory.fetch_add(1, std::memory_order_relaxed);
 }

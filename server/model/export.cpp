@@ -1,8 +1,10 @@
 // The three export formats share one layout of the board (lay_out below), so
 // that they agree on where a card is and in which order things come: columns
 // in the workshop's order, themes by votes, cards by votes, then the cards
-// not placed in any column. Ties fall back to the board's own positions, and
-// then to the random ids, never to the order in which cards were posted.
+// not placed in any column. Ties fall back to the board's own positions where
+// the facilitator arranged them (columns and themes), and to the random ids
+// where positions may follow the order of posting (the unplaced cards: before
+// the reveal they are in that order, and later cards are added at the end).
 #include "model/export.hpp"
 
 #include <algorithm>
@@ -245,14 +247,14 @@ struct layout {
     }
 };
 
-// Sorts cards the way a report reads them: most votes first, then the
-// board's order, then the random id (so the result never depends on the
-// order of the state's vectors, which may be the order of posting).
-void sort_cards(std::vector<card const*>& cards, layout const& l) {
+// Sorts cards the way a report reads them: most votes first, then (with
+// `by_position`) the board's order, then the random id. The result never
+// depends on the order of the state's vectors, which may be that of posting.
+void sort_cards(std::vector<card const*>& cards, layout const& l, bool by_position) {
     std::sort(cards.begin(), cards.end(), [&](card const* a, card const* b) {
         int const va = l.votes_of(a->id), vb = l.votes_of(b->id);
         if (va != vb) return va > vb;
-        if (a->position != b->position) return a->position < b->position;
+        if (by_position && a->position != b->position) return a->position < b->position;
         return a->id < b->id;
     });
 }
@@ -308,16 +310,16 @@ layout lay_out(workshop_state const& s) {
         for (auto& tv : cv.themes) {
             tv.total_votes = tv.own_votes;
             for (auto const* c : tv.cards) tv.total_votes += l.votes_of(c->id);
-            sort_cards(tv.cards, l);
+            sort_cards(tv.cards, l, true);
         }
         std::sort(cv.themes.begin(), cv.themes.end(), [](theme_view const& a, theme_view const& b) {
             if (a.total_votes != b.total_votes) return a.total_votes > b.total_votes;
             if (a.theme->position != b.theme->position) return a.theme->position < b.theme->position;
             return a.theme->id < b.theme->id;
         });
-        sort_cards(cv.loose, l);
+        sort_cards(cv.loose, l, true);
     }
-    sort_cards(l.unplaced, l);
+    sort_cards(l.unplaced, l, false);
     return l;
 }
 
@@ -768,14 +770,14 @@ nlohmann::json export_json(workshop_state const& s) {
 
     auto& clusters = j["clusters"] = nlohmann::json::array();
     auto& cards = j["cards"] = nlohmann::json::array();
-    auto add_card = [&](card const& c) {
+    auto add_card = [&](card const& c, int position) {
         cards.push_back({{"id", c.id},
                          {"kind", kind_name(c.kind)},
                          {"text", c.text},
                          {"intention", optional_string(c.intention)},
                          {"column", optional_string(c.column)},
                          {"cluster_id", optional_string(c.cluster_id)},
-                         {"position", c.position},
+                         {"position", position},
                          {"votes", l.votes_of(c.id)}});
     };
     auto add_cluster = [&](cluster const& c) {
@@ -788,11 +790,13 @@ nlohmann::json export_json(workshop_state const& s) {
     for (auto const& cv : l.columns) {
         for (auto const& tv : cv.themes) {
             add_cluster(*tv.theme);
-            for (auto const* c : tv.cards) add_card(*c);
+            for (auto const* c : tv.cards) add_card(*c, c->position);
         }
-        for (auto const* c : cv.loose) add_card(*c);
+        for (auto const* c : cv.loose) add_card(*c, c->position);
     }
-    for (auto const* c : l.unplaced) add_card(*c);
+    // The unplaced cards' own positions may be their order of posting: they
+    // are numbered in the export's order instead.
+    for (std::size_t i = 0; i < l.unplaced.size(); ++i) add_card(*l.unplaced[i], static_cast<int>(i));
     for (auto const* c : l.homeless_themes) add_cluster(*c);
 
     j["checkins"] = sorted_checkins(s);

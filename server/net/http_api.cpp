@@ -4,6 +4,7 @@
 
 #include "live/hub.hpp"
 #include "live/metrics.hpp"
+#include "model/export.hpp"
 #include "model/state.hpp"
 #include "protocol/utf8.hpp"
 #include "store/store.hpp"
@@ -360,8 +361,8 @@ void http_api::create_workshop(http_request const& req,
 }
 
 // Export answers in the contract's order: unknown code 404, then a missing or
-// wrong key 401, then an unknown format 400. The export itself is the
-// model's to render (not there yet): 501.
+// wrong key 401, then an unknown format 400. The export reads the stored
+// state, which holds every acknowledged change.
 http_response http_api::export_workshop(std::string const& typed, std::string const& query,
                                         std::string const& authorization) const {
     if (!hub_) return error(500, "internal", "no store");
@@ -380,7 +381,21 @@ http_response http_api::export_workshop(std::string const& typed, std::string co
     if (format.empty()) format = "md";
     if (format != "md" && format != "csv" && format != "json")
         return error(400, "bad_request", "format: must be md, csv or json");
-    return error(501, "not_implemented", "export is not available yet");
+    http_response r;
+    if (format == "md") {
+        r.content_type = "text/markdown; charset=utf-8";
+        r.body = model::export_markdown(*state, now_ms());
+    } else if (format == "csv") {
+        r.content_type = "text/csv; charset=utf-8";
+        r.body = model::export_csv(*state);
+    } else {
+        r.content_type = "application/json";
+        r.body = model::export_json(*state).dump();
+    }
+    r.headers.emplace_back("Cache-Control", "no-store");
+    r.headers.emplace_back("Content-Disposition",
+                           "attachment; filename=\"brug-" + code + "." + format + "\"");
+    return with_headers(std::move(r));
 }
 
 // Serves a file from the web root. The decoded path is checked for the usual
