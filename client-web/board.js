@@ -192,6 +192,12 @@ function makeMovable(li, card, store, opts) {
       const next = ids[at + (e.key === 'ArrowRight' ? 1 : -1)];
       if (next === undefined) return;
       move(card.id, next, null, undefined, opts, next ? colTitle(s.columns.find((c) => c.id === next)) : t('board.unplaced'));
+    } else if (e.key === 'ArrowUp' || e.key === 'ArrowDown') {
+      e.preventDefault();
+      const pos = (card.position ?? 0) + (e.key === 'ArrowDown' ? 1 : -1);
+      const size = store.group(card.column ?? null, card.cluster_id ?? null).length;
+      if (pos < 0 || pos >= size) return;
+      move(card.id, card.column ?? null, card.cluster_id ?? null, pos, opts);
     } else if (e.key === 'Delete') {
       e.preventDefault();
       if (confirm(t('card.delete.confirm'))) opts.send('card.delete', { card_id: card.id }).catch(opts.onError);

@@ -119,6 +119,13 @@ test('facilitator and three participants run a whole session', async () => {
   await f.focus(cardSel('vastloopt'));
   await f.keyboard.press('ArrowRight');
   await f.waitForSelector(`.column[data-column="behouden"] .unthemed .card:has-text("vastloopt")`);
+  // keyboard: arrow up moves it above its neighbour in the theme
+  const order = () => f.locator('.column[data-column="behouden"] .theme .card .text').allTextContents();
+  const before = await order();
+  await f.focus(cardSel(before[1].slice(0, 20)));
+  await f.keyboard.press('ArrowUp');
+  await f.waitForFunction((first) => document.querySelector('.column[data-column="behouden"] .theme .card .text')?.textContent === first, before[1]);
+  assert.deepEqual(await order(), [before[1], before[0]]);
   // a second theme, renamed, then deleted (its card stays in the column)
   f.autoAnswer = 'Samen leren';
   await f.fill('#new-theme-vernieuwen', 'Leren');
