@@ -566,6 +566,31 @@ TEST_CASE("export: every card is in every format, placed or not") {
     }
 }
 
+TEST_CASE("export: the order of the unplaced cards does not follow their positions, which may be the order of posting") {
+    // Before the reveal, unplaced cards have the positions 0, 1, 2... in the
+    // order they were posted; the state's vector may be in that order too.
+    auto s = bare_workshop();
+    s.cards = {make_card("c-first", "eerst gepost", std::nullopt, std::nullopt, 0),
+               make_card("a-second", "daarna gepost", std::nullopt, std::nullopt, 1),
+               make_card("b-third", "als laatste gepost", std::nullopt, std::nullopt, 2)};
+    // By their random ids instead: a-second, b-third, c-first.
+    auto const md = model::export_markdown(s, export_day);
+    CHECK(place_of(md, "- daarna gepost") < place_of(md, "- als laatste gepost"));
+    CHECK(place_of(md, "- als laatste gepost") < place_of(md, "- eerst gepost"));
+
+    auto const records = csv_records(s);
+    REQUIRE(records.size() == 4);
+    CHECK(records[1][2] == "daarna gepost");
+    CHECK(records[2][2] == "als laatste gepost");
+    CHECK(records[3][2] == "eerst gepost");
+
+    auto const j = model::export_json(s);
+    REQUIRE(j["cards"].size() == 3);
+    for (int i = 0; i < 3; ++i) CHECK(j["cards"][i]["position"] == i);
+    CHECK(j["cards"][0]["id"] == "a-second");
+    CHECK(j["cards"][2]["id"] == "c-first");
+}
+
 TEST_CASE("export: votes per target are the sum of the vote rows, for targets that exist") {
     auto const j = model::export_json(sample_workshop());
     auto const& per_target = j["votes"]["per_target"];
