@@ -1,0 +1,116 @@
+# Fuzzing and sanitizers (issue 5), included from the top Makefile.
+#
+#   make fuzz         each fuzz target for FUZZ_TIME seconds or FUZZ_RUNS runs,
+#                     one after the other, with runs and exec/s at the end
+#   make fuzz-smoke   the regression inputs, then each target for a few seconds
+#                     (part of `make test`)
+#   make sanitize     the unit and integration tests under ASan and UBSan
+#                     (a separate CMake build in build-asan)
+#
+# The fuzz build does not use CMake: clang++ compiles the sources the targets
+# need straight into build-fuzz/, with -fsanitize=fuzzer,address,undefined.
+# One fuzzer runs at a time, in one process (the machine's cores are shared).
+
+FUZZ_DIR        ?= build-fuzz
+FUZZ_CXX        ?= clang++
+FUZZ_RUNS       ?= 10000000
+FUZZ_TIME       ?= 1200
+FUZZ_SMOKE_TIME ?= 5
+FUZZ_MAX_LEN    ?= 16384
+FUZZ_TARGETS    ?= decode dispatch $(if $(wildcard server/net/http_api.cpp),http)
+SANITIZE_DIR    ?= build-asan
+SANITIZE_JOBS   ?= 2
+
+FUZZ_SAN      := -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_CXXFLAGS := -std=c++20 -g -O1 -fno-omit-frame-pointer -Wall -Wextra -Wno-unused-parameter \
+                 -I. -Iserver -Itests/fuzz -DBOOST_ASIO_NO_DEPRECATED -MMD -MP
+FUZZ_LIBS     := -lcrypto
+
+# The product's sources each target needs, by layer (as in CMakeLists.txt).
+FUZZ_PROTOCOL := $(wildcard protocol/*.cpp)
+FUZZ_UTIL     := $(wildcard server/util/*.cpp)
+FUZZ_MODEL    := $(wildcard server/model/*.cpp)
+# server/suggest, or a stub of suggest() and similar() while it is being
+# written (FUZZ_SUGGEST_IMPL=stub): the stub is in the fuzz build only.
+FUZZ_SUGGEST_IMPL ?= stub
+ifeq ($(FUZZ_SUGGEST_IMPL),real)
+FUZZ_SUGGEST  := $(wildcard server/suggest/*.cpp)
+FUZZ_LIBS     += -lstemmer
+else
+FUZZ_SUGGEST  := tests/fuzz/suggest_stub.cpp
+endif
+
+FUZZ_SRC_decode   := tests/fuzz/fuzz_decode.cpp tests/fuzz/decode_check.cpp $(FUZZ_PROTOCOL)
+FUZZ_SRC_dispatch := tests/fuzz/fuzz_dispatch.cpp tests/fuzz/dispatch_check.cpp \
+                     tests/fuzz/deterministic_rand.cpp $(FUZZ_PROTOCOL) $(FUZZ_UTIL) $(FUZZ_MODEL) \
+                     $(FUZZ_SUGGEST)
+
+# Seeds: the checked-in corpus of each target, plus protocol/examples/valid
+# (raw frames) for the decoder. New inputs go to build-fuzz/corpus/<target>.
+FUZZ_SEEDS_decode   := tests/fuzz/corpus/decode protocol/examples/valid
+FUZZ_SEEDS_dispatch := tests/fuzz/corpus/dispatch
+FUZZ_SEEDS_http     := tests/fuzz/corpus/http
+FUZZ_DICT           := tests/fuzz/brug.dict
+
+fuzz_obj = $(patsubst %.cpp,$(FUZZ_DIR)/obj/%.o,$(1))
+
+$(FUZZ_DIR)/obj/%.o: %.cpp
+	@mkdir -p $(dir $@)
+	$(FUZZ_CXX) $(FUZZ_CXXFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link -c $< -o $@
+
+$(FUZZ_DIR)/fuzz_%:
+	$(FUZZ_CXX) $(FUZZ_SAN) -fsanitize=fuzzer $(filter %.o,$^) $(FUZZ_LIBS) -o $@
+
+$(FUZZ_DIR)/fuzz_decode: $(call fuzz_obj,$(FUZZ_SRC_decode))
+$(FUZZ_DIR)/fuzz_dispatch: $(call fuzz_obj,$(FUZZ_SRC_dispatch))
+$(FUZZ_DIR)/fuzz_http: $(call fuzz_obj,$(FUZZ_SRC_http))
+
+-include $(wildcard $(FUZZ_DIR)/obj/*.d $(FUZZ_DIR)/obj/*/*.d $(FUZZ_DIR)/obj/*/*/*.d)
+
+FUZZ_BINARIES := $(addprefix $(FUZZ_DIR)/fuzz_,$(FUZZ_TARGETS))
+
+.PHONY: fuzz-build fuzz fuzz-smoke fuzz-regressions sanitize
+
+fuzz-build: $(FUZZ_BINARIES)
+
+# Every file in tests/fuzz/regressions/<target>/ runs once; any crash fails.
+fuzz-regressions: fuzz-build
+	@set -e; for t in $(FUZZ_TARGETS); do \
+	  files=$$(find tests/fuzz/regressions/$$t -type f ! -name '*.md' 2>/dev/null | sort); \
+	  if [ -n "$$files" ]; then \
+	    echo "fuzz-regressions: $$t, $$(echo "$$files" | wc -l) inputs"; \
+	    $(FUZZ_DIR)/fuzz_$$t $$files > $(FUZZ_DIR)/regressions-$$t.log 2>&1 \
+	      || { tail -n 40 $(FUZZ_DIR)/regressions-$$t.log; exit 1; }; \
+	  fi; \
+	done
+
+# fuzz_run(target, options): one target on its seeds, new inputs kept in
+# build-fuzz/corpus/<target>, crashes in build-fuzz/crashes/<target>/.
+define fuzz_run
+	@mkdir -p $(FUZZ_DIR)/corpus/$(1) $(FUZZ_DIR)/crashes/$(1)
+	@echo "fuzz: $(1) $(2)"
+	@$(FUZZ_DIR)/fuzz_$(1) $(FUZZ_DIR)/corpus/$(1) $(FUZZ_SEEDS_$(1)) -dict=$(FUZZ_DICT) \
+	  -max_len=$(FUZZ_MAX_LEN) -artifact_prefix=$(FUZZ_DIR)/crashes/$(1)/ -print_final_stats=1 \
+	  $(2) > $(FUZZ_DIR)/fuzz-$(1).log 2>&1 \
+	  || { tail -n 60 $(FUZZ_DIR)/fuzz-$(1).log; echo "fuzz: $(1) FAILED, input in $(FUZZ_DIR)/crashes/$(1)/"; exit 1; }
+	@grep -E '^stat::(number_of_executed_units|average_exec_per_sec|peak_rss_mb)' $(FUZZ_DIR)/fuzz-$(1).log \
+	  | sed 's/^/  $(1) /'
+endef
+
+fuzz-smoke: fuzz-regressions
+	$(foreach t,$(FUZZ_TARGETS),$(call fuzz_run,$(t),-max_total_time=$(FUZZ_SMOKE_TIME))
+	)
+
+fuzz: fuzz-regressions
+	$(foreach t,$(FUZZ_TARGETS),$(call fuzz_run,$(t),-runs=$(FUZZ_RUNS) -max_total_time=$(FUZZ_TIME))
+	)
+
+# The unit and integration tests, built with -fsanitize=address,undefined by
+# CMake's own compiler, in their own build folder.
+sanitize: deps
+	cmake -S . -B $(SANITIZE_DIR) -DBRUG_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug $(CMAKE_FLAGS)
+	cmake --build $(SANITIZE_DIR) -j $(SANITIZE_JOBS)
+	cd $(SANITIZE_DIR) && \
+	  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1 \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  ctest --output-on-failure -R '^(unit-|integration$$)'
