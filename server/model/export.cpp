@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <map>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -266,9 +267,9 @@ void sort_cards(std::vector<card const*>& cards, layout const& l, bool by_positi
 layout lay_out(workshop_state const& s) {
     layout l;
 
-    std::unordered_map<std::string, bool> exists;
-    for (auto const& c : s.cards) exists[c.id] = true;
-    for (auto const& c : s.clusters) exists[c.id] = true;
+    std::unordered_set<std::string> exists;
+    for (auto const& c : s.cards) exists.insert(c.id);
+    for (auto const& c : s.clusters) exists.insert(c.id);
     for (auto const& row : s.votes) {
         if (row.count > 0 && exists.count(row.target_id)) l.votes[row.target_id] += row.count;
     }
