@@ -89,6 +89,22 @@ int index_of(std::vector<std::string> const& v, std::string const& s) {
     return it == v.end() ? -1 : static_cast<int>(it - v.begin());
 }
 
+// All pairwise dot products through an inverted index: each term's cards
+// are visited once per card that has it, which beats n^2 sparse merges.
+std::vector<double> all_pairs_dot(std::vector<sparse_vector> const& vectors, int dimensions) {
+    std::size_t const n = vectors.size();
+    std::vector<std::vector<std::pair<int, double>>> postings(dimensions);
+    for (std::size_t i = 0; i < n; ++i)
+        for (auto const& [term, w] : vectors[i].entries) postings[term].emplace_back(static_cast<int>(i), w);
+    std::vector<double> out(n * n, 0.0);
+    for (std::size_t i = 0; i < n; ++i) {
+        double* row = &out[i * n];
+        for (auto const& [term, w] : vectors[i].entries)
+            for (auto const& [j, v] : postings[term]) row[j] += w * v;
+    }
+    return out;
+}
+
 // Weighted term vectors: (1 + log tf) x idf, concepts weighted up; idf from
 // the workshop's own cards together with the model's corpus. Terms of one
 // card only are left out: they cannot make two cards alike, only dilute.
@@ -119,17 +135,16 @@ void build_vectors(workshop_state& s, model const& m, tuning const& t) {
         v.normalise();
     }
     s.n = s.cards.size();
-    s.sim.assign(s.n * s.n, 0.0);
-    for (std::size_t i = 0; i < s.n; ++i)
-        for (std::size_t j = i + 1; j < s.n; ++j) s.sim[i * s.n + j] = s.sim[j * s.n + i] = dot(s.vectors[i], s.vectors[j]);
+    s.sim = all_pairs_dot(s.vectors, static_cast<int>(ids.size()));
     if (t.second_order <= 0 || s.n < 3) return;
     // Second order: two cards are also alike when the same cards are alike
     // to both. Short cards often share no word with a card of their theme
     // but do share neighbours; each card's neighbourhood is its top few.
     std::vector<sparse_vector> rows(s.n);
     std::size_t const top = std::min<std::size_t>(s.n - 1, 8);
+    std::vector<std::pair<double, int>> nb;
     for (std::size_t i = 0; i < s.n; ++i) {
-        std::vector<std::pair<double, int>> nb;
+        nb.clear();
         for (std::size_t j = 0; j < s.n; ++j)
             if (j != i && s.sim[i * s.n + j] > 0) nb.emplace_back(s.sim[i * s.n + j], static_cast<int>(j));
         std::size_t const keep = std::min(top, nb.size());
@@ -140,11 +155,9 @@ void build_vectors(workshop_state& s, model const& m, tuning const& t) {
         std::sort(rows[i].entries.begin(), rows[i].entries.end());
         rows[i].normalise();
     }
-    for (std::size_t i = 0; i < s.n; ++i)
-        for (std::size_t j = i + 1; j < s.n; ++j) {
-            double const v = (1 - t.second_order) * s.sim[i * s.n + j] + t.second_order * dot(rows[i], rows[j]);
-            s.sim[i * s.n + j] = s.sim[j * s.n + i] = v;
-        }
+    std::vector<double> const second = all_pairs_dot(rows, static_cast<int>(s.n));
+    for (std::size_t i = 0; i < s.sim.size(); ++i) s.sim[i] = (1 - t.second_order) * s.sim[i] + t.second_order * second[i];
+    for (std::size_t i = 0; i < s.n; ++i) s.sim[i * s.n + i] = 1;
 }
 
 // Column probabilities: the model fine-tuned on this workshop's placements,

@@ -43,20 +43,30 @@ std::vector<int> cluster_average_linkage(std::size_t n, Similarity const& simila
     std::vector<bool> alive(g, true);
     std::vector<int> merged_into(g);
     for (std::size_t a = 0; a < g; ++a) merged_into[a] = static_cast<int>(a);
+    auto const mergeable = [&](std::size_t a, std::size_t b) {
+        return a != b && alive[a] && alive[b] && !(group_fixed[a] >= 0 && group_fixed[b] >= 0);
+    };
+    auto const average = [&](std::size_t a, std::size_t b) { return sum[a * g + b] / (size[a] * size[b]); };
+    // Each group's most alike partner, kept up to date after every merge, so
+    // that a merge costs O(groups) instead of a scan of all pairs.
+    std::vector<int> best_partner(g, -1);
+    std::vector<double> best_value(g, -1e300);
+    auto const refresh = [&](std::size_t a) {
+        best_partner[a] = -1;
+        best_value[a] = -1e300;
+        for (std::size_t b = 0; b < g; ++b)
+            if (mergeable(a, b) && average(a, b) > best_value[a])
+                best_value[a] = average(a, b), best_partner[a] = static_cast<int>(b);
+    };
+    for (std::size_t a = 0; a < g; ++a) refresh(a);
 
     for (;;) {
+        int best_a = -1;
         double best = threshold;
-        int best_a = -1, best_b = -1;
-        for (std::size_t a = 0; a < g; ++a) {
-            if (!alive[a]) continue;
-            for (std::size_t b = a + 1; b < g; ++b) {
-                if (!alive[b]) continue;
-                if (group_fixed[a] >= 0 && group_fixed[b] >= 0) continue;
-                double const avg = sum[a * g + b] / (size[a] * size[b]);
-                if (avg > best) best = avg, best_a = static_cast<int>(a), best_b = static_cast<int>(b);
-            }
-        }
+        for (std::size_t a = 0; a < g; ++a)
+            if (alive[a] && best_partner[a] >= 0 && best_value[a] > best) best = best_value[a], best_a = static_cast<int>(a);
         if (best_a < 0) break;
+        int const best_b = best_partner[best_a];
         // Merge b into a.
         for (std::size_t c = 0; c < g; ++c) {
             if (!alive[c] || static_cast<int>(c) == best_a || static_cast<int>(c) == best_b) continue;
@@ -67,6 +77,16 @@ std::vector<int> cluster_average_linkage(std::size_t n, Similarity const& simila
         if (group_fixed[best_a] < 0) group_fixed[best_a] = group_fixed[best_b];
         alive[best_b] = false;
         merged_into[best_b] = best_a;
+        refresh(best_a);
+        for (std::size_t c = 0; c < g; ++c) {
+            if (!alive[c] || static_cast<int>(c) == best_a) continue;
+            if (best_partner[c] == best_a || best_partner[c] == best_b) {
+                refresh(c);
+            } else if (mergeable(c, best_a) && average(c, best_a) > best_value[c]) {
+                best_value[c] = average(c, best_a);
+                best_partner[c] = best_a;
+            }
+        }
     }
     // Dense cluster numbers in order of first item.
     std::vector<int> dense(g, -1);
