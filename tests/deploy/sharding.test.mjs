@@ -19,28 +19,17 @@
 //      nginx; new workshops still get created, on the other shards;
 //   5. the server restarted on its database: its workshops are back, cards,
 //      reveal and participants' tokens included.
-// Needs: nginx, openssl, python3, and `ws` from tests/browser/node_modules.
+// Needs: nginx, openssl, python3, and `ws` from tests/browser/node_modules
+// (see lib.mjs).
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
-import { createRequire } from 'node:module';
 import fs from 'node:fs';
-import http from 'node:http';
-import https from 'node:https';
-import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-const repoRoot = path.resolve(here, '..', '..');
-// `ws` lives in the browser tests' node_modules; ESM resolution ignores
-// NODE_PATH, so it is loaded through a require rooted there.
-const WebSocket = createRequire(path.join(repoRoot, 'tests/browser/package.json'))('ws');
-
-const binary = path.resolve(repoRoot, process.env.BRUG_BINARY || 'build/brug');
-const nginxBinary = process.env.NGINX || '/usr/sbin/nginx';
+import {
+  Client, brugHelp, createWorkshop, join, makeTmp, proxyInfo as proxy, request, requireBinaries,
+  reserveProxyPorts, startBrug, startNginx, stop,
+} from './lib.mjs';
 
 // The shards as in deploy/nginx/brug-sharded.conf and deploy/compose.yaml.
 const SHARDS = [
@@ -48,183 +37,18 @@ const SHARDS = [
   { name: 'b', host: 'brug-b:8080', letters: 'MNPQRSTUVW' },
   { name: 'c', host: 'brug-c:8080', letters: 'XYZ23456789' },
 ];
-const CODE_RE = /^[ABCDEFGHJKMNPQRSTUVWXYZ23456789]{4}-[ABCDEFGHJKMNPQRSTUVWXYZ23456789]{4}$/;
 const shardOf = (code) => SHARDS.find((s) => s.letters.includes(code[0].toUpperCase()));
 
 let tmp;
-let ca;           // the test certificate, trusted by this process's clients only
-let httpsPort;
-let httpPort;
-let origin;       // what a browser on the proxy would send
 let nginx;
 const servers = {}; // shard name -> { proc, port, db, stderr }
 
-// ---- processes -------------------------------------------------------------
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.unref();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
+async function startShard(shard, port = 0) {
+  servers[shard.name] = await startBrug({
+    name: `shard ${shard.name}`, db: path.join(tmp, `shard-${shard.name}.db`), port,
+    args: ['--shard', shard.name, '--shard-prefixes', shard.letters],
   });
-}
-
-// Starts one shard; resolves once it printed "listening on http://HOST:PORT".
-function startShard(shard, port = 0) {
-  const db = path.join(tmp, `shard-${shard.name}.db`);
-  const args = ['--host', '127.0.0.1', '--port', String(port), '--data', db,
-    '--web-root', path.join(repoRoot, 'client-web'), '--threads', '1',
-    '--shard', shard.name, '--shard-prefixes', shard.letters,
-    // Behind a proxy on a port other than 443 the browser's Origin carries
-    // the port, which Host ($host) does not: docs/operations.md.
-    '--allowed-origin', origin];
-  const proc = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  proc.stderr.on('data', (d) => { err = (err + d).slice(-20000); });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { proc.kill('SIGKILL'); reject(new Error(`shard ${shard.name} did not start\n${out}${err}`)); }, 15000);
-    proc.once('exit', (code) => { clearTimeout(timer); reject(new Error(`shard ${shard.name} exited with ${code}\n${out}${err}`)); });
-    proc.stdout.on('data', (d) => {
-      out += d;
-      const m = /listening on http:\/\/[^\s:]+:(\d+)/.exec(out);
-      if (!m) return;
-      clearTimeout(timer);
-      proc.removeAllListeners('exit');
-      servers[shard.name] = { proc, port: Number(m[1]), db, stderr: () => err };
-      resolve(servers[shard.name]);
-    });
-  });
-}
-
-function stop(proc, signal = 'SIGTERM') {
-  return new Promise((resolve) => {
-    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return resolve();
-    const t = setTimeout(() => { try { proc.kill('SIGKILL'); } catch { /* gone */ } }, 5000);
-    proc.once('exit', () => { clearTimeout(t); resolve(); });
-    proc.kill(signal);
-  });
-}
-
-async function waitForPort(port, ms = 10000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const ok = await new Promise((resolve) => {
-      const s = net.connect(port, '127.0.0.1', () => { s.destroy(); resolve(true); });
-      s.on('error', () => resolve(false));
-    });
-    if (ok) return;
-    if (Date.now() > end) throw new Error(`nothing listens on ${port}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-// ---- HTTP and WebSocket clients --------------------------------------------
-
-// One request; resolves { status, headers, text, json }. `port` defaults to
-// nginx's HTTPS port; plain HTTP for a shard's own port or nginx's port 80.
-function request(method, urlPath, { body, headers = {}, port = httpsPort, tls = port === httpsPort } = {}) {
-  const mod = tls ? https : http;
-  const data = body === undefined ? undefined : (typeof body === 'string' ? body : JSON.stringify(body));
-  return new Promise((resolve, reject) => {
-    const req = mod.request({
-      host: '127.0.0.1', port, method, path: urlPath, ca, agent: false,
-      headers: { ...(data !== undefined ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) } : {}), ...headers },
-    }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (d) => { text += d; });
-      res.on('end', () => {
-        let json;
-        try { json = JSON.parse(text); } catch { /* not JSON */ }
-        resolve({ status: res.statusCode, headers: res.headers, text, json });
-      });
-    });
-    req.on('error', reject);
-    req.setTimeout(10000, () => req.destroy(new Error(`${method} ${urlPath}: timeout`)));
-    if (data !== undefined) req.write(data);
-    req.end();
-  });
-}
-
-// A WebSocket client that keeps every message (batched arrays flattened) and
-// can wait for one.
-class Client {
-  constructor(url, opts = {}) {
-    this.messages = [];
-    this.waiters = [];
-    this.closed = null;
-    this.nextReq = 1;
-    this.ws = new WebSocket(url, { ca, origin, handshakeTimeout: 5000, ...opts });
-    this.ws.on('message', (data) => {
-      const parsed = JSON.parse(String(data));
-      for (const m of Array.isArray(parsed) ? parsed : [parsed]) this.push(m);
-    });
-    this.ws.on('close', (code) => { this.closed = { code }; this.push({ type: '__closed', code }); });
-    this.ws.on('error', () => { /* reported through close or open() */ });
-  }
-
-  open() {
-    return new Promise((resolve, reject) => {
-      this.ws.once('open', resolve);
-      this.ws.once('unexpected-response', (_req, res) => {
-        let text = '';
-        res.on('data', (d) => { text += d; });
-        res.on('end', () => reject(Object.assign(new Error(`upgrade refused: ${res.statusCode}`), { status: res.statusCode, text })));
-      });
-      this.ws.once('error', reject);
-    });
-  }
-
-  push(m) {
-    this.messages.push(m);
-    for (const w of [...this.waiters]) {
-      if (w.pred(m)) { this.waiters.splice(this.waiters.indexOf(w), 1); clearTimeout(w.timer); w.resolve(m); }
-    }
-  }
-
-  // Resolves with the first message, already received or to come, that
-  // matches; rejects after `ms`.
-  waitFor(pred, what, ms = 5000) {
-    const seen = this.messages.find(pred);
-    if (seen) return Promise.resolve(seen);
-    return new Promise((resolve, reject) => {
-      const w = { pred, resolve };
-      w.timer = setTimeout(() => {
-        this.waiters.splice(this.waiters.indexOf(w), 1);
-        reject(new Error(`timed out waiting for ${what}; got ${JSON.stringify(this.messages.slice(-5))}`));
-      }, ms);
-      this.waiters.push(w);
-    });
-  }
-
-  // Sends a command and resolves with its answer (ack, error or pong).
-  async send(type, fields = {}) {
-    const req = this.nextReq++;
-    this.ws.send(JSON.stringify({ type, req, ...fields }));
-    return this.waitFor((m) => m.req === req && ['ack', 'error', 'pong'].includes(m.type), `answer to ${type}`);
-  }
-
-  async ok(type, fields = {}) {
-    const a = await this.send(type, fields);
-    assert.equal(a.type, type === 'ping' ? 'pong' : 'ack', `${type}: ${JSON.stringify(a)}`);
-    return a;
-  }
-
-  close() { try { this.ws.close(); } catch { /* closed */ } }
-}
-
-async function join(code, hello, { path: wsPath } = {}) {
-  const c = new Client(`wss://127.0.0.1:${httpsPort}${wsPath || `/ws/${code}`}`);
-  await c.open();
-  c.ws.send(JSON.stringify({ type: 'hello', protocol: 1, ...hello }));
-  c.welcome = await c.waitFor((m) => m.type === 'welcome' || m.type === '__closed', 'welcome');
-  assert.equal(c.welcome.type, 'welcome', `hello to ${code}: closed with ${c.welcome.code}`);
-  return c;
+  return servers[shard.name];
 }
 
 async function metricCreated(port) {
@@ -235,48 +59,18 @@ async function metricCreated(port) {
   return Number(m[1]);
 }
 
-async function createWorkshop(title) {
-  const r = await request('POST', '/api/workshops', {
-    body: { title, language: 'en', settings: { anonymity_threshold: 1 } },
-  });
-  assert.equal(r.status, 201, `create: ${r.status} ${r.text}`);
-  assert.match(r.json.code, CODE_RE);
-  return r.json;
-}
-
 // ---- setup and teardown ----------------------------------------------------
 
 before(async () => {
-  for (const [what, file] of [['brug', binary], ['nginx', nginxBinary]]) {
-    if (!fs.existsSync(file)) throw new Error(`${what} not found at ${file}`);
-  }
-  const help = execFileSync(binary, ['--help'], { encoding: 'utf8' });
-  if (!/^\s*--shard\s/m.test(help)) throw new Error('this brug has no --shard option yet (deploy/shard-plan.md)');
-
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'brug-shards-'));
-  fs.chmodSync(tmp, 0o755); // nginx workers run as nobody when the test runs as root
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2',
-    '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost',
-    '-keyout', path.join(tmp, 'privkey.pem'), '-out', path.join(tmp, 'fullchain.pem')], { stdio: 'ignore' });
-  ca = fs.readFileSync(path.join(tmp, 'fullchain.pem'));
-
-  httpsPort = await freePort();
-  httpPort = await freePort();
-  origin = `https://127.0.0.1:${httpsPort}`;
+  requireBinaries();
+  if (!/^\s*--shard\s/m.test(brugHelp())) throw new Error('this brug has no --shard option yet (deploy/shard-plan.md)');
+  tmp = makeTmp('shards');
+  await reserveProxyPorts();
   await Promise.all(SHARDS.map((s) => startShard(s)));
-
-  const prefix = path.join(tmp, 'nginx');
-  fs.mkdirSync(prefix);
-  const conf = execFileSync('python3', [path.join(here, 'nginx_test_conf.py'),
-    '--site', path.join(repoRoot, 'deploy/nginx/brug-sharded.conf'), '--prefix', prefix,
-    '--cert', path.join(tmp, 'fullchain.pem'), '--key', path.join(tmp, 'privkey.pem'),
-    '--http-port', String(httpPort), '--https-port', String(httpsPort),
-    ...SHARDS.flatMap((s) => ['--upstream', `${s.host}=127.0.0.1:${servers[s.name].port}`])],
-  { encoding: 'utf8' }).trim();
-  nginx = spawn(nginxBinary, ['-p', prefix, '-e', path.join(prefix, 'startup.log'), '-c', conf,
-    '-g', 'daemon off;'], { stdio: ['ignore', 'inherit', 'inherit'] });
-  nginx.once('exit', (code) => { if (code) console.error(fs.readFileSync(path.join(prefix, 'error.log'), 'utf8')); });
-  await waitForPort(httpsPort);
+  nginx = await startNginx({
+    tmp, site: 'deploy/nginx/brug-sharded.conf',
+    upstreams: Object.fromEntries(SHARDS.map((s) => [s.host, `127.0.0.1:${servers[s.name].port}`])),
+  });
 });
 
 after(async () => {
@@ -292,7 +86,7 @@ test('three shards behind nginx', { timeout: 50000 }, async (t) => {
   const workshops = []; // { code, key, shard }
 
   await t.test('plain HTTP redirects to HTTPS', async () => {
-    const r = await request('GET', '/w/ABCD-EFGH', { port: httpPort, tls: false });
+    const r = await request('GET', '/w/ABCD-EFGH', { port: proxy.httpPort, tls: false });
     assert.equal(r.status, 301);
     assert.equal(r.headers.location, 'https://127.0.0.1/w/ABCD-EFGH');
   });
@@ -415,7 +209,7 @@ test('three shards behind nginx', { timeout: 50000 }, async (t) => {
     }
     const r = await request('GET', `/w/${downCodes()[0].code}`);
     assert.equal(r.status, 503);
-    const c = new Client(`wss://127.0.0.1:${httpsPort}/ws/${downCodes()[0].code}`);
+    const c = new Client(`wss://127.0.0.1:${proxy.httpsPort}/ws/${downCodes()[0].code}`);
     await assert.rejects(c.open(), (e) => e.status === 503 && JSON.parse(e.text).error.code === 'unavailable');
 
     // Workshops are still created, on the servers that are up.

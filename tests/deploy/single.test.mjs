@@ -1,0 +1,103 @@
+// One Brug behind nginx with deploy/nginx/brug.conf as shipped (only
+// certificates, ports and the upstream address substituted): HTTPS and WSS
+// through the proxy, headers not doubled, nginx's own errors in Brug's JSON
+// shape, a shutdown that reaches the browser as 1001, and the
+// brug-static.conf alternative serving the client while Brug is down.
+//
+//   BRUG_BINARY=build/brug node --test tests/deploy/single.test.mjs
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  createWorkshop, headerCount, join, makeTmp, proxyInfo as proxy, request, requireBinaries,
+  reserveProxyPorts, startBrug, startNginx, stop,
+} from './lib.mjs';
+
+let tmp;
+let brug;
+const nginxes = [];
+
+before(async () => {
+  requireBinaries();
+  tmp = makeTmp('single');
+  await reserveProxyPorts();
+  brug = await startBrug({ name: 'brug', db: path.join(tmp, 'brug.db') });
+});
+
+after(async () => {
+  await stop(brug?.proc);
+  for (const n of nginxes) await stop(n, 'SIGQUIT');
+  if (tmp && !process.env.KEEP_TMP) fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+test('brug.conf: one server behind nginx', { timeout: 30000 }, async (t) => {
+  nginxes.push(await startNginx({ tmp, site: 'deploy/nginx/brug.conf', upstreams: { '127.0.0.1:8080': `127.0.0.1:${brug.port}` } }));
+  let w;
+
+  await t.test('plain HTTP redirects to HTTPS', async () => {
+    const r = await request('GET', '/', { port: proxy.httpPort, tls: false });
+    assert.equal(r.status, 301);
+    assert.equal(r.headers.location, 'https://127.0.0.1/');
+  });
+
+  await t.test('pages carry Brug\'s security headers once, and HSTS from nginx', async () => {
+    const r = await request('GET', '/');
+    assert.equal(r.status, 200);
+    for (const h of ['content-security-policy', 'x-content-type-options', 'referrer-policy', 'x-frame-options', 'strict-transport-security']) {
+      assert.equal(headerCount(r, h), 1, `${h} sent ${headerCount(r, h)} times`);
+    }
+  });
+
+  await t.test('a workshop runs over WebSocket through nginx', async () => {
+    w = await createWorkshop('Nieuw CRM in het salesteam');
+    const fac = await join(w.code, { role: 'facilitator', facilitator_key: w.facilitator_key });
+    await fac.ok('phase.set', { phase: 'reflect' });
+    const p = await join(w.code, { role: 'participant' });
+    await p.ok('card.post', { kind: 'concern', text: 'Persoonlijk contact', nonce: 'n1' });
+    assert.equal((await fac.ok('cards.reveal')).revealed, 1);
+    await p.waitFor((m) => m.type === 'event' && m.name === 'cards.revealed', 'cards.revealed');
+    w.live = [fac, p];
+  });
+
+  await t.test('metrics answer on loopback; an oversized body is a JSON 413', async () => {
+    assert.equal((await request('GET', '/metrics')).status, 200);
+    const r = await request('POST', '/api/workshops', { body: JSON.stringify({ title: 'x'.repeat(70000) }) });
+    assert.equal(r.status, 413);
+    assert.equal(r.json?.error?.code, 'too_large');
+  });
+
+  await t.test('Brug stopping reaches the browser as 1001; then nginx answers 503 JSON', async () => {
+    await stop(brug.proc, 'SIGTERM');
+    for (const c of w.live) {
+      const closed = await c.waitFor((m) => m.type === '__closed', 'close on shutdown');
+      assert.equal(closed.code, 1001);
+    }
+    const r = await request('GET', `/api/workshops/${w.code}/export`, { headers: { authorization: `Bearer ${w.facilitator_key}` } });
+    assert.equal(r.status, 503);
+    assert.equal(r.json?.error?.code, 'unavailable');
+  });
+
+  await t.test('with brug-static.conf, nginx serves the client while Brug is down', async () => {
+    await reserveProxyPorts();
+    nginxes.push(await startNginx({
+      tmp, name: 'nginx-static', site: 'deploy/nginx/brug.conf', staticFiles: true,
+      upstreams: { '127.0.0.1:8080': `127.0.0.1:${brug.port}` },
+    }));
+    for (const [p, type] of [[`/w/${w.code}`, /text\/html/], [`/f/${w.code}`, /text\/html/], ['/app.js', /javascript/]]) {
+      const r = await request('GET', p);
+      assert.equal(r.status, 200, `GET ${p}: ${r.status}`);
+      assert.match(r.headers['content-type'], type);
+      for (const h of ['content-security-policy', 'x-content-type-options', 'strict-transport-security']) {
+        assert.equal(headerCount(r, h), 1, `${p}: ${h} sent ${headerCount(r, h)} times`);
+      }
+    }
+    // What is not a file still goes to Brug, which is down.
+    assert.equal((await request('GET', `/api/workshops/${w.code}/export`)).status, 503);
+    // Brug back: the API answers again through the same nginx.
+    brug = await startBrug({ name: 'brug', db: brug.db, port: brug.port });
+    const r = await request('GET', `/api/workshops/${w.code}/export?format=json`, { headers: { authorization: `Bearer ${w.facilitator_key}` } });
+    assert.ok(![404, 502, 503].includes(r.status), `export after restart: ${r.status} ${r.text}`);
+  });
+});
