@@ -188,9 +188,11 @@ std::vector<lexicon_entry> const cue_entries = {
     {"loss",
      "verliezen, verlies, kwijt, kwijtraken, verdwijnen, verdwijnt, verloren, weg, vervallen, vervalt, "
      "wegbezuinigen, bezuinigen, opheffen, afschaffen, inleveren, missen, kapotmaken, versnipperen, "
-     "ondergeschikt, loslaten, niet meer",
+     "ondergeschikt, loslaten, niet meer, geen tijd meer, afraffelen, overhaast, haastwerk, slordig, uithollen, "
+     "afkalven, verwateren, inboeten, achteruitgaan",
      "lose, losing, lost, loss, disappear, disappears, gone, miss, away, kill, cut, cuts, drop, abolish, "
-     "erode, give up, sacrifice, gamble, no longer, anymore, replace, replaced, turns into"},
+     "erode, give up, sacrifice, gamble, no longer, anymore, replace, replaced, turns into, skip, skipping, "
+     "rush, rushed, cut corners, water down, watered down, sloppy, slip, decline, wear down, rubber stamp"},
     {"keep",
      "blijven, behouden, houden, bewaren, vasthouden, koesteren, beschermen, handhaven, nog steeds, "
      "altijd, overeind",
