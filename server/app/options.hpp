@@ -52,6 +52,7 @@ struct options {
     int retention_days = default_retention_days;
     int idle_days = default_idle_days;
     int room_idle_seconds = default_room_idle_seconds;
+    int send_buffer = 0;                       // SO_SNDBUF of a WebSocket, 0: the kernel's
     std::string tls_cert;                      // reserved: TLS comes later
     std::string tls_key;
     std::string shard_prefixes;                // reserved: first letters of new codes

@@ -46,6 +46,13 @@ websocket_session::~websocket_session() {
 
 void websocket_session::run(http::request<http::string_body> req) {
     beast::get_lowest_layer(ws_).expires_never(); // the websocket has its own timeouts
+    if (ctx_->opts.send_buffer > 0) {
+        // A fixed kernel buffer bounds the memory a slow reader can hold in
+        // the kernel, so that the queue limit decides when it is too slow.
+        beast::error_code ignored;
+        beast::get_lowest_layer(ws_).socket().set_option(
+            asio::socket_base::send_buffer_size(ctx_->opts.send_buffer), ignored);
+    }
     websocket::stream_base::timeout t{};
     t.handshake_timeout = std::chrono::seconds(10);         // opening and closing handshakes
     t.idle_timeout = websocket::stream_base::none();        // ours: 4408, not a bare teardown

@@ -212,7 +212,9 @@ struct ws_client::impl {
             reading = false;
             if (ec) {
                 owner->closed_ = true;
-                if (ec == websocket::error::closed) {
+                // A close frame was received even when the teardown after it
+                // failed (the server may already have gone): its code counts.
+                if (ec == websocket::error::closed || ws.reason().code != websocket::close_code::none) {
                     owner->close_code_ = ws.reason().code;
                     owner->close_reason_ = std::string(ws.reason().reason.data(),
                                                        ws.reason().reason.size());

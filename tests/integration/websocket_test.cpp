@@ -132,6 +132,7 @@ TEST_CASE("websocket: close codes for bad frames") {
     SECTION("too large: 1009") {
         c.send(json{{"type", "ping"}, {"pad", std::string(2000, 'x')}});
         CHECK(c.wait_close() == 1009);
+
     }
     SECTION("invalid UTF-8: 1007") {
         c.send(std::string("{\"type\":\"ping\",\"x\":\"\xff\xfe\"}"));
@@ -168,7 +169,7 @@ TEST_CASE("websocket: rate limit answers rate_limited, then 1008 for a flood") {
     // The hello took a token; 3 more pings pass, then refused.
     for (int i = 0; i < 6; ++i) c.send(json{{"type", "ping"}, {"req", i}});
     int pongs = 0, limited = 0;
-    for (int i = 0; i < 6; ++i) {
+    while (pongs + limited < 6) {
         auto m = c.next();
         REQUIRE(m);
         if (is_type(*m, "pong")) ++pongs;
@@ -177,8 +178,10 @@ TEST_CASE("websocket: rate limit answers rate_limited, then 1008 for a flood") {
             CHECK((*m)["req"].is_number_integer());
         }
     }
-    CHECK(pongs == 3);
-    CHECK(limited == 3);
+    // The hello took a token; a token may have come back since.
+    CHECK(pongs >= 3);
+    CHECK(pongs <= 4);
+    CHECK(limited == 6 - pongs);
     // The connection stays open, and tokens come back.
     std::this_thread::sleep_for(1100ms);
     CHECK(c.request({{"type", "ping"}})["type"] == "pong");
@@ -204,7 +207,7 @@ TEST_CASE("websocket: idle connections are closed with 4408, live ones are not")
 }
 
 TEST_CASE("websocket: a slow consumer is dropped with 1013") {
-    server_process srv({"--queue-limit", "8192", "--rate-limit", "100000", "--rate-burst", "100000",
+    server_process srv({"--queue-limit", "65536", "--send-buffer", "4096", "--rate-limit", "100000", "--rate-burst", "100000",
                         "--sync", "normal"});
     auto ws = create_workshop(srv.port());
     ws_client::config small;
@@ -216,11 +219,11 @@ TEST_CASE("websocket: a slow consumer is dropped with 1013") {
     // `slow` stops reading; the facilitator makes events for everyone.
     std::string text(190, 'p');
     bool dropped = false;
-    for (int round = 0; round < 40 && !dropped; ++round) {
-        for (int i = 0; i < 50; ++i)
+    for (int round = 0; round < 500 && !dropped; ++round) {
+        for (int i = 0; i < 10; ++i)
             f.send(json{{"type", "prompt.set"}, {"text", text}, {"req", round * 100 + i}});
         int acks = 0;
-        while (acks < 50) {
+        while (acks < 10) {
             auto m = f.next(5s);
             REQUIRE(m);
             if (is_type(*m, "ack")) ++acks;
