@@ -8,12 +8,18 @@ what can go wrong between files, which no schema catches.
     none missing), and agree with the map in deploy/nginx/brug-sharded.conf;
   - nginx's extra_hosts point at the addresses the shards are given;
   - every file the Dockerfile COPYs from the build context exists, and is
-    not excluded by deploy/Dockerfile.dockerignore.
+    not excluded by deploy/Dockerfile.dockerignore;
+  - every package the Dockerfile installs exists in this Debian's archive
+    (where apt-cache is there: the image is Debian 12, like this machine);
+  - every shared library the built binary needs (BRUG_BINARY, ldd) comes
+    from a package the runtime stage installs or debian:12-slim has.
 Prints one line per check; exits 1 if any fails.
 """
 import fnmatch
 import os
 import re
+import shutil
+import subprocess
 import sys
 
 import yaml
@@ -119,8 +125,54 @@ def main():
             exists = os.path.exists(os.path.join(REPO, src))
             check(exists and not ignored(src), f"Dockerfile: COPY {src} is in the build context")
 
+    check_packages(dockerfile)
+
     print(f"{failures} failure(s)" if failures else "all container-file checks passed")
     sys.exit(1 if failures else 0)
+
+
+# Packages of debian:12-slim that a C++ binary may link against.
+BASE_PACKAGES = {"libc6", "libstdc++6", "libgcc-s1", "zlib1g"}
+
+
+def stage_packages(dockerfile):
+    """[(stage name, [packages])] from the apt-get install lines of each stage."""
+    stages = []
+    for block in re.split(r"^FROM\s+", dockerfile, flags=re.M)[1:]:
+        name = block.split("\n", 1)[0].strip()
+        joined = block.replace("\\\n", " ")
+        pkgs = []
+        for m in re.finditer(r"apt-get install ([^&\n]*)", joined):
+            pkgs += [w for w in m.group(1).split() if not w.startswith("-")]
+        stages.append((name, pkgs))
+    return stages
+
+
+def check_packages(dockerfile):
+    stages = stage_packages(dockerfile)
+    if shutil.which("apt-cache"):
+        for name, pkgs in stages:
+            for p in pkgs:
+                out = subprocess.run(["apt-cache", "policy", p], capture_output=True, text=True).stdout
+                m = re.search(r"Candidate: (\S+)", out)
+                check(bool(m) and m.group(1) != "(none)", f"Dockerfile ({name}): package {p} exists")
+    else:
+        print("skip Dockerfile packages: no apt-cache here")
+
+    binary = os.path.join(REPO, os.environ.get("BRUG_BINARY", "build/brug"))
+    if not (os.path.exists(binary) and shutil.which("ldd") and shutil.which("dpkg")):
+        print("skip runtime libraries: no built binary (BRUG_BINARY), ldd or dpkg")
+        return
+    runtime = set(stages[-1][1]) | BASE_PACKAGES
+    ldd = subprocess.run(["ldd", binary], capture_output=True, text=True).stdout
+    for lib in re.findall(r"=> (/\S+)", ldd):
+        real = os.path.realpath(lib)
+        owner = subprocess.run(["dpkg", "-S", real], capture_output=True, text=True).stdout
+        if not owner:  # merged /usr: dpkg may know the file under /lib
+            owner = subprocess.run(["dpkg", "-S", real.replace("/usr/lib/", "/lib/", 1)],
+                                   capture_output=True, text=True).stdout
+        pkg = owner.split(":", 1)[0] if owner else "?"
+        check(pkg in runtime, f"runtime stage provides {os.path.basename(lib)} ({pkg})")
 
 
 if __name__ == "__main__":
