@@ -34,3 +34,9 @@ else
   echo "$out" | sed 's/^/     /'
   exit 1
 fi
+
+# How exposed the sandbox leaves the service, as systemd rates it (lower is
+# better; for information, the unit's comments say why each gap is left).
+if score=$(systemd-analyze security --offline=true --root="$root" brug.service 2>/dev/null | grep 'Overall exposure'); then
+  echo "info $score"
+fi
