@@ -37,6 +37,17 @@ bool is_low_content(std::string_view w, lang l) {
     return l == lang::nl ? nl.count(w) > 0 : en.count(w) > 0;
 }
 
+char const* opening_kind(std::string const& first) {
+    static std::set<std::string_view> const definite = {"de", "het", "the", "our", "onze", "ons", "mijn", "my",
+                                                        "this", "die", "deze", "dit"};
+    static std::set<std::string_view> const indefinite = {"een", "a", "an", "meer", "more", "minder", "less",
+                                                          "beter", "better", "betere", "eindelijk", "finally"};
+    if (definite.count(first)) return "definite";
+    if (indefinite.count(first)) return "indefinite";
+    if (first == "dat" || first == "that") return "clause"; // "Dat we ...": a wish either way
+    return "other";
+}
+
 class stem_cache {
 public:
     std::string const& get(std::string const& word, lang l) {
@@ -59,7 +70,7 @@ struct sentence {
 // Adds "p:a+b" for every pair of stance tags present, so that the classifier
 // sees "fear with loss" apart from "fear with a problem".
 void add_pairs(std::set<std::string> const& tags, std::vector<std::string>& out) {
-    static std::set<std::string_view> const paired = {"fear", "loss", "keep", "value", "wish", "problem",
+    static std::set<std::string_view> const paired = {"fear", "loss", "keep", "value", "wish", "problem", "question",
                                                       "better", "process", "relation", "tech", "now",
                                                       "later", "neg", "new", "old", "self", "we", "effort"};
     std::vector<std::string> t;
@@ -132,7 +143,14 @@ std::vector<analysed_card> analyse_cards(std::vector<card_text> const& cards, la
         std::map<std::string, double> terms;
         features.insert("kind:" + std::string(cards[i].kind));
         if (sentences[i].size() > 1) features.insert("hasint");
-        if (cards[i].text.find('?') != std::string_view::npos) features.insert("c:question");
+        if (cards[i].text.find('?') != std::string_view::npos) {
+            features.insert("c:question");
+            cue_tags.insert("question");
+        }
+        // How the card opens: "De/Het/The/Our ..." names something that
+        // exists; "Een/A ..." or "Meer/More ..." something that does not yet.
+        if (!sentences[i].empty() && !sentences[i][0].words.empty())
+            features.insert(std::string("f:") + opening_kind(sentences[i][0].words[0]));
 
         for (auto const& s : sentences[i]) {
             // Stance cues, and which of them fall under a negation.
