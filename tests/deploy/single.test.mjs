@@ -8,6 +8,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
@@ -40,6 +41,16 @@ test('brug.conf: one server behind nginx', { timeout: 30000 }, async (t) => {
     const r = await request('GET', '/', { port: proxy.httpPort, tls: false });
     assert.equal(r.status, 301);
     assert.equal(r.headers.location, 'https://127.0.0.1/');
+  });
+
+  await t.test('TLS 1.2 and 1.3 only', async () => {
+    // The client allows every version (SECLEVEL=0), so a refusal is nginx's.
+    for (const [flag, accepted] of [['-tls1', false], ['-tls1_1', false], ['-tls1_2', true], ['-tls1_3', true]]) {
+      const r = spawnSync('openssl', ['s_client', '-connect', `127.0.0.1:${proxy.httpsPort}`, flag,
+        '-cipher', 'DEFAULT:@SECLEVEL=0'], { input: '', encoding: 'utf8', timeout: 5000 });
+      const out = r.stdout + r.stderr;
+      assert.equal(/Cipher is (?!\(NONE\))/.test(out), accepted, `${flag}: ${out.slice(0, 300)}`);
+    }
   });
 
   await t.test('pages carry Brug\'s security headers once, and HSTS from nginx', async () => {
