@@ -134,13 +134,14 @@ export async function startNginx({ tmp, site, upstreams = {}, staticFiles = fals
 
 // One request; resolves { status, headers, rawHeaders, text, json }. By
 // default to nginx's HTTPS port; `port` and `tls: false` for a server's own
-// port or nginx's plain HTTP.
-export function request(method, urlPath, { body, headers = {}, port = proxy.httpsPort, tls = port === proxy.httpsPort } = {}) {
+// port or nginx's plain HTTP; `localAddress` to come from another loopback
+// address than 127.0.0.1.
+export function request(method, urlPath, { body, headers = {}, port = proxy.httpsPort, tls = port === proxy.httpsPort, localAddress } = {}) {
   const mod = tls ? https : http;
   const data = body === undefined ? undefined : (typeof body === 'string' ? body : JSON.stringify(body));
   return new Promise((resolve, reject) => {
     const req = mod.request({
-      host: '127.0.0.1', port, method, path: urlPath, ca: proxy.ca, agent: false,
+      host: '127.0.0.1', port, method, path: urlPath, ca: proxy.ca, agent: false, localAddress,
       headers: { ...(data !== undefined ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) } : {}), ...headers },
     }, (res) => {
       let text = '';

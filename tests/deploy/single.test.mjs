@@ -79,6 +79,25 @@ test('brug.conf: one server behind nginx', { timeout: 30000 }, async (t) => {
     assert.equal(r.json?.error?.code, 'too_large');
   });
 
+  await t.test('creating workshops is rate limited per address, loopback aside', async () => {
+    // 127.0.0.2 is loopback to Linux but not one of the addresses the site
+    // file leaves alone: it stands for a client elsewhere. burst=30 lets 31
+    // through at once, then 429 in Brug's JSON shape.
+    const answers = [];
+    for (let i = 0; i < 40; i++) {
+      answers.push(await request('POST', '/api/workshops', { body: { title: `Limiet ${i}` }, localAddress: '127.0.0.2' }));
+    }
+    const refused = answers.filter((r) => r.status === 429);
+    const created = answers.filter((r) => r.status === 201);
+    // One more slot frees every 2 s (30 a minute), so a slow machine lets a few more through.
+    assert.equal(refused.length + created.length, answers.length);
+    assert.ok(created.length >= 31 && refused.length >= 1, `${created.length} created, ${refused.length} refused`);
+    assert.equal(refused[0].json?.error?.code, 'rate_limited');
+    assert.ok(refused[0].headers['retry-after']);
+    // 127.0.0.1 is not limited: scripts on the machine itself.
+    assert.equal((await request('POST', '/api/workshops', { body: { title: 'Lokaal' } })).status, 201);
+  });
+
   await t.test('Brug stopping reaches the browser as 1001; then nginx answers 503 JSON', async () => {
     await stop(brug.proc, 'SIGTERM');
     for (const c of w.live) {
