@@ -3,7 +3,7 @@
 // and a presentation mode for the beamer.
 
 import { h, replace, announce } from './dom.js';
-import { t, initLang, onLangChange, builtinPrompts } from './i18n.js';
+import { t, errorText, initLang, onLangChange, builtinPrompts } from './i18n.js';
 import { Connection } from './connection.js';
 import { Store } from './store/state.js';
 import { renderBoard, votesBadge } from './board.js';
@@ -82,7 +82,7 @@ export function facilitatorView(root, code) {
   const send = (type, fields) => conn.send(type, fields);
   function showError(e) {
     if (!ui) return;
-    ui.error.textContent = t('error.generic', { msg: e && e.message ? e.message : String(e) });
+    ui.error.textContent = errorText(e);
     ui.error.hidden = false;
     clearTimeout(ui.errorTimer);
     ui.errorTimer = setTimeout(() => { ui.error.hidden = true; }, 8000);

@@ -201,6 +201,15 @@ const nl = {
   'agreements.when': 'Wanneer',
   'timer.label': 'Resterende tijd',
   'error.generic': 'Dat lukte niet: {msg}',
+  'err.wrong_phase': 'Dat kan nu even niet in deze fase.',
+  'err.closed': 'De workshop is afgesloten; er kan niets meer veranderen.',
+  'err.rate_limited': 'Rustig aan: even wachten en dan opnieuw.',
+  'err.too_long': 'Dat is te lang.',
+  'err.vote_limit': 'Je hebt al je stippen gezet. Haal er een weg om te verschuiven.',
+  'err.limit_reached': 'De grens van deze workshop is bereikt.',
+  'err.not_found': 'Dat bestaat niet (meer).',
+  'err.forbidden': 'Dat mag vanuit deze rol niet.',
+  'timer.ended': 'De tijd is om.',
 };
 
 const en = {
@@ -398,6 +407,15 @@ const en = {
   'agreements.when': 'When',
   'timer.label': 'Time left',
   'error.generic': 'That did not work: {msg}',
+  'err.wrong_phase': 'That is not possible in this phase.',
+  'err.closed': 'The workshop is closed; nothing can change any more.',
+  'err.rate_limited': 'Easy: wait a moment and try again.',
+  'err.too_long': 'That is too long.',
+  'err.vote_limit': 'You have placed all your dots. Remove one to move it.',
+  'err.limit_reached': 'This workshop has reached its limit.',
+  'err.not_found': 'That does not exist (any more).',
+  'err.forbidden': 'This role may not do that.',
+  'timer.ended': 'Time is up.',
 };
 
 // Built-in open questions, used when GET /api/prompts is not available.
@@ -465,3 +483,11 @@ export function initLang(workshopLang, scope = '') {
 export function onLangChange(fn) { listeners.add(fn); return () => listeners.delete(fn); }
 
 export function otherLang() { return current === 'nl' ? 'en' : 'nl'; }
+
+// A person-readable message for an error frame: ours where we have one,
+// else the server's own message.
+export function errorText(e) {
+  const code = e && e.code;
+  if (code && tables[current][`err.${code}`]) return t(`err.${code}`);
+  return t('error.generic', { msg: e && e.message ? e.message : String(e) });
+}

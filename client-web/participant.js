@@ -2,7 +2,7 @@
 // my own cards, the board after reveal, check-in, dots, timer, agreements.
 
 import { h, replace, announce } from './dom.js';
-import { t, tn, initLang, onLangChange } from './i18n.js';
+import { t, errorText, tn, initLang, onLangChange } from './i18n.js';
 import { Connection } from './connection.js';
 import { Store } from './store/state.js';
 import { renderBoard } from './board.js';
@@ -36,7 +36,15 @@ export function participantView(root, code) {
       if (!built) initLang(m.state && m.state.language, code);
       store.welcome(m);
     },
-    onEvent: (name, data) => store.event(name, data),
+    onEvent: (name, data) => {
+      store.event(name, data);
+      if (name === 'timer.ended' && ui) {
+        ui.timerDone.hidden = false;
+        announce(t('timer.ended'));
+        clearTimeout(ui.timerDoneT);
+        ui.timerDoneT = setTimeout(() => { ui.timerDone.hidden = true; }, 15000);
+      } else if (name === 'timer.started' && ui) ui.timerDone.hidden = true;
+    },
     onPresence: (p) => store.setPresence(p),
     onStatus: (s, detail) => {
       connStatus = s;
@@ -84,7 +92,7 @@ export function participantView(root, code) {
   }
   function showError(e) {
     if (!ui) return;
-    ui.error.textContent = t('error.generic', { msg: e && e.message ? e.message : String(e) });
+    ui.error.textContent = errorText(e);
     ui.error.hidden = false;
     clearTimeout(ui.errorTimer);
     ui.errorTimer = setTimeout(() => { ui.error.hidden = true; }, 8000);
@@ -96,6 +104,7 @@ export function participantView(root, code) {
     const timer = timerView();
     const error = h('p', { class: 'error-msg', role: 'alert', hidden: true });
     const phaseChip = h('p', { class: 'phase-chip' });
+    const timerDone = h('p', { class: 'timer-done', hidden: true, text: t('timer.ended') });
 
     // lobby
     const secLobby = h('section', { class: 'panel welcome', 'aria-labelledby': 'lobby-h' },
@@ -199,11 +208,11 @@ export function participantView(root, code) {
     const secClosed = h('section', { class: 'panel closed-msg' }, h('p', { text: t('p.closed') }));
 
     const main = h('main', { class: 'participant', id: 'main' },
-      h('div', { class: 'sticky-bar' }, phaseChip, timer.el),
+      h('div', { class: 'sticky-bar' }, phaseChip, timerDone, timer.el),
       error, secClosed, secLobby, secCheckin, secWrite, secVote, secMine, secAgree, secBoard);
     replace(root, top.bar, main);
     document.title = `${s.title} · Brug`;
-    ui = { ...top, timer, error, phaseChip, secLobby, secCheckin, cloud, checkinThanks, secWrite, promptEl,
+    ui = { ...top, timer, timerDone, error, phaseChip, secLobby, secCheckin, cloud, checkinThanks, secWrite, promptEl,
       hiddenCount, secMine, mineList, secVote, dotsLeft, secBoard, boardEl, secAgree, agreeEl, secClosed };
     showStatus(ui.status, connStatus, conn.pending(), fatal);
     syncKind();
