@@ -25,9 +25,18 @@ export function joinView(root) {
       h('div', { class: 'hero' },
         h('h1', { text: t('app.name') }),
         h('p', { class: 'tagline', text: t('app.tagline') })),
-      created ? createdPanel(created) : h('div', { class: 'home-grid' }, joinForm(), startForm()));
+      created ? createdPanel(created) : h('div', { class: 'home-grid' }, h('div', null, joinForm(), howItWorks()), startForm()));
     replace(root, top, main);
     document.title = 'Brug';
+  }
+
+  function howItWorks() {
+    return h('section', { class: 'panel how', 'aria-labelledby': 'how-h' },
+      h('h2', { id: 'how-h', text: t('how.title') }),
+      h('ol', { class: 'how-steps' },
+        ...[1, 2, 3, 4].map((n) => h('li', null,
+          h('strong', { text: t(`how.${n}.t`) }), ' ',
+          h('span', { class: 'quiet', text: t(`how.${n}.d`) })))));
   }
 
   function joinForm() {
