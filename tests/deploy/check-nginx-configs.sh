@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Checks that every site file in deploy/nginx/ passes `nginx -t`, as shipped
-# except for the certificate paths and upstream host names (see
+# except for the certificate paths, upstream host names and listen ports (see
 # nginx_test_conf.py), with self-signed certificates made for the check.
+# (`nginx -t` binds its listen sockets, hence free loopback ports.)
 # Each file is checked as it is, and with the brug-static.conf alternative.
 # Runs as any user; touches nothing outside a temporary folder.
 set -euo pipefail
@@ -32,7 +33,8 @@ for site in deploy/nginx/brug.conf deploy/nginx/brug-sharded.conf; do
     extra=()
     [ "$variant" = static ] && extra=(--static)
     conf=$(python3 tests/deploy/nginx_test_conf.py --site "$site" --prefix "$dir" \
-             --cert "$tmp/fullchain.pem" --key "$tmp/privkey.pem" "${upstreams[@]}" "${extra[@]}")
+             --cert "$tmp/fullchain.pem" --key "$tmp/privkey.pem" --http-port 0 --https-port 0 \
+             "${upstreams[@]}" "${extra[@]}")
     # -e: Debian's nginx would otherwise open its compiled-in error log first.
     # A warning fails the check too: it is usually a directive nginx ignores.
     if out=$("$NGINX" -t -p "$dir" -e "$dir/startup.log" -c "$conf" 2>&1) \

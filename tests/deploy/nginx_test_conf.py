@@ -8,7 +8,8 @@ What is changed, and only for the test copy:
   - upstream servers named NAME:PORT are replaced (--upstream NAME:PORT=ADDR),
     since brug-a etc. do not resolve on this machine;
   - with --http-port/--https-port, "listen 80"/"listen 443" become loopback
-    high ports and the [::] lines go (no root, and IPv6 may be missing);
+    high ports (0: any free one) and the [::] lines go (no root, and IPv6
+    may be missing);
   - with --static, "location / { proxy_pass ...; }" is replaced by an include
     of deploy/nginx/brug-static.conf, the documented alternative.
 Everything else is the site file as shipped. Prints the nginx.conf path.
@@ -16,6 +17,7 @@ Everything else is the site file as shipped. Prints the nginx.conf path.
 import argparse
 import os
 import re
+import socket
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -35,6 +37,14 @@ def main():
     ap.add_argument("--web-root", help="with --static: the client-web folder to serve")
     args = ap.parse_args()
 
+    # Port 0: a free one. `nginx -t` binds the listen sockets, so even a
+    # syntax check needs ports an ordinary user may take.
+    for name in ("http_port", "https_port"):
+        if getattr(args, name) == 0:
+            with socket.socket() as s:
+                s.bind(("127.0.0.1", 0))
+                setattr(args, name, s.getsockname()[1])
+
     site = open(args.site).read()
     prefix = os.path.abspath(args.prefix)
 
@@ -51,11 +61,11 @@ def main():
         name, addr = u.split("=", 1)
         site = sub(r"(^\s*server\s+)" + re.escape(name) + r"(?=[\s;])", r"\g<1>" + addr, site)
 
-    if args.http_port:
+    if args.http_port is not None:
         site = sub(r"^(\s*)listen 80;", rf"\g<1>listen 127.0.0.1:{args.http_port};", site, 1)
-    if args.https_port:
+    if args.https_port is not None:
         site = sub(r"^(\s*)listen 443 ", rf"\g<1>listen 127.0.0.1:{args.https_port} ", site, 1)
-    if args.http_port or args.https_port:
+    if args.http_port is not None or args.https_port is not None:
         site = sub(r"^\s*listen \[::\]:\d+[^;]*;\n", "", site)
 
     if args.static:
