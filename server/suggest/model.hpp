@@ -57,8 +57,13 @@ std::vector<std::pair<std::string, double>> similar(workshop_input const& in, st
                                                     model const& m);
 
 // Tuning knobs, with the defaults used by the server. Exposed for the
-// evaluation tool and tests; the server never changes them.
+// evaluation tool and tests, which set them before any suggestion runs; the
+// server never changes them (they are not guarded for concurrent writes).
 struct tuning {
+    // Cards that take part in one suggestion or similar() (time and memory
+    // grow with the square): beyond it, the first ones. The workshop's own
+    // limit is 2000 by default.
+    int max_cards = 3000;
     double placed_weight = 3.0;    // a placed card, in the online fit
     double online_strength = 40.0; // pull of the fine-tuned model towards the built-in one,
                                    // in placed-card weights

@@ -252,6 +252,25 @@ workshop_state analyse_workshop(workshop_input const& in, model const& m, tuning
     return s;
 }
 
+// At most `t.max_cards` cards take part (time and memory grow with the
+// square of the cards): the first ones, plus `keep_id` wherever it is.
+// Returns `in` itself when it is within the limit, else a trimmed copy in
+// `storage`.
+workshop_input const& bounded(workshop_input const& in, tuning const& t, workshop_input& storage,
+                              std::string const* keep_id = nullptr) {
+    std::size_t const limit = static_cast<std::size_t>(std::max(1, t.max_cards));
+    if (in.cards.size() <= limit) return in;
+    storage.language = in.language;
+    storage.column_ids = in.column_ids;
+    storage.clusters = in.clusters;
+    storage.cards.assign(in.cards.begin(), in.cards.begin() + static_cast<std::ptrdiff_t>(limit));
+    if (keep_id) {
+        auto it = std::find_if(in.cards.begin(), in.cards.end(), [&](card_input const& c) { return c.id == *keep_id; });
+        if (it != in.cards.end() && static_cast<std::size_t>(it - in.cards.begin()) >= limit) storage.cards.back() = *it;
+    }
+    return storage;
+}
+
 int argmax(std::vector<double> const& v) {
     return static_cast<int>(std::max_element(v.begin(), v.end()) - v.begin());
 }
@@ -279,6 +298,7 @@ bool set_tuning(tuning& t, std::string_view assignment) {
     else if (name == "corpus_idf") t.corpus_idf = v;
     else if (name == "max_df") t.max_df = v;
     else if (name == "second_order") t.second_order = v;
+    else if (name == "max_cards") t.max_cards = static_cast<int>(v);
     else if (name == "word_l2_scale") t.word_l2_scale = v;
     else return false;
     return true;
@@ -349,8 +369,10 @@ model const& builtin_model() {
     return *m;
 }
 
-suggestions suggest(workshop_input const& in, model const& m) {
+suggestions suggest(workshop_input const& all, model const& m) {
     tuning const& t = default_tuning();
+    workshop_input storage;
+    workshop_input const& in = bounded(all, t, storage);
     workshop_state s = analyse_workshop(in, m, t);
     suggestions out;
     std::vector<int> column(s.n);
@@ -419,8 +441,10 @@ suggestions suggest(workshop_input const& in, model const& m) {
     return out;
 }
 
-std::vector<std::pair<std::string, double>> similar(workshop_input const& in, std::string const& card_id, int limit,
+std::vector<std::pair<std::string, double>> similar(workshop_input const& all, std::string const& card_id, int limit,
                                                     model const& m) {
+    workshop_input storage;
+    workshop_input const& in = bounded(all, default_tuning(), storage, &card_id);
     std::vector<std::pair<std::string, double>> out;
     auto it = std::find_if(in.cards.begin(), in.cards.end(), [&](card_input const& c) { return c.id == card_id; });
     if (it == in.cards.end() || limit <= 0) return out;

@@ -224,3 +224,17 @@ TEST_CASE("suggester: a model trained at run time from labelled cards") {
     REQUIRE(s.cards.size() == 1);
     CHECK(s.cards[0].column == "behouden");
 }
+
+TEST_CASE("suggester: at most max_cards cards take part") {
+    tuning& t = default_tuning();
+    int const saved = t.max_cards;
+    t.max_cards = 10;
+    workshop_input in;
+    for (int i = 0; i < 25; ++i) in.cards.push_back(card("c" + std::to_string(i), "Meer tijd voor training " + std::to_string(i)));
+    auto const s = suggest(in);
+    auto const alike = similar(in, "c24", 50); // beyond the limit, still answered
+    t.max_cards = saved;
+    CHECK(s.cards.size() == 10);
+    CHECK(alike.size() <= 9);
+    CHECK(!alike.empty());
+}
