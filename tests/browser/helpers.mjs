@@ -128,3 +128,58 @@ export async function setPhase(fpage, phase) {
   await fpage.click(`.phase-btn[data-phase="${phase}"]`);
   await fpage.waitForSelector(`.phase-btn.current[data-phase="${phase}"]`);
 }
+
+// A raw protocol client (Node side, `ws`): the facilitator's welcome state,
+// to check what the pages show against what the server holds.
+export async function facilitatorState(base, code, key) {
+  const { default: WebSocket } = await import('ws');
+  const ws = new WebSocket(`${base.replace(/^http/, 'ws')}/ws/${code}`);
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => { ws.terminate(); reject(new Error('no welcome')); }, 10000);
+    ws.on('open', () => ws.send(JSON.stringify({ type: 'hello', protocol: 1, role: 'facilitator', facilitator_key: key })));
+    ws.on('message', (buf) => {
+      const msgs = [].concat(JSON.parse(String(buf)));
+      const w = msgs.find((m) => m.type === 'welcome');
+      if (w) { clearTimeout(t); ws.close(); resolve(w.state); }
+    });
+    ws.on('close', (c) => { clearTimeout(t); reject(new Error(`closed ${c}`)); });
+    ws.on('error', reject);
+  });
+}
+
+// A TCP proxy in front of the server, for one page. dropAfterNextFrame()
+// forwards the page's next WebSocket frame to the server, then cuts the
+// page's side at once and swallows the server's answer: the command is done
+// on the server, but the page never hears back, as on a train entering a tunnel.
+export async function startProxy(targetPort) {
+  const net = await import('node:net');
+  let armed = false;
+  const sockets = new Set();
+  const server = net.createServer((client) => {
+    const upstream = net.connect(targetPort, '127.0.0.1');
+    sockets.add(client); sockets.add(upstream);
+    let isWs = null;
+    let blackhole = false;
+    client.on('data', (d) => {
+      if (isWs === null) isWs = d.toString('latin1', 0, 8).startsWith('GET /ws/');
+      upstream.write(d);
+      if (armed && isWs && !d.toString('latin1', 0, 4).startsWith('GET ')) {
+        armed = false;
+        blackhole = true;
+        client.destroy();
+        setTimeout(() => upstream.destroy(), 1500);
+      }
+    });
+    upstream.on('data', (d) => { if (!blackhole && !client.destroyed) client.write(d); });
+    const close = () => { client.destroy(); if (!blackhole) upstream.destroy(); };
+    client.on('error', close); upstream.on('error', close);
+    client.on('close', () => { if (!blackhole) upstream.destroy(); sockets.delete(client); });
+    upstream.on('close', () => { client.destroy(); sockets.delete(upstream); });
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    dropAfterNextFrame: () => { armed = true; },
+    close: () => { for (const s of sockets) s.destroy(); return new Promise((r) => server.close(r)); },
+  };
+}

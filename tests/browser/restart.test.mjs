@@ -4,7 +4,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, newPage, createWorkshop, postCard, setPhase, tmpDataDir, shot } from './helpers.mjs';
+import { startServer, launch, newPage, createWorkshop, postCard, setPhase, tmpDataDir, shot, facilitatorState } from './helpers.mjs';
 
 let server;
 let browser;
@@ -54,5 +54,8 @@ test('all pages survive a server restart without losing a card', async () => {
   const texts = await f.locator('#board .card .text').allTextContents();
   assert.deepEqual(texts.sort(), ['Kaartje drie, geschreven tijdens de storing', 'Kaartje twee, voor de herstart', 'Kaartje één, voor de herstart'].sort());
   for (const p of ps) await p.waitForFunction(() => document.querySelectorAll('#board .card').length === 3);
+  // the server holds each card once: the resend after reconnect doubled nothing
+  const state = await facilitatorState(server.url, ws.code, ws.facilitator_key);
+  assert.equal(state.cards.length, 3);
   assert.deepEqual([f, ...ps].flatMap((p) => p.problems), []);
 });
