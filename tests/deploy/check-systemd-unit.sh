@@ -5,7 +5,8 @@
 # usr/local/bin/brug (the built binary if there is one, else /bin/true), and
 # this machine's own units (for multi-user.target, sysinit.target, ...).
 # verify exits 0 on an unknown key or a misspelt system call group and only
-# prints a warning, so any output at all fails the check.
+# prints a warning, so any output at all fails the check. Then the same with
+# the TLS drop-in (deploy/systemd/tls.conf) added.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -27,16 +28,24 @@ binary=${BRUG_BINARY:-build/brug}
 [ -x "$binary" ] || binary=/bin/true
 cp "$binary" "$root/usr/local/bin/brug"
 
-if out=$(systemd-analyze verify --root="$root" brug.service 2>&1) && [ -z "$out" ]; then
-  echo "ok   systemd-analyze verify deploy/systemd/brug.service"
-else
-  echo "FAIL systemd-analyze verify deploy/systemd/brug.service"
-  echo "$out" | sed 's/^/     /'
-  exit 1
-fi
+verify() {
+  if out=$(systemd-analyze verify --root="$root" brug.service 2>&1) && [ -z "$out" ]; then
+    echo "ok   systemd-analyze verify $1"
+  else
+    echo "FAIL systemd-analyze verify $1"
+    echo "$out" | sed 's/^/     /'
+    exit 1
+  fi
+}
+verify deploy/systemd/brug.service
 
 # How exposed the sandbox leaves the service, as systemd rates it (lower is
 # better; for information, the unit's comments say why each gap is left).
 if score=$(systemd-analyze security --offline=true --root="$root" brug.service 2>/dev/null | grep 'Overall exposure'); then
   echo "info $score"
 fi
+
+# The TLS drop-in of docs/operations.md, on top of the unit.
+mkdir -p "$root/etc/systemd/system/brug.service.d"
+cp deploy/systemd/tls.conf "$root/etc/systemd/system/brug.service.d/"
+verify "deploy/systemd/brug.service + tls.conf"
