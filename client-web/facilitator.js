@@ -93,7 +93,7 @@ export function facilitatorView(root, code) {
     const counts = h('div', { class: 'counts' },
       h('p', { class: 'count-pill', id: 'count-participants', role: 'status', 'aria-live': 'polite' }),
       h('p', { class: 'count-pill', id: 'count-hidden', role: 'status', 'aria-live': 'polite' }));
-    const presentBtn = h('button', { type: 'button', class: 'secondary', id: 'present-toggle', 'aria-pressed': 'false', text: t('f.present'), onclick: () => setPresenting(!presenting) });
+    const presentBtn = h('button', { type: 'button', class: 'secondary', id: 'present-toggle', 'aria-pressed': 'false', text: t('f.present'), onclick: () => setPresenting(!presenting, true) });
     const codeChip = h('p', { class: 'code-chip' }, h('span', { class: 'meta-label', text: `${t('f.code')} ` }), h('strong', { text: code }));
     const top = topBar(s.title, code, h('div', { class: 'top-extra' }, codeChip, counts, presentBtn));
     const error = h('p', { class: 'error-msg', role: 'alert', hidden: true });
@@ -254,8 +254,14 @@ export function facilitatorView(root, code) {
       ...list.map((p) => h('option', { value: p, text: p })));
   }
 
-  function setPresenting(on) {
+  function setPresenting(on, fromUser = false) {
     presenting = on;
+    // a beamer wants the whole screen; the browser may say no, that is fine
+    if (fromUser && on && document.documentElement.requestFullscreen && !document.fullscreenElement) {
+      document.documentElement.requestFullscreen().catch(() => {});
+    } else if (fromUser && !on && document.fullscreenElement && document.exitFullscreen) {
+      document.exitFullscreen().catch(() => {});
+    }
     document.body.classList.toggle('presenting', on);
     if (ui) {
       ui.presentBtn.setAttribute('aria-pressed', String(on));
@@ -263,7 +269,7 @@ export function facilitatorView(root, code) {
     }
   }
   document.addEventListener('keydown', (e) => {
-    if (e.key === 'Escape' && presenting && !document.querySelector('dialog[open]')) setPresenting(false);
+    if (e.key === 'Escape' && presenting && !document.querySelector('dialog[open]')) setPresenting(false, true);
   });
 
   function render(what) {

@@ -3,7 +3,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, newPage, createWorkshop, postCard, setPhase } from './helpers.mjs';
+import { startServer, launch, newPage, createWorkshop, postCard, setPhase, shot } from './helpers.mjs';
 
 let server;
 let browser;
@@ -24,6 +24,7 @@ test('a reload keeps a participant\'s own cards', async () => {
   await postCard(p, 'Standups run too long');
   await postCard(p, 'Pairing helps us learn', { kind: 'intention' });
   await p.waitForFunction(() => document.querySelectorAll('.mine-list .card.mine').length === 2);
+  await shot(p, 'participant-en-390');
   const token = await p.evaluate((c) => localStorage.getItem(`brug.token.${c}`), ws.code);
   assert.ok(token && token.length >= 16, 'token kept in localStorage');
 
