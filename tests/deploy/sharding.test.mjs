@@ -183,7 +183,17 @@ test('three shards behind nginx', { timeout: 50000 }, async (t) => {
   const down = 'b';
   const downCodes = () => workshops.filter((w) => w.shard === down);
 
+  // What the down shard's workshops hold before the kill, by their exports.
+  const exportJson = async (w) => {
+    const r = await request('GET', `/api/workshops/${w.code}/export?format=json`, { headers: { authorization: `Bearer ${w.key}` } });
+    assert.ok(![404, 421, 502, 503].includes(r.status), `export ${w.code}: ${r.status} ${r.text}`);
+    return r.status === 200 ? r.json : null; // null: a server without exports yet
+  };
+  const cardsOf = (j) => JSON.stringify([...j.cards].sort((x, y) => (x.id < y.id ? -1 : 1)));
+  const beforeKill = new Map();
+
   await t.test('a killed server: the other shards go on, its workshops answer 503', async () => {
+    for (const w of downCodes()) beforeKill.set(w.code, await exportJson(w));
     await stop(servers[down].proc, 'SIGKILL');
     // Its connections drop (the client reconnects, in real life).
     for (const c of [live[down].fac, live[down].p1]) await c.waitFor((m) => m.type === '__closed', 'close after the kill');
@@ -219,12 +229,17 @@ test('three shards behind nginx', { timeout: 50000 }, async (t) => {
     }
   });
 
-  await t.test('restarted on its database, the server has its workshops back, nothing lost', async () => {
+  await t.test('restarted on its database, the server has its workshops back, nothing lost', async (t) => {
     await startShard(SHARDS.find((s) => s.name === down), servers[down].port);
+    let compared = 0;
     for (const w of downCodes()) {
-      const r = await request('GET', `/api/workshops/${w.code}/export?format=json`, { headers: { authorization: `Bearer ${w.key}` } });
-      assert.ok(![404, 421, 502, 503].includes(r.status), `${w.code} after the restart: ${r.status} ${r.text}`);
+      const now = await exportJson(w);
+      const then = beforeKill.get(w.code);
+      if (!now || !then) continue;
+      assert.equal(cardsOf(now), cardsOf(then), `${w.code}: the same cards after the restart`);
+      compared++;
     }
+    t.diagnostic(`${compared} of ${downCodes().length} exports of shard ${down} identical after the restart`);
     const { w, p1, cards } = live[down];
     const fac = await join(w.code, { role: 'facilitator', facilitator_key: w.key });
     const st = fac.welcome.state;
