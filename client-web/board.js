@@ -55,7 +55,7 @@ export function renderBoard(container, store, opts = {}) {
   }
   for (const c of s.columns) columns.push(c);
 
-  const grid = h('div', { class: `columns cols-${columns.length}` });
+  const grid = h('div', { class: `columns cols-${columns.length}${columns[0] && columns[0].unplaced && !unplaced.length ? ' unplaced-empty' : ''}` });
   for (const col of columns) grid.appendChild(columnView(col, store, opts, votes));
   replace(container, grid);
   if (opts.interactive) container.appendChild(h('p', { class: 'hint', id: 'move-help', text: t('move.help') }));
@@ -104,26 +104,27 @@ function themeView(k, col, store, opts, votes) {
   const s = store.state;
   const cards = store.group(col.id, k.id);
   const titleId = `theme-${k.id}`;
+  const title = k.title || t('theme.untitled');
   const head = h('div', { class: 'theme-head' },
-    h('h3', { id: titleId, class: 'theme-title', text: k.title }),
+    h('h3', { id: titleId, class: `theme-title${k.title ? '' : ' untitled'}`, text: title }),
     opts.showVotes ? votesBadge(votes[k.id]) : null);
   if (opts.interactive && s.phase !== 'closed') {
     head.appendChild(h('div', { class: 'theme-tools' },
       h('button', {
         type: 'button', class: 'icon-btn', dataset: { focusKey: `rename:${k.id}` },
-        'aria-label': `${t('theme.rename')}: ${k.title}`, title: t('theme.rename'),
+        'aria-label': `${t('theme.rename')}: ${title}`, title: t('theme.rename'),
         onclick: () => renameTheme(k, opts),
       }, '✎'),
       h('button', {
-        type: 'button', class: 'icon-btn danger', 'aria-label': `${t('theme.delete')}: ${k.title}`,
+        type: 'button', class: 'icon-btn danger', 'aria-label': `${t('theme.delete')}: ${title}`,
         title: t('theme.delete'),
         onclick: () => {
-          if (confirm(t('theme.delete.confirm', { t: k.title }))) opts.send('cluster.delete', { cluster_id: k.id }).catch(opts.onError);
+          if (confirm(t('theme.delete.confirm', { t: title }))) opts.send('cluster.delete', { cluster_id: k.id }).catch(opts.onError);
         },
       }, '×')));
   }
   if (opts.extra) {
-    const x = opts.extra(k.id, k.title);
+    const x = opts.extra(k.id, title);
     if (x) head.appendChild(x);
   }
   return h('div', { class: 'theme', role: 'group', 'aria-labelledby': titleId, dataset: { cluster: k.id } },
@@ -244,7 +245,7 @@ function openMoveMenu(card, store, opts, li) {
   for (const col of s.columns) {
     targets.push({ label: colTitle(col), column: col.id, cluster: null });
     for (const k of s.clusters.filter((x) => x.column === col.id)) {
-      targets.push({ label: `${colTitle(col)} › ${k.title}`, column: col.id, cluster: k.id, theme: true });
+      targets.push({ label: `${colTitle(col)} › ${k.title || t('theme.untitled')}`, column: col.id, cluster: k.id, theme: true });
     }
   }
   const dlg = h('dialog', { class: 'move-menu', 'aria-labelledby': 'move-title' },

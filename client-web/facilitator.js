@@ -331,7 +331,10 @@ export function facilitatorView(root, code) {
     const s = store.state;
     const per = s.votes.per_target || {};
     const entries = Object.entries(per).filter(([, n]) => n > 0)
-      .map(([id, n]) => ({ id, n, title: store.titleOf(id), theme: s.clusters.some((k) => k.id === id) }))
+      .map(([id, n]) => {
+        const theme = s.clusters.some((k) => k.id === id);
+        return { id, n, theme, title: store.titleOf(id) || (theme ? t('theme.untitled') : '') };
+      })
       .filter((x) => x.title)
       .sort((a, b) => b.n - a.n).slice(0, 8);
     const show = ['vote', 'discuss', 'agree', 'closed'].includes(s.phase);

@@ -94,7 +94,7 @@ export function suggestPanel(store, send, showError, onChange) {
     const s = store.state;
     const col = s.columns.find((x) => x.id === sc.column);
     const theme = proposal.themes.find((th) => th.key === sc.theme_key);
-    const label = `${col ? col.title : sc.column}${theme ? ` › ${theme.title}` : ''}`;
+    const label = `${col ? col.title : sc.column}${theme ? ` › ${theme.title || t('theme.untitled')}` : ''}`;
     return h('div', { class: 'ghost-tag' },
       h('span', { class: 'ghost-arrow', 'aria-hidden': 'true', text: '→' }),
       h('span', { class: 'ghost-label', text: label }),
