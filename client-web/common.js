@@ -111,3 +111,15 @@ export function wordCloud(el, words) {
 export function phaseNames() {
   return ['lobby', 'checkin', 'reflect', 'cluster', 'vote', 'discuss', 'agree', 'closed'];
 }
+
+// Shown until the first welcome: the status, quietly, so a page opened
+// without a connection is not blank.
+export function loadingPage(root) {
+  const status = h('p', { class: 'conn offline', role: 'status', 'aria-live': 'polite', id: 'conn-status', text: t('status.connecting') });
+  replace(root,
+    h('header', { class: 'topbar' },
+      h('a', { class: 'brand', href: '/' }, h('img', { src: '/favicon.svg', alt: '', width: '28', height: '28' }), h('span', { text: t('app.name') })),
+      status),
+    h('main', { class: 'center-page loading', id: 'main' }, h('p', { class: 'quiet', text: t('loading') })));
+  return status;
+}

@@ -7,7 +7,7 @@ import { t, errorText, initLang, onLangChange, builtinPrompts } from './i18n.js'
 import { Connection } from './connection.js';
 import { Store } from './store/state.js';
 import { renderBoard, votesBadge } from './board.js';
-import { topBar, showStatus, timerView, agreementsList, wordCloud, phaseNames, fmtDate } from './common.js';
+import { topBar, showStatus, loadingPage, timerView, agreementsList, wordCloud, phaseNames, fmtDate } from './common.js';
 import { fetchPrompts, downloadExport, qrUrl } from './api.js';
 import { fatalPage } from './participant.js';
 import { suggestPanel } from './suggest.js';
@@ -60,6 +60,7 @@ export function facilitatorView(root, code) {
       connStatus = s;
       if (s === 'fatal') fatal = detail;
       if (ui) showStatus(ui.status, s, conn.pending(), fatal);
+      else if (loading && s !== 'fatal') showStatus(loading, s, conn.pending(), fatal);
       if (!built && s === 'fatal') fatalPage(root, detail);
     },
     onPending: () => { if (ui) showStatus(ui.status, connStatus, conn.pending(), fatal); },
@@ -77,6 +78,8 @@ export function facilitatorView(root, code) {
     render(what);
   });
   onLangChange(() => { if (built) { build(); render('lang'); } });
+  initLang(null, code);
+  const loading = loadingPage(root);
   conn.connect();
 
   const send = (type, fields) => conn.send(type, fields);

@@ -17,6 +17,7 @@ const nl = {
   'close.4429': 'De workshop is vol. We proberen het zo opnieuw.',
   'close.other': 'De verbinding is verbroken.',
   'home.back': 'Naar de startpagina',
+  'loading': 'Even geduld, we maken verbinding met de workshop…',
 
   // start page
   'join.title': 'Meedoen',
@@ -238,6 +239,7 @@ const en = {
   'close.4429': 'The workshop is full. Trying again shortly.',
   'close.other': 'The connection was lost.',
   'home.back': 'To the start page',
+  'loading': 'One moment, connecting to the workshop…',
 
   'join.title': 'Join',
   'join.intro': 'Enter the code your facilitator gave you. No account, no name needed.',

@@ -6,7 +6,7 @@ import { t, errorText, tn, initLang, onLangChange } from './i18n.js';
 import { Connection } from './connection.js';
 import { Store } from './store/state.js';
 import { renderBoard } from './board.js';
-import { topBar, showStatus, timerView, agreementsList, wordCloud } from './common.js';
+import { topBar, showStatus, loadingPage, timerView, agreementsList, wordCloud } from './common.js';
 
 const SAVED_KINDS = new Set(['card.post', 'card.edit', 'checkin.post']);
 
@@ -50,6 +50,7 @@ export function participantView(root, code) {
       connStatus = s;
       if (s === 'fatal') fatal = detail;
       if (ui) showStatus(ui.status, s, conn.pending(), fatal);
+      else if (loading && s !== 'fatal') showStatus(loading, s, conn.pending(), fatal);
       if (!built && s === 'fatal') fatalPage(root, detail);
     },
     onPending: () => {
@@ -85,6 +86,8 @@ export function participantView(root, code) {
     lastPhase = phase;
   });
   onLangChange(() => { if (built) { build(); render(); } });
+  initLang(null, code);
+  const loading = loadingPage(root);
   conn.connect();
 
   function send(type, fields) {

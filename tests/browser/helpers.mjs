@@ -154,14 +154,20 @@ export async function facilitatorState(base, code, key) {
 export async function startProxy(targetPort) {
   const net = await import('node:net');
   let armed = false;
+  let wsBlocked = false;
   const sockets = new Set();
+  const wsClients = new Set();
   const server = net.createServer((client) => {
     const upstream = net.connect(targetPort, '127.0.0.1');
     sockets.add(client); sockets.add(upstream);
     let isWs = null;
     let blackhole = false;
     client.on('data', (d) => {
-      if (isWs === null) isWs = d.toString('latin1', 0, 8).startsWith('GET /ws/');
+      if (isWs === null) {
+        isWs = d.toString('latin1', 0, 8).startsWith('GET /ws/');
+        if (isWs) wsClients.add(client);
+        if (isWs && wsBlocked) { client.destroy(); upstream.destroy(); return; }
+      }
       upstream.write(d);
       if (armed && isWs && !d.toString('latin1', 0, 4).startsWith('GET ')) {
         armed = false;
@@ -180,6 +186,11 @@ export async function startProxy(targetPort) {
   return {
     url: `http://127.0.0.1:${server.address().port}`,
     dropAfterNextFrame: () => { armed = true; },
+    // while blocked, WebSocket connections are cut and refused; plain HTTP passes
+    blockWebSockets: (on) => {
+      wsBlocked = on;
+      if (on) for (const c of wsClients) c.destroy();
+    },
     close: () => { for (const s of sockets) s.destroy(); return new Promise((r) => server.close(r)); },
   };
 }

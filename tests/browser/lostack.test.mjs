@@ -40,3 +40,37 @@ test('a card whose ack was lost is resent with its nonce and not doubled', async
   assert.deepEqual(state.cards.map((c) => c.text).sort(), ['En nog een, na de tunnel', 'Verstuurd vlak voor de tunnel']);
   assert.deepEqual([...f.problems, ...p.problems], []);
 });
+
+test('a card typed while offline survives a reload of the page and is posted once', async () => {
+  const ws = await createWorkshop(server.url, { title: 'Offline', settings: { anonymity_threshold: 1 } });
+  const f = await newPage(browser, { name: 'facilitator' });
+  await f.goto(`${server.url}${ws.facilitator_url}`);
+  await f.waitForSelector('.phasebar');
+  await setPhase(f, 'reflect');
+
+  const p = await newPage(browser, { width: 390, height: 844, name: 'participant' });
+  await p.goto(`${proxy.url}${ws.participant_url}`);
+  await p.waitForSelector('#card-form');
+  await p.waitForSelector('.conn.online', { state: 'attached' });
+
+  proxy.blockWebSockets(true);
+  await p.waitForSelector('.conn.offline');
+  await postCard(p, 'Getypt zonder verbinding');
+  await p.waitForSelector('.mine-list .card.pending');
+  await p.reload();
+  // the page is not blank without a connection, and the card waits in the outbox
+  await p.waitForSelector('.conn.offline');
+  assert.match(await p.textContent('.conn'), /Verbind/);
+  assert.match(await p.evaluate((c) => localStorage.getItem(`brug.outbox.${c}`), ws.code), /Getypt zonder verbinding/);
+  proxy.blockWebSockets(false);
+  await p.waitForFunction(() => document.querySelectorAll('.mine-list .card.mine').length === 1
+    && !document.querySelector('.mine-list .card.pending'), null, { timeout: 20000 });
+  await f.waitForFunction(() => document.querySelector('#count-hidden strong')?.textContent === '1');
+  // and once more after another reload: still one card, nothing left to send
+  await p.reload();
+  await p.waitForFunction(() => document.querySelectorAll('.mine-list .card.mine').length === 1);
+  assert.equal(await p.evaluate((c) => localStorage.getItem(`brug.outbox.${c}`), ws.code), null);
+  const state = await facilitatorState(server.url, ws.code, ws.facilitator_key);
+  assert.equal(state.hidden_cards, 1);
+  assert.deepEqual([...f.problems, ...p.problems], []);
+});
