@@ -58,7 +58,12 @@ export function facilitatorView(root, code) {
     onPresence: (p) => store.setPresence(p),
     onStatus: (s, detail) => {
       connStatus = s;
-      if (s === 'fatal') fatal = detail;
+      if (s === 'fatal') {
+        fatal = detail;
+        if (detail === 4401) {
+          try { sessionStorage.removeItem(`brug.fkey.${code}`); localStorage.removeItem(`brug.fkey.${code}`); } catch (_) { /* ignore */ }
+        }
+      }
       if (ui) showStatus(ui.status, s, conn.pending(), fatal);
       else if (loading && s !== 'fatal') showStatus(loading, s, conn.pending(), fatal);
       if (!built && s === 'fatal') fatalPage(root, detail);

@@ -52,3 +52,17 @@ test('start a workshop from the start page, then join it by code', async () => {
 
   assert.deepEqual([...page.problems, ...phone.problems], []);
 });
+
+test('an unknown code and a wrong facilitator key are explained, not retried forever', async () => {
+  const page = await newPage(browser, { width: 390, height: 844, name: 'unknown' });
+  await page.goto(`${server.url}/w/ZZZZ-ZZZZ`);
+  await page.waitForSelector('[role=alert]');
+  assert.match(await page.textContent('[role=alert]'), /bestaat niet/);
+  const bad = await newPage(browser, { width: 1280, height: 800, name: 'badkey' });
+  const res = await fetch(`${server.url}/api/workshops`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ title: 'Sleutel' }) });
+  const ws = await res.json();
+  await bad.goto(`${server.url}/f/${ws.code}#key=wrong-key`);
+  await bad.waitForSelector('[role=alert]');
+  assert.match(await bad.textContent('[role=alert]'), /facilitatorlink klopt niet/);
+  assert.deepEqual([...page.problems, ...bad.problems], []);
+});
