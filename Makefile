@@ -10,7 +10,7 @@ DATA    ?= var/brug.db
 CMAKE_FLAGS ?=
 
 .PHONY: all deps deps-run build configure run test test-unit test-integration test-browser \
-        bench fuzz soak sanitize eval-suggest clean
+        bench eval-suggest clean
 
 all: build
 
@@ -45,5 +45,17 @@ test-integration:
 test-browser:
 	cd tests/browser && BRUG_BINARY=$(abspath $(BUILD)/brug) node --test --test-concurrency=1 *.test.mjs
 
+# Benchmarks: a fresh release server per scenario, figures in a table.
+bench: build
+	cmake --build $(BUILD) --target brug-load bench_store bench_suggest -j $(JOBS)
+	tests/bench/run-bench.sh $(BUILD) $(SCENARIOS)
+
+# Quality of the suggestions on the project's labelled cards.
+eval-suggest: build
+	cmake --build $(BUILD) --target brug-suggest-eval -j $(JOBS)
+	$(BUILD)/brug-suggest-eval server/suggest/data/cards-dev.jsonl
+
 clean:
 	rm -rf $(BUILD)
+
+-include mk/fuzz.mk
