@@ -148,6 +148,9 @@ function cardList(cards, column, clusterId, store, opts, votes) {
     if (opts.interactive) makeMovable(li, c, store, opts);
     ul.appendChild(li);
   }
+  if (opts.interactive && clusterId && !cards.length) {
+    ul.appendChild(h('li', { class: 'empty', 'aria-hidden': 'true', text: t('theme.drop') }));
+  }
   if (opts.interactive) makeDropzone(ul, column, clusterId, opts);
   return ul;
 }
