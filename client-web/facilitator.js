@@ -82,7 +82,7 @@ export function facilitatorView(root, code) {
     if (!built) { build(); built = true; }
     render(what);
   });
-  onLangChange(() => { if (built) { build(); render('lang'); } });
+  onLangChange(() => { if (built) { build(); render(new Set(['lang'])); } });
   initLang(null, code);
   const loading = loadingPage(root);
   conn.connect();
@@ -230,7 +230,7 @@ export function facilitatorView(root, code) {
       }));
     }
 
-    const suggest = suggestPanel(store, send, showError, () => render('suggest'));
+    const suggest = suggestPanel(store, send, showError, () => render(new Set(['suggest'])));
 
     const tools = h('aside', { class: 'tools', 'aria-label': t('f.tools') },
       toolBox('tool-prompt', t('f.prompt.title'), promptForm),
@@ -292,6 +292,8 @@ export function facilitatorView(root, code) {
     ui.counts.querySelector('#count-hidden').replaceChildren(
       h('strong', { text: String(s.hidden_cards) }), ' ', h('span', { text: t(s.hidden_cards === 1 ? 'f.hidden.one' : 'f.hidden') }));
     ui.counts.querySelector('#count-hidden').setAttribute('aria-label', t('f.hidden.label', { n: s.hidden_cards }));
+    ui.lobbyCount.textContent = np === 1 ? t('f.lobby.one') : t('f.lobby.count', { n: np });
+    if (what && what.size === 1 && what.has('presence')) return; // a join or leave changes only the counts
     for (const b of ui.phaseList.querySelectorAll('.phase-btn')) {
       const cur = b.dataset.phase === p;
       b.classList.toggle('current', cur);
@@ -301,7 +303,6 @@ export function facilitatorView(root, code) {
     ui.stagePrompt.textContent = s.prompt || '';
     ui.stagePrompt.hidden = !s.prompt || p === 'lobby' || p === 'checkin';
     ui.joinPanel.hidden = p !== 'lobby';
-    ui.lobbyCount.textContent = np === 1 ? t('f.lobby.one') : t('f.lobby.count', { n: np });
     ui.secCheckin.hidden = p !== 'checkin';
     if (wordCloud(ui.cloudBox, s.checkins) === 0) {
       ui.cloudBox.replaceChildren(h('p', { class: 'quiet', text: t('f.checkin.none') }));
@@ -329,7 +330,7 @@ export function facilitatorView(root, code) {
     renderAgreementEditor();
     ui.revealBtn.disabled = p === 'closed';
     for (const ph of phaseNames()) document.body.classList.toggle(`phase-${ph}`, ph === p);
-    if (what === 'phase.changed') ui.revealMsg.textContent = '';
+    if (what && what.has && what.has('phase.changed')) ui.revealMsg.textContent = '';
     document.getElementById('tool-suggest').hidden = !s.revealed || p === 'closed';
     ui.timer.update(store);
     ui.suggest.render();

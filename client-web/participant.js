@@ -77,8 +77,8 @@ export function participantView(root, code) {
   } catch (_) { /* ignore */ }
 
   let lastPhase = null;
-  store.subscribe(() => {
-    if (!built) { build(); built = true; }
+  store.subscribe((state, what) => {
+    if (!built) { build(); built = true; } else if (what.size === 1 && what.has('presence')) return;
     render();
     // a new phase starts at the top of the phone's screen
     const phase = store.state.phase;

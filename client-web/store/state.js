@@ -7,18 +7,22 @@ export class Store {
     this.listeners = new Set();
     this.clockOffset = 0;   // server ms − local ms, estimated from timer events
     this.scheduled = false;
-    this.lastEvent = null;
+    this.batch = null;
   }
 
   subscribe(fn) { this.listeners.add(fn); return () => this.listeners.delete(fn); }
 
+  // Listeners run once per burst of changes, with the set of what changed.
   changed(what) {
-    this.lastEvent = what;
+    if (!this.batch) this.batch = new Set();
+    this.batch.add(what);
     if (this.scheduled) return;
     this.scheduled = true;
     queueMicrotask(() => {
       this.scheduled = false;
-      for (const fn of this.listeners) fn(this.state, this.lastEvent);
+      const batch = this.batch;
+      this.batch = null;
+      for (const fn of this.listeners) fn(this.state, batch);
     });
   }
 
