@@ -44,6 +44,8 @@ test('facilitator and three participants run a whole session', async () => {
     await ps[i].click('#checkin-form button[type=submit]');
   }
   await f.waitForFunction(() => document.querySelectorAll('.cloud .word').length === 2);
+  await ps[0].waitForFunction(() => document.querySelectorAll('.cloud .word').length === 2);
+  await shot(ps[0], 'participant-checkin-390');
   assert.match(await f.textContent('.cloud'), /moe/);
   await shot(f, 'facilitator-checkin-1920');
 
