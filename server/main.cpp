@@ -109,7 +109,7 @@ int main(int argc, char** argv) {
     rc.max_connections = opts.max_connections;
     rc.max_cards = opts.max_cards;
     rc.idle_seconds = opts.room_idle_seconds;
-    auto hub = std::make_unique<live::hub>(*ioc, *storage, rc);
+    auto hub = std::make_unique<live::hub>(*ioc, *storage, rc, opts.shard_prefixes);
 
     net::http_api_config api_cfg;
     api_cfg.web_root = opts.web_root;
@@ -146,8 +146,20 @@ int main(int argc, char** argv) {
     std::vector<std::thread> threads;
     int n = opts.thread_count();
     threads.reserve(n > 0 ? n - 1 : 0);
-    for (int i = 1; i < n; ++i) threads.emplace_back([&ioc] { ioc->run(); });
-    ioc->run();
+    // A handler that throws would end run(); log it and keep serving (the
+    // layers return errors as values, so this is a bug's last line of defence).
+    auto run = [&ioc] {
+        for (;;) {
+            try {
+                ioc->run();
+                return;
+            } catch (std::exception const& e) {
+                app::log(std::string("unexpected exception: ") + e.what());
+            }
+        }
+    };
+    for (int i = 1; i < n; ++i) threads.emplace_back(run);
+    run();
     for (auto& t : threads) t.join();
 
     purge_timer.reset();

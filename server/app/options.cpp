@@ -112,8 +112,15 @@ std::vector<option_spec> const& specs() {
         {"--tls-cert", "FILE", "", "TLS certificate chain (not yet supported)",
          text(&o::tls_cert, true)},
         {"--tls-key", "FILE", "", "TLS private key (not yet supported)", text(&o::tls_key, true)},
-        {"--shard-prefixes", "LETTERS", "", "first letters of new workshop codes",
-         text(&o::shard_prefixes, true)},
+        {"--shard-prefixes", "LETTERS", "", "first letters of new workshop codes (sharding)",
+         [](options& opts, std::string const& v) -> std::string {
+             for (char c : v)
+                 if (std::string_view("ABCDEFGHJKMNPQRSTUVWXYZ23456789").find(c) ==
+                     std::string_view::npos)
+                     return "expects letters from ABCDEFGHJKMNPQRSTUVWXYZ23456789, got '" + v + "'";
+             opts.shard_prefixes = v;
+             return {};
+         }},
         {"--help", nullptr, "", "print this help and exit", nullptr},
     };
     return table;

@@ -8,8 +8,9 @@
 
 namespace brug::live {
 
-hub::hub(boost::asio::io_context& ioc, store::store& st, room_config cfg)
-    : ioc_(ioc), store_(st), cfg_(cfg) {}
+hub::hub(boost::asio::io_context& ioc, store::store& st, room_config cfg,
+         std::string code_prefixes)
+    : ioc_(ioc), store_(st), cfg_(cfg), code_prefixes_(std::move(code_prefixes)) {}
 
 // Loads outside the lock, so that one slow load does not hold up lookups of
 // other workshops; if two threads load the same workshop at once, the first
@@ -49,7 +50,7 @@ void hub::create(model::workshop_meta meta, std::function<void(std::string code)
     // 31^8 codes: a clash is rare, but the code must be new, in memory and on disk.
     std::string code;
     for (int attempt = 0; attempt < 16; ++attempt) {
-        auto candidate = util::random_workshop_code();
+        auto candidate = util::random_workshop_code(code_prefixes_);
         bool in_memory = false;
         {
             std::lock_guard lock(mutex_);

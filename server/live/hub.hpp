@@ -24,7 +24,10 @@ namespace brug::live {
 
 class hub {
 public:
-    hub(boost::asio::io_context& ioc, store::store& st, room_config cfg);
+    // `code_prefixes`: when not empty, new codes start with one of these
+    // letters, so that a proxy can route by the first letter (sharding).
+    hub(boost::asio::io_context& ioc, store::store& st, room_config cfg,
+        std::string code_prefixes = {});
 
     // The room of the workshop with this code (any case, with or without the
     // dash), loading it from the store if it is not in memory; nullptr for an
@@ -61,6 +64,7 @@ private:
     boost::asio::io_context& ioc_;
     store::store& store_;
     room_config const cfg_;
+    std::string const code_prefixes_;
 
     // mutex_ guards rooms_, connections_ and shutting_down_. Never held while
     // calling into a room or a connection (they may call back into the hub).

@@ -121,7 +121,13 @@ void room::do_join(std::shared_ptr<connection> c, protocol::hello hello) {
         app::log("workshop " + code_ + ": full, connection refused");
         return c->close(4429, "workshop full");
     }
-    auto jr = model_->join(hello, participants_online());
+    model::join_result jr;
+    try {
+        jr = model_->join(hello, participants_online());
+    } catch (std::exception const& e) {
+        app::log("workshop " + code_ + ": internal error in hello: " + e.what());
+        return c->close(1011, "internal error");
+    }
     if (jr.close_code != 0) return c->close(jr.close_code, jr.close_reason);
 
     members_.emplace(c.get(), member{c, jr.who, false});
@@ -167,7 +173,18 @@ void room::do_command(std::shared_ptr<connection> c, protocol::envelope env) {
     auto it = members_.find(c.get());
     if (it == members_.end()) return; // not joined (refused, or gone)
     auto req = env.req;
-    auto oc = model_->handle(it->second.who, env, now_ms(), participants_online());
+    model::outcome oc;
+    try {
+        oc = model_->handle(it->second.who, env, now_ms(), participants_online());
+    } catch (std::exception const& e) {
+        // The model promises not to throw; if it does, this command fails alone.
+        app::log("workshop " + code_ + ": internal error in " +
+                 std::string(protocol::type_name(env.cmd)) + ": " + e.what());
+        global_metrics().count_error(protocol::error_code::internal);
+        oc = model::outcome{};
+        oc.answer = model::workshop::error_frame(req, {protocol::error_code::internal,
+                                                       "internal error"});
+    }
     if (oc.timer_changed) arm_timer();
     finish(std::move(c), req, std::move(oc));
 }

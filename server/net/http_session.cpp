@@ -117,7 +117,7 @@ private:
             return send(http_api::error(403, "forbidden", "this Origin may not connect"), false,
                         req.version());
         stream_.expires_never();
-        std::make_shared<websocket_session>(std::move(stream_), path.substr(4), ctx_)
+        std::make_shared<websocket_session>(stream_.release_socket(), path.substr(4), ctx_)
             ->run(std::move(req));
     }
 

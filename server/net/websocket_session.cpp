@@ -24,7 +24,8 @@ namespace {
 
 constexpr std::size_t max_batch_bytes = 64 * 1024;     // one write carries at most this much
 constexpr auto close_grace = std::chrono::seconds(5);  // then the socket is torn down
-constexpr std::size_t idle_buffer_bytes = 4096;        // read buffer kept between frames
+constexpr std::size_t read_chunk = 512;                // bytes asked for per read
+constexpr std::size_t idle_buffer_bytes = 1024;        // read buffer kept between messages
 
 std::string req_json(std::optional<std::int64_t> req) {
     return req ? std::to_string(*req) : "null";
@@ -32,9 +33,9 @@ std::string req_json(std::optional<std::int64_t> req) {
 
 } // namespace
 
-websocket_session::websocket_session(beast::tcp_stream&& stream, std::string code,
+websocket_session::websocket_session(asio::ip::tcp::socket&& socket, std::string code,
                                      std::shared_ptr<server_context const> ctx)
-    : ws_(std::move(stream)), ctx_(std::move(ctx)), code_(std::move(code)),
+    : ws_(std::move(socket)), ctx_(std::move(ctx)), code_(std::move(code)),
       tick_(ws_.get_executor()) {
     live::global_metrics().websocket_connections.fetch_add(1, std::memory_order_relaxed);
 }
@@ -45,12 +46,11 @@ websocket_session::~websocket_session() {
 }
 
 void websocket_session::run(http::request<http::string_body> req) {
-    beast::get_lowest_layer(ws_).expires_never(); // the websocket has its own timeouts
     if (ctx_->opts.send_buffer > 0) {
         // A fixed kernel buffer bounds the memory a slow reader can hold in
         // the kernel, so that the queue limit decides when it is too slow.
         beast::error_code ignored;
-        beast::get_lowest_layer(ws_).socket().set_option(
+        ws_.next_layer().set_option(
             asio::socket_base::send_buffer_size(ctx_->opts.send_buffer), ignored);
     }
     websocket::stream_base::timeout t{};
@@ -99,9 +99,13 @@ void websocket_session::on_accept(beast::error_code ec) {
     arm_tick();
 }
 
+// Reads in small pieces (a whole message is usually one piece): an idle
+// connection then holds a small read buffer, not one sized for the largest
+// message it ever sent.
 void websocket_session::do_read() {
-    ws_.async_read(buffer_, beast::bind_front_handler(&websocket_session::on_read,
-                                                      shared_from_this()));
+    ws_.async_read_some(buffer_, read_chunk,
+                        beast::bind_front_handler(&websocket_session::on_read,
+                                                  shared_from_this()));
 }
 
 void websocket_session::on_read(beast::error_code ec, std::size_t) {
@@ -109,6 +113,7 @@ void websocket_session::on_read(beast::error_code ec, std::size_t) {
     // network failures, or protocol violations that Beast has already
     // answered with their close code (1009 too big, 1007 bad UTF-8, 1002).
     if (ec) return finish();
+    if (!ws_.is_message_done()) return do_read(); // the rest of this message
     live::global_metrics().frames_in.fetch_add(1, std::memory_order_relaxed);
     last_activity_ = clock::now();
     ping_sent_ = false;
@@ -321,7 +326,7 @@ void websocket_session::start_close() {
 void websocket_session::on_close(beast::error_code ec) {
     if (ec) {
         beast::error_code ignored;
-        beast::get_lowest_layer(ws_).socket().close(ignored);
+        ws_.next_layer().close(ignored);
     }
 }
 
@@ -352,7 +357,7 @@ void websocket_session::on_tick(beast::error_code ec) {
     if (close_code_ != 0) {
         if (now >= close_deadline_) {
             beast::error_code ignored;
-            beast::get_lowest_layer(ws_).socket().close(ignored);
+            ws_.next_layer().close(ignored);
             return;
         }
         return arm_tick();

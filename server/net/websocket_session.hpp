@@ -28,7 +28,7 @@ class websocket_session : public live::connection,
                           public std::enable_shared_from_this<websocket_session> {
 public:
     // `code` is the workshop code as written in the path (not yet checked).
-    websocket_session(boost::beast::tcp_stream&& stream, std::string code,
+    websocket_session(boost::asio::ip::tcp::socket&& socket, std::string code,
                       std::shared_ptr<server_context const> ctx);
     ~websocket_session() override;
 
@@ -57,7 +57,9 @@ private:
     void on_ping(boost::beast::error_code ec);
     void finish();
 
-    boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
+    // A bare socket, not a beast::tcp_stream: the websocket keeps its own
+    // handshake timer and we keep ours, and an idle connection is cheaper.
+    boost::beast::websocket::stream<boost::asio::ip::tcp::socket> ws_;
     std::shared_ptr<server_context const> ctx_;
     std::string const code_;
 
