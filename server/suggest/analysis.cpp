@@ -18,30 +18,34 @@ namespace {
 
 // Stance cues say how, not about what: they are no topic of a theme.
 bool is_stance_only(std::string_view tag) {
-    static std::set<std::string_view> const tags = {"fear", "loss", "keep", "wish", "now", "later", "neg",
-                                                    "new", "old", "self", "we", "problem", "effort"};
+    static std::set<std::string_view> const tags = {"fear",  "loss",    "keep",  "wish", "now",
+                                                    "later", "neg",     "new",   "old",  "self",
+                                                    "we",    "problem", "effort"};
     return tags.count(tag) > 0;
 }
 
 // Common words with little topic of their own, beyond the function words.
 bool is_low_content(std::string_view w, lang l) {
     static std::set<std::string_view> const nl = {
-        "ding", "dingen", "manier", "keer", "beetje", "goed", "goede", "leuk", "prima", "klinkt", "vind",
-        "denk", "voelt", "voelen", "zie", "straks", "nieuwe", "nieuw", "oude", "oud", "hele", "heel",
-        "gewoon", "echt", "eerlijk", "gezegd", "graag", "zeg", "zegt", "vraagt", "aan", "laat", "laten",
-        "paar", "helft", "nodig", "ergens", "allang", "nogal", "kwijt", "bang", "hoop", "wil", "zou"};
+        "ding",   "dingen", "manier", "keer",  "beetje", "goed",  "goede",   "leuk",   "prima",
+        "klinkt", "vind",   "denk",   "voelt", "voelen", "zie",   "straks",  "nieuwe", "nieuw",
+        "oude",   "oud",    "hele",   "heel",  "gewoon", "echt",  "eerlijk", "gezegd", "graag",
+        "zeg",    "zegt",   "vraagt", "aan",   "laat",   "laten", "paar",    "helft",  "nodig",
+        "ergens", "allang", "nogal",  "kwijt", "bang",   "hoop",  "wil",     "zou"};
     static std::set<std::string_view> const en = {
-        "thing", "things", "way", "lot", "good", "great", "sounds", "feel", "feels", "think", "see", "new",
-        "old", "whole", "sure", "half", "bit", "right", "afraid", "worried", "scared", "want", "hope",
-        "keep", "kind", "sort", "big", "small", "little", "able", "maybe", "probably", "well"};
+        "thing",  "things",  "way",    "lot",   "good",     "great", "sounds", "feel", "feels",
+        "think",  "see",     "new",    "old",   "whole",    "sure",  "half",   "bit",  "right",
+        "afraid", "worried", "scared", "want",  "hope",     "keep",  "kind",   "sort", "big",
+        "small",  "little",  "able",   "maybe", "probably", "well"};
     return l == lang::nl ? nl.count(w) > 0 : en.count(w) > 0;
 }
 
 char const* opening_kind(std::string const& first) {
-    static std::set<std::string_view> const definite = {"de", "het", "the", "our", "onze", "ons", "mijn", "my",
-                                                        "this", "die", "deze", "dit"};
-    static std::set<std::string_view> const indefinite = {"een", "a", "an", "meer", "more", "minder", "less",
-                                                          "beter", "better", "betere", "eindelijk", "finally"};
+    static std::set<std::string_view> const definite = {
+        "de", "het", "the", "our", "onze", "ons", "mijn", "my", "this", "die", "deze", "dit"};
+    static std::set<std::string_view> const indefinite = {
+        "een",  "a",     "an",     "meer",   "more",      "minder",
+        "less", "beter", "better", "betere", "eindelijk", "finally"};
     if (definite.count(first)) return "definite";
     if (indefinite.count(first)) return "indefinite";
     if (first == "dat" || first == "that") return "clause"; // "Dat we ...": a wish either way
@@ -49,7 +53,7 @@ char const* opening_kind(std::string const& first) {
 }
 
 class stem_cache {
-public:
+  public:
     std::string const& get(std::string const& word, lang l) {
         auto& m = cache_[static_cast<int>(l)];
         auto it = m.find(word);
@@ -57,7 +61,7 @@ public:
         return m.emplace(word, stem(word, l)).first->second;
     }
 
-private:
+  private:
     std::unordered_map<std::string, std::string> cache_[2];
 };
 
@@ -70,14 +74,16 @@ struct sentence {
 // Adds "p:a+b" for every pair of stance tags present, so that the classifier
 // sees "fear with loss" apart from "fear with a problem".
 void add_pairs(std::set<std::string> const& tags, std::vector<std::string>& out) {
-    static std::set<std::string_view> const paired = {"fear", "loss", "keep", "value", "wish", "problem", "question",
-                                                      "better", "process", "relation", "tech", "now",
-                                                      "later", "neg", "new", "old", "self", "we", "effort"};
+    static std::set<std::string_view> const paired = {
+        "fear",   "loss",    "keep",     "value", "wish",  "problem", "question",
+        "better", "process", "relation", "tech",  "now",   "later",   "neg",
+        "new",    "old",     "self",     "we",    "effort"};
     std::vector<std::string> t;
     for (auto const& tag : tags)
         if (paired.count(tag)) t.push_back(tag);
     for (std::size_t i = 0; i < t.size(); ++i)
-        for (std::size_t j = i + 1; j < t.size(); ++j) out.push_back("p:" + t[i] + "+" + t[j]);
+        for (std::size_t j = i + 1; j < t.size(); ++j)
+            out.push_back("p:" + t[i] + "+" + t[j]);
 }
 
 } // namespace
@@ -116,8 +122,10 @@ std::vector<analysed_card> analyse_cards(std::vector<card_text> const& cards, la
         if (cards[i].intention && !cards[i].intention->empty())
             sentences[i].push_back({split_words(*cards[i].intention), {}, true});
         std::vector<std::string> all;
-        for (auto const& s : sentences[i]) all.insert(all.end(), s.words.begin(), s.words.end());
-        langs[i] = cards[i].known_language ? *cards[i].known_language : detect_language(all, fallback);
+        for (auto const& s : sentences[i])
+            all.insert(all.end(), s.words.begin(), s.words.end());
+        langs[i] =
+            cards[i].known_language ? *cards[i].known_language : detect_language(all, fallback);
         for (auto& s : sentences[i]) {
             for (auto const& w : s.words) {
                 s.stems.push_back(stems.get(w, langs[i]));
@@ -165,7 +173,8 @@ std::vector<analysed_card> analyse_cards(std::vector<card_text> const& cards, la
                 features.insert("c:" + tag);
                 if (s.is_intention) features.insert("ic:" + tag);
                 if (is_stance_only(m.tag))
-                    for (std::size_t k = 0; k < m.length; ++k) stance_word[m.start + k] = true;
+                    for (std::size_t k = 0; k < m.length; ++k)
+                        stance_word[m.start + k] = true;
                 if (tag == "neg") continue;
                 for (std::size_t n : negations)
                     if (n < m.start && m.start - n <= 3) features.insert("n:" + tag);
@@ -183,21 +192,25 @@ std::vector<analysed_card> analyse_cards(std::vector<card_text> const& cards, la
             for (std::size_t k = 0; k < s.words.size(); ++k) {
                 std::string const& w = s.words[k];
                 std::string const& st = s.stems[k];
-                if (is_stop_word(w, l) || stance_word[k] || is_low_content(w, l) || st.size() < 2) continue;
-                bool const is_number = std::all_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; });
+                if (is_stop_word(w, l) || stance_word[k] || is_low_content(w, l) || st.size() < 2)
+                    continue;
+                bool const is_number =
+                    std::all_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; });
                 if (is_number) continue;
                 features.insert("w:" + st);
                 terms[st] += 1;
                 a.surfaces.emplace_back(w, st);
                 std::string const folded = fold_accents(w);
                 auto it = splits.find(folded);
-                if (it == splits.end()) it = splits.emplace(folded, split_compound(folded, l, known)).first;
+                if (it == splits.end())
+                    it = splits.emplace(folded, split_compound(folded, l, known)).first;
                 if (!it->second) continue;
                 for (auto const& part : {it->second->first, it->second->second}) {
                     std::string const& ps = stems.get(part, l);
                     terms[ps] += 0.7;
                     features.insert("w:" + ps);
-                    for (auto const& m : concepts.match({part}, {ps}, l, true)) terms[std::string(m.tag)] += 1;
+                    for (auto const& m : concepts.match({part}, {ps}, l, true))
+                        terms[std::string(m.tag)] += 1;
                 }
             }
         }

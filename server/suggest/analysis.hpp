@@ -50,7 +50,7 @@ std::vector<analysed_card> analyse_cards(std::vector<card_text> const& cards, la
 // found. `known` answers whether a folded word or stem is a word.
 template <class Known>
 std::optional<std::pair<std::string, std::string>> split_compound(std::string const& folded, lang l,
-                                                                   Known const& known);
+                                                                  Known const& known);
 
 // The words of `cards` as known words (folded forms and stems), to pass as
 // `base` when analysing other workshops.

@@ -5,7 +5,7 @@ namespace brug::suggest {
 
 template <class Known>
 std::optional<std::pair<std::string, std::string>> split_compound(std::string const& folded, lang l,
-                                                                   Known const& known) {
+                                                                  Known const& known) {
     constexpr std::size_t min_part = 3;
     if (folded.size() < 7) return std::nullopt;
     std::optional<std::pair<std::string, std::string>> best;
@@ -19,7 +19,8 @@ std::optional<std::pair<std::string, std::string>> split_compound(std::string co
             if (tail.size() < min_part || is_stop_word(tail, l)) continue;
             if (!known(tail) && !known(stem(tail, l))) continue;
             // Prefer balanced splits: "werk|plek" over "wer|kplek".
-            std::size_t const score = std::min(head.size(), tail.size()) * 4 + (linker.empty() ? 1 : 0);
+            std::size_t const score =
+                std::min(head.size(), tail.size()) * 4 + (linker.empty() ? 1 : 0);
             if (score > best_score) {
                 best_score = score;
                 best = std::make_pair(head, tail);

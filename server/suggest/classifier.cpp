@@ -22,7 +22,8 @@ void linear_model::set_weight(std::string const& feature, int k, double w) {
 
 double prior_view::weight(std::string const& feature, int k) const {
     double w = 0;
-    if (model && k < static_cast<int>(class_map.size()) && class_map[k] >= 0) w += model->weight(feature, class_map[k]);
+    if (model && k < static_cast<int>(class_map.size()) && class_map[k] >= 0)
+        w += model->weight(feature, class_map[k]);
     if (lexicon && k < static_cast<int>(lexicon_sign.size())) {
         auto it = lexicon->find(feature);
         if (it != lexicon->end()) w += lexicon_sign[k] * it->second;
@@ -32,7 +33,8 @@ double prior_view::weight(std::string const& feature, int k) const {
 
 double prior_view::bias(int k) const {
     double b = k < static_cast<int>(offsets.size()) ? offsets[k] : 0.0;
-    if (model && k < static_cast<int>(class_map.size()) && class_map[k] >= 0) b += model->bias(class_map[k]);
+    if (model && k < static_cast<int>(class_map.size()) && class_map[k] >= 0)
+        b += model->bias(class_map[k]);
     return b;
 }
 
@@ -41,8 +43,10 @@ namespace {
 void softmax(std::vector<double>& z) {
     double const top = *std::max_element(z.begin(), z.end());
     double sum = 0;
-    for (double& v : z) sum += (v = std::exp(v - top));
-    for (double& v : z) v /= sum;
+    for (double& v : z)
+        sum += (v = std::exp(v - top));
+    for (double& v : z)
+        v /= sum;
 }
 
 } // namespace
@@ -70,26 +74,34 @@ void fitted_model::fit(std::vector<training_example> const& examples, double l2,
     std::vector<double> w(n * classes), prior(n * classes), g(n * classes), acc(n * classes, 1e-8);
     std::vector<double> b(classes), prior_b(classes), gb(classes), acc_b(classes, 1e-8);
     std::vector<double> pull(n);
-    for (std::size_t f = 0; f < n; ++f) pull[f] = names[f]->rfind("w:", 0) == 0 ? l2 * word_l2_scale : l2;
     for (std::size_t f = 0; f < n; ++f)
-        for (int k = 0; k < classes; ++k) w[f * classes + k] = prior[f * classes + k] = prior_.weight(*names[f], k);
-    for (int k = 0; k < classes; ++k) b[k] = prior_b[k] = prior_.bias(k);
+        pull[f] = names[f]->rfind("w:", 0) == 0 ? l2 * word_l2_scale : l2;
+    for (std::size_t f = 0; f < n; ++f)
+        for (int k = 0; k < classes; ++k)
+            w[f * classes + k] = prior[f * classes + k] = prior_.weight(*names[f], k);
+    for (int k = 0; k < classes; ++k)
+        b[k] = prior_b[k] = prior_.bias(k);
 
     double const step = 0.3;
     std::vector<double> z(classes);
     for (int it = 0; it < iterations; ++it) {
-        for (std::size_t i = 0; i < g.size(); ++i) g[i] = pull[i / classes] * (w[i] - prior[i]);
-        for (int k = 0; k < classes; ++k) gb[k] = l2 * (b[k] - prior_b[k]);
+        for (std::size_t i = 0; i < g.size(); ++i)
+            g[i] = pull[i / classes] * (w[i] - prior[i]);
+        for (int k = 0; k < classes; ++k)
+            gb[k] = l2 * (b[k] - prior_b[k]);
         for (std::size_t e = 0; e < examples.size(); ++e) {
-            for (int k = 0; k < classes; ++k) z[k] = b[k];
+            for (int k = 0; k < classes; ++k)
+                z[k] = b[k];
             for (int f : rows[e])
-                for (int k = 0; k < classes; ++k) z[k] += w[f * classes + k];
+                for (int k = 0; k < classes; ++k)
+                    z[k] += w[f * classes + k];
             softmax(z);
             double const scale = examples[e].weight / total_weight;
             for (int k = 0; k < classes; ++k) {
                 double const d = scale * (z[k] - (k == examples[e].label ? 1.0 : 0.0));
                 gb[k] += d;
-                for (int f : rows[e]) g[f * classes + k] += d;
+                for (int f : rows[e])
+                    g[f * classes + k] += d;
             }
         }
         for (std::size_t i = 0; i < w.size(); ++i) {
@@ -102,20 +114,24 @@ void fitted_model::fit(std::vector<training_example> const& examples, double l2,
         }
     }
     for (std::size_t f = 0; f < n; ++f) {
-        for (int k = 0; k < classes; ++k) own_.set_weight(*names[f], k, w[f * classes + k]);
+        for (int k = 0; k < classes; ++k)
+            own_.set_weight(*names[f], k, w[f * classes + k]);
         fitted_[*names[f]] = true;
     }
-    for (int k = 0; k < classes; ++k) own_.set_bias(k, b[k]);
+    for (int k = 0; k < classes; ++k)
+        own_.set_bias(k, b[k]);
     bias_fitted_ = true;
 }
 
 std::vector<double> fitted_model::probabilities(std::vector<std::string> const& features) const {
     int const classes = own_.classes();
     std::vector<double> z(classes);
-    for (int k = 0; k < classes; ++k) z[k] = bias_fitted_ ? own_.bias(k) : prior_.bias(k);
+    for (int k = 0; k < classes; ++k)
+        z[k] = bias_fitted_ ? own_.bias(k) : prior_.bias(k);
     for (auto const& f : features) {
         bool const own = fitted_.count(f) > 0;
-        for (int k = 0; k < classes; ++k) z[k] += own ? own_.weight(f, k) : prior_.weight(f, k);
+        for (int k = 0; k < classes; ++k)
+            z[k] += own ? own_.weight(f, k) : prior_.weight(f, k);
     }
     softmax(z);
     return z;
@@ -123,7 +139,8 @@ std::vector<double> fitted_model::probabilities(std::vector<std::string> const& 
 
 linear_model fitted_model::flatten(std::vector<std::string> const& all_features) const {
     linear_model out(own_.classes());
-    for (int k = 0; k < own_.classes(); ++k) out.set_bias(k, bias_fitted_ ? own_.bias(k) : prior_.bias(k));
+    for (int k = 0; k < own_.classes(); ++k)
+        out.set_bias(k, bias_fitted_ ? own_.bias(k) : prior_.bias(k));
     for (auto const& f : all_features) {
         bool const own = fitted_.count(f) > 0;
         for (int k = 0; k < own_.classes(); ++k) {

@@ -11,7 +11,7 @@
 namespace brug::suggest {
 
 class linear_model {
-public:
+  public:
     explicit linear_model(int classes = 2) : classes_(classes), bias_(classes, 0.0) {}
 
     int classes() const { return classes_; }
@@ -25,7 +25,7 @@ public:
 
     std::unordered_map<std::string, std::vector<double>> const& weights() const { return weights_; }
 
-private:
+  private:
     int classes_;
     std::vector<double> bias_;
     std::unordered_map<std::string, std::vector<double>> weights_;
@@ -57,12 +57,13 @@ struct training_example {
 // weights of features seen in the examples are fitted (L2 strength `l2`
 // towards the prior); all others, and predictions, defer to the prior.
 class fitted_model {
-public:
+  public:
     fitted_model(prior_view prior, int classes) : prior_(std::move(prior)), own_(classes) {}
 
     // `word_l2_scale` multiplies the pull on word features ("w:..."): words
     // are the least likely to carry over to another workshop.
-    void fit(std::vector<training_example> const& examples, double l2, int iterations, double word_l2_scale = 1.0);
+    void fit(std::vector<training_example> const& examples, double l2, int iterations,
+             double word_l2_scale = 1.0);
 
     std::vector<double> probabilities(std::vector<std::string> const& features) const;
 
@@ -71,10 +72,10 @@ public:
     // The prior and the fitted weights as one plain model (for a built-in model).
     linear_model flatten(std::vector<std::string> const& all_features) const;
 
-private:
+  private:
     prior_view prior_;
-    linear_model own_;                                  // fitted weights only
-    std::unordered_map<std::string, bool> fitted_;      // features with own weights
+    linear_model own_;                             // fitted weights only
+    std::unordered_map<std::string, bool> fitted_; // features with own weights
     bool bias_fitted_ = false;
 };
 

@@ -11,12 +11,15 @@ namespace {
 // theme vector, so "bellen" and "gesprek" meet as #contact.
 std::vector<lexicon_entry> const concept_entries = {
     {"#people-served",
-     "klant, klanten, cliënt, client, inwoner, burger, patiënt, leerling, student, ouders, gebruiker, "
+     "klant, klanten, cliënt, client, inwoner, burger, patiënt, leerling, student, ouders, "
+     "gebruiker, "
      "bezoeker, bewoner, deelnemer, familie, doelgroep, opdrachtgever, aanvrager, relatie, pupil",
-     "customer, client, user, patient, student, pupil, citizen, resident, visitor, consumer, parent, family, "
+     "customer, client, user, patient, student, pupil, citizen, resident, visitor, consumer, "
+     "parent, family, "
      "member, buyer, account holder, end user"},
     {"#contact",
-     "contact, persoonlijk, gesprek, praten, spreken, bellen, langsgaan, bezoek, ontmoeten, fysiek, "
+     "contact, persoonlijk, gesprek, praten, spreken, bellen, langsgaan, bezoek, ontmoeten, "
+     "fysiek, "
      "gezicht, face-to-face, menselijk, mens, luisteren, aandacht, band, praatje, aanspreken, "
      "terugbellen, persoonlijke aandacht, echt contact, zien",
      "contact, personal, person, talk, conversation, speak, call, visit, meet, face, face-to-face, "
@@ -24,72 +27,96 @@ std::vector<lexicon_entry> const concept_entries = {
     {"#access",
      "bereikbaar, bereikbaarheid, loket, balie, binnenlopen, telefonisch, telefoon, telefoonlijn, "
      "openingstijden, langskomen, afspraak maken, wachtrij",
-     "reachable, reach, phone line, phone, walk in, opening hours, front desk, counter, get through, "
+     "reachable, reach, phone line, phone, walk in, opening hours, front desk, counter, get "
+     "through, "
      "helpline, hotline, queue"},
     {"#service",
-     "service, dienstverlening, vriendelijk, klantvriendelijk, geholpen, tevreden, ontevreden, klacht, "
+     "service, dienstverlening, vriendelijk, klantvriendelijk, geholpen, tevreden, ontevreden, "
+     "klacht, "
      "boos, gefrustreerd, behandelen, serviceniveau, klantbeleving",
-     "service, friendly, satisfied, unhappy, complaint, complaints, angry, frustrated, treated, treat, "
+     "service, friendly, satisfied, unhappy, complaint, complaints, angry, frustrated, treated, "
+     "treat, "
      "customer experience, reputation, calm down"},
     {"#team",
-     "collega, collegialiteit, team, teamgeest, samen, samenwerken, samenwerking, elkaar, onderling, ploeg, "
+     "collega, collegialiteit, team, teamgeest, samen, samenwerken, samenwerking, elkaar, "
+     "onderling, ploeg, "
      "hecht, steunen, inspringen, saamhorigheid, wij-gevoel, ieder voor zich, helpen",
-     "colleague, colleagues, team, teammate, together, each other, collaboration, collaborate, peers, crew, "
-     "tight-knit, help each other, support each other, camaraderie, squad, everyone for themselves"},
+     "colleague, colleagues, team, teammate, together, each other, collaboration, collaborate, "
+     "peers, crew, "
+     "tight-knit, help each other, support each other, camaraderie, squad, everyone for "
+     "themselves"},
     {"#knowledge",
-     "kennis, ervaring, ervaren, expertise, vakmanschap, vakkennis, kennen, inzicht, gevoel, senior, oudere, "
+     "kennis, ervaring, ervaren, expertise, vakmanschap, vakkennis, kennen, inzicht, gevoel, "
+     "senior, oudere, "
      "specialist, deskundig, intuïtie, leren van elkaar, weten, geleerd, kent",
-     "knowledge, experience, experienced, expertise, craft, skill, insight, know-how, senior, seniors, "
-     "specialist, expert, intuition, edge case, learn from each other, knowledge base, knowing, learned"},
+     "knowledge, experience, experienced, expertise, craft, skill, insight, know-how, senior, "
+     "seniors, "
+     "specialist, expert, intuition, edge case, learn from each other, knowledge base, knowing, "
+     "learned"},
     {"#newcomers",
      "nieuwe collega, nieuwe collega's, junior, inwerken, ingewerkt, meelopen, stagiair, leerling, "
      "starters, nieuwkomer, opvangen",
-     "new hire, new hires, junior, juniors, new agents, newcomer, newcomers, onboarding, intern, mentoring, "
+     "new hire, new hires, junior, juniors, new agents, newcomer, newcomers, onboarding, intern, "
+     "mentoring, "
      "learning path"},
     {"#training",
-     "training, trainen, cursus, opleiding, scholing, leren, uitleg, uitleggen, handleiding, instructie, "
+     "training, trainen, cursus, opleiding, scholing, leren, uitleg, uitleggen, handleiding, "
+     "instructie, "
      "begeleiding, ondersteuning, helpdesk, vraagbaak, coach, aanspreekpunt, oefenen, studiedag, "
      "digitaal vaardig, meekomen, bijbenen, uitproberen, hulp, workshop, e-learning",
-     "training, train, course, learn, learning, explain, explanation, manual, guide, instruction, coaching, "
-     "coach, helpdesk, support, onboarding, practice, tutorial, documentation, walkthrough, keep up, "
+     "training, train, course, learn, learning, explain, explanation, manual, guide, instruction, "
+     "coaching, "
+     "coach, helpdesk, support, onboarding, practice, tutorial, documentation, walkthrough, keep "
+     "up, "
      "confluence page, wiki"},
-    {"#time",
-     "tijd, tijd voor, tijd om, geen tijd, uren, bovenop, erbij, naast het werk",
+    {"#time", "tijd, tijd voor, tijd om, geen tijd, uren, bovenop, erbij, naast het werk",
      "time, time for, time to, no time, hours, on top of, extra work"},
     {"#workload",
      "werkdruk, druk, overuren, drukte, stress, moe, uitgeput, opbranden, burn-out, zwaar, rust, "
      "ademhalen, haast, opgebrand, volhouden, gejaagd, overbelast",
-     "workload, pressure, busy, stress, tired, exhausted, exhausting, burnout, burn out, burns out, overtime, "
+     "workload, pressure, busy, stress, tired, exhausted, exhausting, burnout, burn out, burns "
+     "out, overtime, "
      "heavy, calm, breathe, rush, crunch, sustainable, pace, overloaded, paged, on call"},
     {"#speed",
-     "snel, sneller, snelheid, traag, trage, langzaam, wachten, wachttijd, vertraging, direct, meteen, "
+     "snel, sneller, snelheid, traag, trage, langzaam, wachten, wachttijd, vertraging, direct, "
+     "meteen, "
      "opvolging, reactietijd, doorlooptijd, schakelen, vlot, liggen, achterstand, binnen een dag",
-     "fast, faster, quick, quickly, slow, wait, waiting, delay, immediately, instantly, speed, turnaround, "
+     "fast, faster, quick, quickly, slow, wait, waiting, delay, immediately, instantly, speed, "
+     "turnaround, "
      "lag, response time, lead time, backlog, in hours, months"},
     {"#tools",
      "systeem, app, applicatie, software, platform, pakket, tool, programma, dashboard, "
      "digitaal, ict, it, techniek, algoritme, elo, crm, chatbot, bot, website, portaal, computer",
-     "system, app, application, software, platform, package, tool, program, dashboard, digital, it, "
+     "system, app, application, software, platform, package, tool, program, dashboard, digital, "
+     "it, "
      "algorithm, bot, chatbot, website, portal, crm, vendor, computer"},
     {"#equipment",
-     "laptop, scherm, schermen, stoel, dockingstation, camera, microfoon, headset, kabel, kabels, printer, "
+     "laptop, scherm, schermen, stoel, dockingstation, camera, microfoon, headset, kabel, kabels, "
+     "printer, "
      "printen, scannen, wifi, internet, apparatuur, telefoon, bureau",
-     "laptop, screen, screens, monitor, chair, docking station, camera, microphone, headset, cable, cables, "
+     "laptop, screen, screens, monitor, chair, docking station, camera, microphone, headset, "
+     "cable, cables, "
      "printer, printing, scanning, wifi, internet, equipment, hardware, device"},
     {"#overview",
      "overzicht, inzicht, cijfers, data, gegevens, informatie, één plek, rapportage, transparant, "
      "zichtbaar, terugvinden, vinden, bijhouden, status, stand van zaken, in één oogopslag",
-     "overview, insight, data, numbers, figures, information, one place, visibility, visible, report, "
+     "overview, insight, data, numbers, figures, information, one place, visibility, visible, "
+     "report, "
      "reporting, transparent, find, track, status, single source, at a glance"},
     {"#admin",
-     "invoeren, invullen, velden, veld, formulier, registreren, registratie, administratie, overtikken, "
-     "klikken, klik, papier, papieren, dossier, kopiëren, plakken, verplicht, typen, handmatig, dubbel",
-     "enter, fill in, field, fields, form, register, registration, admin, paperwork, click, clicks, paper, "
+     "invoeren, invullen, velden, veld, formulier, registreren, registratie, administratie, "
+     "overtikken, "
+     "klikken, klik, papier, papieren, dossier, kopiëren, plakken, verplicht, typen, handmatig, "
+     "dubbel",
+     "enter, fill in, field, fields, form, register, registration, admin, paperwork, click, "
+     "clicks, paper, "
      "copy, paste, copy-pasting, mandatory, type, manual, manually, duplicate, data entry"},
     {"#repetition",
-     "automatisch, automatiseren, herhalen, repetitief, steeds hetzelfde, standaard, routine, saai, "
+     "automatisch, automatiseren, herhalen, repetitief, steeds hetzelfde, standaard, routine, "
+     "saai, "
      "dezelfde vragen, eenvoudige vragen, simpele vragen, makkelijke vragen",
-     "automatic, automate, automated, automation, repetitive, repeat, same questions, routine, boring, "
+     "automatic, automate, automated, automation, repetitive, repeat, same questions, routine, "
+     "boring, "
      "simple questions, easy questions, simple stuff, same answers, password resets"},
     {"#handover",
      "overdracht, overdragen, doorverbinden, doorzetten, overnemen, doorgeven, opnieuw vertellen, "
@@ -99,55 +126,71 @@ std::vector<lexicon_entry> const concept_entries = {
     {"#autonomy",
      "autonomie, zelf, eigen, regie, bepalen, kiezen, keuze, vrijheid, ruimte, invloed, "
      "verantwoordelijkheid, zeggenschap, volwassen, grip, eigen manier",
-     "autonomy, own, choose, choice, decide, freedom, influence, responsibility, ownership, say in, "
+     "autonomy, own, choose, choice, decide, freedom, influence, responsibility, ownership, say "
+     "in, "
      "grown-up, own way"},
     {"#trust",
      "vertrouwen, vertrouwd, gecontroleerd, controle, wantrouwen, serieus genomen, gewaardeerd, "
      "afrekenen, turven",
      "trust, trusted, controlled, control, micromanage, distrust, taken seriously, valued, judged"},
     {"#measurement",
-     "gemeten, meting, cijfers, prestatie, prestaties, targets, kpi, ranglijst, tellen, score, productie, "
+     "gemeten, meting, cijfers, prestatie, prestaties, targets, kpi, ranglijst, tellen, score, "
+     "productie, "
      "beoordeling, beoordelen",
      "measure, measured, metrics, performance, targets, kpi, ranking, leaderboard, count, score, "
      "handle time, appraisal, rated"},
     {"#management",
-     "leidinggevende, management, manager, directie, schoolleiding, baas, leiding, bestuur, teamleider",
+     "leidinggevende, management, manager, directie, schoolleiding, baas, leiding, bestuur, "
+     "teamleider",
      "management, manager, managers, boss, leadership, director, executives, head office"},
     {"#quality",
-     "kwaliteit, veilig, veiligheid, zorgvuldig, fout, fouten, risico, testen, test, review, stabiel, "
+     "kwaliteit, veilig, veiligheid, zorgvuldig, fout, fouten, risico, testen, test, review, "
+     "stabiel, "
      "stabiliteit, betrouwbaar, incident, storing, nauwkeurig, controleren, correct, verkeerd",
-     "quality, safe, safety, careful, error, errors, mistake, bug, bugs, risk, test, tests, testing, review, "
-     "reviews, stable, stability, reliable, reliability, incident, outage, accurate, check, rollback, "
+     "quality, safe, safety, careful, error, errors, mistake, bug, bugs, risk, test, tests, "
+     "testing, review, "
+     "reviews, stable, stability, reliable, reliability, incident, outage, accurate, check, "
+     "rollback, "
      "correct, wrong, breaks, data loss"},
     {"#schedule",
      "rooster, roosteren, dienst, diensten, planning, planner, plannen, weekend, weekenden, nacht, "
-     "nachtdienst, avond, feestdagen, vakantie, vrije dag, werktijden, ruilen, werkuren, ploegendienst",
-     "schedule, scheduling, roster, rota, shift, shifts, planning, planner, weekend, weekends, night, nights, "
+     "nachtdienst, avond, feestdagen, vakantie, vrije dag, werktijden, ruilen, werkuren, "
+     "ploegendienst",
+     "schedule, scheduling, roster, rota, shift, shifts, planning, planner, weekend, weekends, "
+     "night, nights, "
      "evening, holiday, holidays, vacation, time off, day off, swap, working hours"},
     {"#rules",
-     "eerlijk, oneerlijk, regels, regel, afspraken, afspraak, spelregels, duidelijk, duidelijkheid, helder, "
+     "eerlijk, oneerlijk, regels, regel, afspraken, afspraak, spelregels, duidelijk, "
+     "duidelijkheid, helder, "
      "voorrang, gelijk, rechtvaardig, beleid, richtlijn, criteria, verwachtingen",
-     "fair, unfair, fairness, rules, rule, agreement, agreements, clear, clarity, policy, priority, equal, "
+     "fair, unfair, fairness, rules, rule, agreement, agreements, clear, clarity, policy, "
+     "priority, equal, "
      "guideline, guidelines, criteria, expectations, agreed, process, strategy"},
     {"#involvement",
      "betrekken, betrokken, inspraak, meedenken, meebeslissen, meepraten, gevraagd, communicatie, "
-     "communiceren, informeren, mening, gehoord, serieus genomen, draagvlak, beslissingen, besluiten",
+     "communiceren, informeren, mening, gehoord, serieus genomen, draagvlak, beslissingen, "
+     "besluiten",
      "involve, involved, involvement, asked, voice, communicate, communication, inform, consult, "
      "opinion, feedback, heard, listened to, buy-in, taken seriously, decisions, decide"},
     {"#rollout",
      "invoering, uitrol, uitrollen, implementatie, pilot, proef, proefperiode, stapsgewijs, "
-     "deadline, live, starten, evalueren, overstap, overstappen, migratie, overzetten, testfase, in één keer",
-     "rollout, roll out, implementation, pilot, trial, phased, deadline, go-live, go live, launch, switch, "
+     "deadline, live, starten, evalueren, overstap, overstappen, migratie, overzetten, testfase, "
+     "in één keer",
+     "rollout, roll out, implementation, pilot, trial, phased, deadline, go-live, go live, launch, "
+     "switch, "
      "migration, migrate, evaluate, transition, big bang, ready, step by step, first step"},
     {"#workplace",
-     "plek, werkplek, kantoor, gebouw, ruimte, flexplek, flexplekken, flexwerken, locatie, lokaal, kamer, "
+     "plek, werkplek, kantoor, gebouw, ruimte, flexplek, flexplekken, flexwerken, locatie, lokaal, "
+     "kamer, "
      "hoek, inrichting, faciliteiten, vergaderruimte, belhok, kast, clean desk, thuis voelen",
      "place, workplace, desk, office, building, room, space, seat, location, floor, facilities, "
      "meeting room, workspace, hot desk, hot desking, clean desk"},
     {"#remote",
-     "thuis, thuiswerken, hybride, online, op afstand, reizen, file, reistijd, vergaderen, videobellen, "
+     "thuis, thuiswerken, hybride, online, op afstand, reizen, file, reistijd, vergaderen, "
+     "videobellen, "
      "teams, zoom, beeldbellen, op kantoor",
-     "home, remote, hybrid, online, distance, commute, commuting, travel, meeting, meetings, video call, "
+     "home, remote, hybrid, online, distance, commute, commuting, travel, meeting, meetings, video "
+     "call, "
      "zoom, teams, work from home, in the office"},
     {"#job",
      "baan, banen, functie, rol, taak, taken, beroep, afwisseling, gevarieerd, zekerheid, ontslag, "
@@ -157,25 +200,32 @@ std::vector<lexicon_entry> const concept_entries = {
     {"#life",
      "gezin, kinderen, kind, privé, mantelzorg, mantelzorger, gezondheid, balans, rekening houden, "
      "persoonlijke situatie, thuissituatie, zorg voor, ziek, slapen, combineren, studie",
-     "family, kids, children, child, private, personal life, health, balance, caregiver, wellbeing, "
+     "family, kids, children, child, private, personal life, health, balance, caregiver, "
+     "wellbeing, "
      "well-being, sick, sleep, combine, life, study"},
     {"#structure",
-     "structuur, ritme, vast, vaste, regelmaat, voorspelbaar, voorspelbaarheid, rust, routine, discipline, "
+     "structuur, ritme, vast, vaste, regelmaat, voorspelbaar, voorspelbaarheid, rust, routine, "
+     "discipline, "
      "houvast, duidelijke regels, orde",
-     "structure, rhythm, fixed, regular, predictable, predictability, routine, discipline, stable routine, "
+     "structure, rhythm, fixed, regular, predictable, predictability, routine, discipline, stable "
+     "routine, "
      "order"},
     {"#social",
-     "koffie, lunch, borrel, gezellig, gezelligheid, praatje, informeel, wandeling, uitje, verhalen, "
+     "koffie, lunch, borrel, gezellig, gezelligheid, praatje, informeel, wandeling, uitje, "
+     "verhalen, "
      "koffieautomaat, kletsen, sfeer",
-     "coffee, lunch, drinks, banter, informal, social, walk, outing, stories, fun, small talk, water cooler, "
+     "coffee, lunch, drinks, banter, informal, social, walk, outing, stories, fun, small talk, "
+     "water cooler, "
      "atmosphere"},
     {"#messages",
-     "mail, mailen, mailtje, e-mail, bericht, berichten, kanaal, kanalen, appen, whatsapp, notificatie, "
+     "mail, mailen, mailtje, e-mail, bericht, berichten, kanaal, kanalen, appen, whatsapp, "
+     "notificatie, "
      "reminder",
-     "mail, email, e-mail, message, messages, channel, channels, notification, reminder, texting, slack"},
-    {"#delivery",
-     "release, versie, update, opleveren, oplevering, productie, code",
-     "release, releases, deploy, deploys, deployment, ship, shipping, merge, merges, version, update, "
+     "mail, email, e-mail, message, messages, channel, channels, notification, reminder, texting, "
+     "slack"},
+    {"#delivery", "release, versie, update, opleveren, oplevering, productie, code",
+     "release, releases, deploy, deploys, deployment, ship, shipping, merge, merges, version, "
+     "update, "
      "production, prod, code, pipeline, build, feature, branch"},
 };
 
@@ -183,71 +233,94 @@ std::vector<lexicon_entry> const concept_entries = {
 // relation, tech, now, later, neg, new, old, self, effort.
 std::vector<lexicon_entry> const cue_entries = {
     {"fear",
-     "bang, angst, vrees, vrezen, zorgen maken, bezorgd, huiverig, benauwd, eng, ongerust, schrik, spannend",
-     "afraid, scared, worried, worry, worries, fear, fears, nervous, anxious, concerned, dread, terrified"},
+     "bang, angst, vrees, vrezen, zorgen maken, bezorgd, huiverig, benauwd, eng, ongerust, schrik, "
+     "spannend",
+     "afraid, scared, worried, worry, worries, fear, fears, nervous, anxious, concerned, dread, "
+     "terrified"},
     {"loss",
-     "verliezen, verlies, kwijt, kwijtraken, verdwijnen, verdwijnt, verloren, weg, vervallen, vervalt, "
-     "wegbezuinigen, bezuinigen, opheffen, afschaffen, inleveren, missen, kapotmaken, versnipperen, "
-     "ondergeschikt, loslaten, niet meer, geen tijd meer, afraffelen, overhaast, haastwerk, slordig, uithollen, "
+     "verliezen, verlies, kwijt, kwijtraken, verdwijnen, verdwijnt, verloren, weg, vervallen, "
+     "vervalt, "
+     "wegbezuinigen, bezuinigen, opheffen, afschaffen, inleveren, missen, kapotmaken, "
+     "versnipperen, "
+     "ondergeschikt, loslaten, niet meer, geen tijd meer, afraffelen, overhaast, haastwerk, "
+     "slordig, uithollen, "
      "afkalven, verwateren, inboeten, achteruitgaan",
-     "lose, losing, lost, loss, disappear, disappears, gone, miss, away, kill, cut, cuts, drop, abolish, "
-     "erode, give up, sacrifice, gamble, no longer, anymore, replace, replaced, turns into, skip, skipping, "
-     "rush, rushed, cut corners, water down, watered down, sloppy, slip, decline, wear down, rubber stamp"},
+     "lose, losing, lost, loss, disappear, disappears, gone, miss, away, kill, cut, cuts, drop, "
+     "abolish, "
+     "erode, give up, sacrifice, gamble, no longer, anymore, replace, replaced, turns into, skip, "
+     "skipping, "
+     "rush, rushed, cut corners, water down, watered down, sloppy, slip, decline, wear down, "
+     "rubber stamp"},
     {"keep",
-     "blijven, behouden, houden, bewaren, vasthouden, koesteren, beschermen, handhaven, nog steeds, "
+     "blijven, behouden, houden, bewaren, vasthouden, koesteren, beschermen, handhaven, nog "
+     "steeds, "
      "altijd, overeind",
      "keep, keeping, retain, preserve, protect, maintain, remain, stay, always, still, hold on"},
     {"value",
-     "kracht, kwaliteit, verschil, trots, waardevol, waarde, fijn, mooi, hecht, sterk, bekend om, reputatie, "
+     "kracht, kwaliteit, verschil, trots, waardevol, waarde, fijn, mooi, hecht, sterk, bekend om, "
+     "reputatie, "
      "hart, goud, uniek, kern, het moment, precies ons",
-     "strength, proud, valuable, value, love, great, known for, reputation, heart, unique, core, the moment, "
+     "strength, proud, valuable, value, love, great, known for, reputation, heart, unique, core, "
+     "the moment, "
      "what makes us, that's how"},
     {"wish",
-     "wil, willen, hoop, hopen, graag, wens, liefst, eindelijk, zou, moet, mag, zou top zijn, fijn als",
+     "wil, willen, hoop, hopen, graag, wens, liefst, eindelijk, zou, moet, mag, zou top zijn, fijn "
+     "als",
      "want, wish, hope, would, should, please, finally, let, like to, would love, need"},
     {"problem",
-     "probleem, problemen, drama, traag, trage, omslachtig, gedoe, zonde, rommel, frustrerend, ergerlijk, "
-     "onbereikbaar, kapot, verouderd, achterhaald, ramp, nachtmerrie, knokken, oorlog, moeite, lastig, "
+     "probleem, problemen, drama, traag, trage, omslachtig, gedoe, zonde, rommel, frustrerend, "
+     "ergerlijk, "
+     "onbereikbaar, kapot, verouderd, achterhaald, ramp, nachtmerrie, knokken, oorlog, moeite, "
+     "lastig, "
      "vastlopen, vastloopt, onduidelijk, smeken, overtikken, versnipperd, mis, kwijt, chaotisch, "
      "haak af, afhaken, niks, niemand weet",
-     "problem, problems, drama, slow, cumbersome, waste, mess, frustrating, annoying, broken, outdated, "
-     "nightmare, ridiculous, painful, insane, awful, hell, confusing, fail, fails, struggle, terrible, "
+     "problem, problems, drama, slow, cumbersome, waste, mess, frustrating, annoying, broken, "
+     "outdated, "
+     "nightmare, ridiculous, painful, insane, awful, hell, confusing, fail, fails, struggle, "
+     "terrible, "
      "stuck, nobody knows, no idea, doesn't scale, exhausted, breaks"},
     {"better",
-     "beter, sneller, slimmer, makkelijker, eenvoudiger, simpeler, automatisch, overzichtelijk, handiger, "
+     "beter, sneller, slimmer, makkelijker, eenvoudiger, simpeler, automatisch, overzichtelijk, "
+     "handiger, "
      "efficiënter, goede, minder, één plek, in plaats van, ipv",
-     "better, faster, smarter, easier, simpler, automatic, automated, clearer, efficient, less, fewer, "
+     "better, faster, smarter, easier, simpler, automatic, automated, clearer, efficient, less, "
+     "fewer, "
      "one place, instead of, good"},
     {"process",
-     "training, leren, uitleg, begeleiding, ondersteuning, tijd om, proef, pilot, proefperiode, invoering, "
-     "evalueren, betrekken, gevraagd, meebeslissen, duidelijke afspraken, afspraken, regels, eerlijk, "
+     "training, leren, uitleg, begeleiding, ondersteuning, tijd om, proef, pilot, proefperiode, "
+     "invoering, "
+     "evalueren, betrekken, gevraagd, meebeslissen, duidelijke afspraken, afspraken, regels, "
+     "eerlijk, "
      "communicatie, helpdesk, vraagbaak, coach, aanspreekpunt, eerst, voorbereiding, live gaat",
-     "training, learn, explain, support, pilot, rollout, involve, asked, clear, agreements, rules, fair, "
-     "communication, expectations, deadline, ready, go-live, onboarding, first, before we, time to"},
+     "training, learn, explain, support, pilot, rollout, involve, asked, clear, agreements, rules, "
+     "fair, "
+     "communication, expectations, deadline, ready, go-live, onboarding, first, before we, time "
+     "to"},
     {"relation",
-     "mens, mensen, menselijk, persoonlijk, contact, samen, elkaar, team, collega, vertrouwen, band, "
+     "mens, mensen, menselijk, persoonlijk, contact, samen, elkaar, team, collega, vertrouwen, "
+     "band, "
      "aandacht, gezicht, gesprek",
-     "human, person, people, personal, contact, together, each other, team, colleague, trust, relationship, "
+     "human, person, people, personal, contact, together, each other, team, colleague, trust, "
+     "relationship, "
      "touch, face, listens"},
     {"tech",
-     "systeem, app, platform, algoritme, computer, scherm, bot, dashboard, digitaal, online, automatisch",
-     "system, app, platform, algorithm, computer, screen, bot, chatbot, dashboard, digital, online, tool"},
-    {"now",
-     "nu, momenteel, tegenwoordig, op dit moment, vandaag, al jaren, nu al, huidige",
+     "systeem, app, platform, algoritme, computer, scherm, bot, dashboard, digitaal, online, "
+     "automatisch",
+     "system, app, platform, algorithm, computer, screen, bot, chatbot, dashboard, digital, "
+     "online, tool"},
+    {"now", "nu, momenteel, tegenwoordig, op dit moment, vandaag, al jaren, nu al, huidige",
      "now, currently, right now, today, at the moment, for years, current, these days"},
-    {"later",
-     "straks, zometeen, binnenkort, voortaan, zodra",
+    {"later", "straks, zometeen, binnenkort, voortaan, zodra",
      "soon, once, will, going to, when, then, later"},
-    {"neg",
-     "niet, geen, nooit, niemand, niks, niets, zonder",
-     "not, no, never, nobody, nothing, without, dont, doesnt, didnt, cant, wont, isnt, arent, shouldnt, "
+    {"neg", "niet, geen, nooit, niemand, niks, niets, zonder",
+     "not, no, never, nobody, nothing, without, dont, doesnt, didnt, cant, wont, isnt, arent, "
+     "shouldnt, "
      "havent, hasnt, wasnt"},
     {"new", "nieuw, nieuwe", "new"},
     {"old", "oud, oude", "old"},
     {"self", "ik, mijn, me, mij", "i, my, me"},
     {"we", "we, wij, ons, onze", "we, us, our"},
-    {"effort",
-     "kost, kosten, uur, uren, klikken, handmatig, keer, elke keer, alles",
+    {"effort", "kost, kosten, uur, uren, klikken, handmatig, keer, elke keer, alles",
      "costs, hours, spend, clicks, manual, every time, each time"},
 };
 
@@ -293,13 +366,15 @@ lexicon const& lexicon::cues() {
     return l;
 }
 
-std::vector<lexicon_match> lexicon::match(std::vector<std::string> const& words, std::vector<std::string> const& stems,
-                                          lang l, bool skip_stop_words) const {
+std::vector<lexicon_match> lexicon::match(std::vector<std::string> const& words,
+                                          std::vector<std::string> const& stems, lang l,
+                                          bool skip_stop_words) const {
     std::vector<lexicon_match> out;
     auto const& own = by_stem_[static_cast<int>(l)];
     auto const& other = by_word_[static_cast<int>(l)];
     std::vector<std::string> folded;
-    for (auto const& w : words) folded.push_back(fold_accents(w));
+    for (auto const& w : words)
+        folded.push_back(fold_accents(w));
     auto try_map = [&](phrase_map const& map, std::vector<std::string> const& seq, std::size_t i) {
         auto it = map.find(seq[i]);
         if (it == map.end()) return false;
@@ -307,7 +382,8 @@ std::vector<lexicon_match> lexicon::match(std::vector<std::string> const& words,
         for (auto const& p : it->second) {
             if (i + 1 + p.rest.size() > seq.size()) continue;
             bool ok = true;
-            for (std::size_t k = 0; k < p.rest.size() && ok; ++k) ok = seq[i + 1 + k] == p.rest[k];
+            for (std::size_t k = 0; k < p.rest.size() && ok; ++k)
+                ok = seq[i + 1 + k] == p.rest[k];
             if (!ok) continue;
             out.push_back({i, 1 + p.rest.size(), p.tag});
             found = true;

@@ -27,7 +27,7 @@ struct lexicon_match {
 };
 
 class lexicon {
-public:
+  public:
     explicit lexicon(std::vector<lexicon_entry> const& entries);
 
     // The topics of change workshops: clients, contact, time, training, ...
@@ -41,21 +41,22 @@ public:
     // (loan words such as "deadline"), because a stem of one language is
     // often a different word in the other ("evening" -> "even").
     // `skip_stop_words`: a function word of `l` never starts a match.
-    std::vector<lexicon_match> match(std::vector<std::string> const& words, std::vector<std::string> const& stems,
-                                     lang l, bool skip_stop_words) const;
+    std::vector<lexicon_match> match(std::vector<std::string> const& words,
+                                     std::vector<std::string> const& stems, lang l,
+                                     bool skip_stop_words) const;
 
     // Accent-folded single words of all entries and their stems, for
     // splitting compounds.
     std::unordered_set<std::string> const& words() const { return words_; }
 
-private:
+  private:
     struct phrase {
         std::vector<std::string> rest; // stems after the first
         std::string tag;
     };
     using phrase_map = std::unordered_map<std::string, std::vector<phrase>>;
-    phrase_map by_stem_[2];  // own-language entries by stem, indexed by lang
-    phrase_map by_word_[2];  // entries of the other language by folded word
+    phrase_map by_stem_[2]; // own-language entries by stem, indexed by lang
+    phrase_map by_word_[2]; // entries of the other language by folded word
     std::unordered_set<std::string> words_;
 };
 

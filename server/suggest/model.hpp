@@ -53,8 +53,8 @@ model const& builtin_model();
 
 // As the functions of suggester.hpp, with an explicit model.
 suggestions suggest(workshop_input const& in, model const& m);
-std::vector<std::pair<std::string, double>> similar(workshop_input const& in, std::string const& card_id, int limit,
-                                                    model const& m);
+std::vector<std::pair<std::string, double>>
+similar(workshop_input const& in, std::string const& card_id, int limit, model const& m);
 
 // Tuning knobs, with the defaults used by the server. Exposed for the
 // evaluation tool and tests, which set them before any suggestion runs; the

@@ -7,8 +7,8 @@
 //   3. themes: average-linkage clustering per column on weighted term
 //      vectors, the facilitator's themes as fixed seeds;
 //   4. titles from the cards' own words.
-#include "suggest/model.hpp"
 #include "suggest/suggester.hpp"
+#include "suggest/model.hpp"
 #include "suggest/themes.hpp"
 
 #include <nlohmann/json.hpp>
@@ -30,13 +30,16 @@ namespace {
 // pace, fair rules) ask for change. Data refines these; it rarely reverses them.
 std::unordered_map<std::string, double> const& column_prior() {
     static std::unordered_map<std::string, double> const prior = {
-        {"p:fear+loss", -1.5},   {"n:loss", -1.2},          {"c:loss", -0.8},        {"c:keep", -0.8},
-        {"c:value", -0.8},       {"c:relation", -0.4},      {"p:keep+wish", -0.6},   {"p:later+loss", -0.6},
-        {"p:later+relation", -0.3}, {"c:problem", 1.0},     {"c:better", 0.8},       {"c:process", 0.8},
-        {"p:now+problem", 0.8},  {"p:effort+now", 0.5},     {"p:fear+process", 0.5}, {"k:#training", 0.8},
-        {"k:#rollout", 0.8},     {"k:#involvement", 0.5},   {"k:#rules", 0.4},       {"k:#overview", 0.5},
-        {"k:#admin", 0.5},       {"k:#speed", 0.4},         {"k:#repetition", 0.6},  {"k:#team", -0.4},
-        {"k:#contact", -0.4},    {"k:#social", -0.6},       {"k:#knowledge", -0.4},  {"k:#structure", -0.3},
+        {"p:fear+loss", -1.5},  {"n:loss", -1.2},       {"c:loss", -0.8},
+        {"c:keep", -0.8},       {"c:value", -0.8},      {"c:relation", -0.4},
+        {"p:keep+wish", -0.6},  {"p:later+loss", -0.6}, {"p:later+relation", -0.3},
+        {"c:problem", 1.0},     {"c:better", 0.8},      {"c:process", 0.8},
+        {"p:now+problem", 0.8}, {"p:effort+now", 0.5},  {"p:fear+process", 0.5},
+        {"k:#training", 0.8},   {"k:#rollout", 0.8},    {"k:#involvement", 0.5},
+        {"k:#rules", 0.4},      {"k:#overview", 0.5},   {"k:#admin", 0.5},
+        {"k:#speed", 0.4},      {"k:#repetition", 0.6}, {"k:#team", -0.4},
+        {"k:#contact", -0.4},   {"k:#social", -0.6},    {"k:#knowledge", -0.4},
+        {"k:#structure", -0.3},
     };
     return prior;
 }
@@ -56,10 +59,11 @@ column_roles find_roles(std::vector<std::string> const& ids) {
     for (std::size_t i = 0; i < ids.size(); ++i) {
         std::string const id = fold_accents(utf8_lower(ids[i]));
         auto has = [&](char const* s) { return id.find(s) != std::string::npos; };
-        if (r.behouden < 0 && (has("behoud") || has("keep") || has("bewar") || has("continu") || has("preserv")))
+        if (r.behouden < 0 &&
+            (has("behoud") || has("keep") || has("bewar") || has("continu") || has("preserv")))
             r.behouden = static_cast<int>(i);
-        else if (r.vernieuwen < 0 && (has("vernieuw") || has("renew") || has("chang") || has("improv") ||
-                                      has("verander") || has("verbeter")))
+        else if (r.vernieuwen < 0 && (has("vernieuw") || has("renew") || has("chang") ||
+                                      has("improv") || has("verander") || has("verbeter")))
             r.vernieuwen = static_cast<int>(i);
     }
     return r;
@@ -70,12 +74,12 @@ struct workshop_state {
     std::vector<std::string> columns;
     std::vector<analysed_card> cards;
     std::vector<sparse_vector> vectors;
-    std::vector<int> placed;                 // column index, or -1
-    std::vector<int> fixed_cluster;          // index into in.clusters, or -1
-    std::vector<std::vector<double>> probs;  // per card, over columns
+    std::vector<int> placed;                // column index, or -1
+    std::vector<int> fixed_cluster;         // index into in.clusters, or -1
+    std::vector<std::vector<double>> probs; // per card, over columns
     std::unordered_map<std::string, double> idf;
     std::size_t n = 0;
-    std::vector<double> sim;                 // n x n
+    std::vector<double> sim; // n x n
     double similarity(std::size_t i, std::size_t j) const { return sim[i * n + j]; }
 };
 
@@ -95,12 +99,14 @@ std::vector<double> all_pairs_dot(std::vector<sparse_vector> const& vectors, int
     std::size_t const n = vectors.size();
     std::vector<std::vector<std::pair<int, double>>> postings(dimensions);
     for (std::size_t i = 0; i < n; ++i)
-        for (auto const& [term, w] : vectors[i].entries) postings[term].emplace_back(static_cast<int>(i), w);
+        for (auto const& [term, w] : vectors[i].entries)
+            postings[term].emplace_back(static_cast<int>(i), w);
     std::vector<double> out(n * n, 0.0);
     for (std::size_t i = 0; i < n; ++i) {
         double* row = &out[i * n];
         for (auto const& [term, w] : vectors[i].entries)
-            for (auto const& [j, v] : postings[term]) row[j] += w * v;
+            for (auto const& [j, v] : postings[term])
+                row[j] += w * v;
     }
     return out;
 }
@@ -111,7 +117,8 @@ std::vector<double> all_pairs_dot(std::vector<sparse_vector> const& vectors, int
 void build_vectors(workshop_state& s, model const& m, tuning const& t) {
     std::unordered_map<std::string, double> df;
     for (auto const& c : s.cards)
-        for (auto const& [term, count] : c.theme_terms) df[term] += 1;
+        for (auto const& [term, count] : c.theme_terms)
+            df[term] += 1;
     double const n_cards = static_cast<double>(s.cards.size());
     std::unordered_map<std::string, int> ids;
     for (auto const& [term, d] : df) {
@@ -146,18 +153,22 @@ void build_vectors(workshop_state& s, model const& m, tuning const& t) {
     for (std::size_t i = 0; i < s.n; ++i) {
         nb.clear();
         for (std::size_t j = 0; j < s.n; ++j)
-            if (j != i && s.sim[i * s.n + j] > 0) nb.emplace_back(s.sim[i * s.n + j], static_cast<int>(j));
+            if (j != i && s.sim[i * s.n + j] > 0)
+                nb.emplace_back(s.sim[i * s.n + j], static_cast<int>(j));
         std::size_t const keep = std::min(top, nb.size());
         std::partial_sort(nb.begin(), nb.begin() + keep, nb.end(), std::greater<>());
         nb.resize(keep);
-        for (auto const& [w, j] : nb) rows[i].entries.emplace_back(j, w);
+        for (auto const& [w, j] : nb)
+            rows[i].entries.emplace_back(j, w);
         rows[i].entries.emplace_back(static_cast<int>(i), 1.0);
         std::sort(rows[i].entries.begin(), rows[i].entries.end());
         rows[i].normalise();
     }
     std::vector<double> const second = all_pairs_dot(rows, static_cast<int>(s.n));
-    for (std::size_t i = 0; i < s.sim.size(); ++i) s.sim[i] = (1 - t.second_order) * s.sim[i] + t.second_order * second[i];
-    for (std::size_t i = 0; i < s.n; ++i) s.sim[i * s.n + i] = 1;
+    for (std::size_t i = 0; i < s.sim.size(); ++i)
+        s.sim[i] = (1 - t.second_order) * s.sim[i] + t.second_order * second[i];
+    for (std::size_t i = 0; i < s.n; ++i)
+        s.sim[i * s.n + i] = 1;
 }
 
 // Column probabilities: the model fine-tuned on this workshop's placements,
@@ -180,10 +191,12 @@ void predict_columns(workshop_state& s, workshop_input const& in, model const& m
     fitted_model fm(prior, k);
     std::vector<training_example> examples;
     for (std::size_t i = 0; i < s.cards.size(); ++i)
-        if (s.placed[i] >= 0) examples.push_back({&s.cards[i].column_features, s.placed[i], t.placed_weight});
+        if (s.placed[i] >= 0)
+            examples.push_back({&s.cards[i].column_features, s.placed[i], t.placed_weight});
     if (!examples.empty()) {
         double total = 0;
-        for (auto const& e : examples) total += e.weight;
+        for (auto const& e : examples)
+            total += e.weight;
         fm.fit(examples, t.online_strength / total, online_iterations);
     }
     std::vector<std::vector<double>> own(s.n);
@@ -202,7 +215,8 @@ void predict_columns(workshop_state& s, workshop_input const& in, model const& m
         auto& nb = near[i];
         for (std::size_t j = 0; j < s.n; ++j)
             if (j != i && s.similarity(i, j) > 0) nb.emplace_back(s.similarity(i, j), j);
-        std::size_t const keep = std::min<std::size_t>(nb.size(), static_cast<std::size_t>(t.neighbours));
+        std::size_t const keep =
+            std::min<std::size_t>(nb.size(), static_cast<std::size_t>(t.neighbours));
         std::partial_sort(nb.begin(), nb.begin() + keep, nb.end(), std::greater<>());
         nb.resize(keep);
     }
@@ -214,10 +228,12 @@ void predict_columns(workshop_state& s, workshop_input const& in, model const& m
             std::vector<double> mix(k, 0.0);
             double wsum = 0;
             for (auto const& [w, j] : near[i]) {
-                for (int c = 0; c < k; ++c) mix[c] += w * s.probs[j][c];
+                for (int c = 0; c < k; ++c)
+                    mix[c] += w * s.probs[j][c];
                 wsum += w;
             }
-            for (int c = 0; c < k; ++c) next[i][c] = (1 - t.smoothing) * own[i][c] + t.smoothing * mix[c] / wsum;
+            for (int c = 0; c < k; ++c)
+                next[i][c] = (1 - t.smoothing) * own[i][c] + t.smoothing * mix[c] / wsum;
         }
         s.probs = std::move(next);
     }
@@ -245,7 +261,8 @@ workshop_state analyse_workshop(workshop_input const& in, model const& m, tuning
                 s.placed[i] = index_of(s.columns, in.clusters[k].column);
             }
         }
-        if (c.column && index_of(s.columns, *c.column) >= 0) s.placed[i] = index_of(s.columns, *c.column);
+        if (c.column && index_of(s.columns, *c.column) >= 0)
+            s.placed[i] = index_of(s.columns, *c.column);
     }
     build_vectors(s, m, t);
     predict_columns(s, in, m, t);
@@ -265,8 +282,10 @@ workshop_input const& bounded(workshop_input const& in, tuning const& t, worksho
     storage.clusters = in.clusters;
     storage.cards.assign(in.cards.begin(), in.cards.begin() + static_cast<std::ptrdiff_t>(limit));
     if (keep_id) {
-        auto it = std::find_if(in.cards.begin(), in.cards.end(), [&](card_input const& c) { return c.id == *keep_id; });
-        if (it != in.cards.end() && static_cast<std::size_t>(it - in.cards.begin()) >= limit) storage.cards.back() = *it;
+        auto it = std::find_if(in.cards.begin(), in.cards.end(),
+                               [&](card_input const& c) { return c.id == *keep_id; });
+        if (it != in.cards.end() && static_cast<std::size_t>(it - in.cards.begin()) >= limit)
+            storage.cards.back() = *it;
     }
     return storage;
 }
@@ -287,20 +306,34 @@ bool set_tuning(tuning& t, std::string_view assignment) {
     if (eq == std::string_view::npos) return false;
     std::string_view const name = assignment.substr(0, eq);
     double const v = std::stod(std::string(assignment.substr(eq + 1)));
-    if (name == "placed_weight") t.placed_weight = v;
-    else if (name == "smoothing") t.smoothing = v;
-    else if (name == "neighbours") t.neighbours = static_cast<int>(v);
-    else if (name == "merge_threshold") t.merge_threshold = v;
-    else if (name == "concept_weight") t.concept_weight = v;
-    else if (name == "base_l2") t.base_l2 = v;
-    else if (name == "online_strength") t.online_strength = v;
-    else if (name == "column_agreement") t.column_agreement = v;
-    else if (name == "corpus_idf") t.corpus_idf = v;
-    else if (name == "max_df") t.max_df = v;
-    else if (name == "second_order") t.second_order = v;
-    else if (name == "max_cards") t.max_cards = static_cast<int>(v);
-    else if (name == "word_l2_scale") t.word_l2_scale = v;
-    else return false;
+    if (name == "placed_weight")
+        t.placed_weight = v;
+    else if (name == "smoothing")
+        t.smoothing = v;
+    else if (name == "neighbours")
+        t.neighbours = static_cast<int>(v);
+    else if (name == "merge_threshold")
+        t.merge_threshold = v;
+    else if (name == "concept_weight")
+        t.concept_weight = v;
+    else if (name == "base_l2")
+        t.base_l2 = v;
+    else if (name == "online_strength")
+        t.online_strength = v;
+    else if (name == "column_agreement")
+        t.column_agreement = v;
+    else if (name == "corpus_idf")
+        t.corpus_idf = v;
+    else if (name == "max_df")
+        t.max_df = v;
+    else if (name == "second_order")
+        t.second_order = v;
+    else if (name == "max_cards")
+        t.max_cards = static_cast<int>(v);
+    else if (name == "word_l2_scale")
+        t.word_l2_scale = v;
+    else
+        return false;
     return true;
 }
 
@@ -313,16 +346,19 @@ std::vector<labelled_card> parse_labelled_cards(std::string_view jsonl) {
         std::string_view const line = jsonl.substr(pos, end - pos);
         pos = end + 1;
         auto j = nlohmann::json::parse(line, nullptr, false);
-        if (j.is_discarded() || !j.is_object() || !j.contains("text") || !j["text"].is_string()) continue;
+        if (j.is_discarded() || !j.is_object() || !j.contains("text") || !j["text"].is_string())
+            continue;
         labelled_card c;
         auto str = [&](char const* key) {
-            return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : std::string();
+            return j.contains(key) && j[key].is_string() ? j[key].get<std::string>()
+                                                         : std::string();
         };
         c.workshop = str("workshop");
         c.language = str("language");
         c.kind = str("kind");
         c.text = str("text");
-        if (j.contains("intention") && j["intention"].is_string()) c.intention = j["intention"].get<std::string>();
+        if (j.contains("intention") && j["intention"].is_string())
+            c.intention = j["intention"].get<std::string>();
         c.column = str("column");
         c.theme = str("theme");
         out.push_back(std::move(c));
@@ -349,23 +385,27 @@ std::shared_ptr<model const> train_model(std::vector<labelled_card> const& cards
     std::vector<std::string> all_features;
     for (std::size_t i = 0; i < cards.size(); ++i) {
         if (cards[i].column != "behouden" && cards[i].column != "vernieuwen") continue;
-        examples.push_back({&analysed[i].column_features, cards[i].column == "vernieuwen" ? 1 : 0, 1.0});
+        examples.push_back(
+            {&analysed[i].column_features, cards[i].column == "vernieuwen" ? 1 : 0, 1.0});
         all_features.insert(all_features.end(), analysed[i].column_features.begin(),
                             analysed[i].column_features.end());
     }
-    for (auto const& [f, w] : column_prior()) all_features.push_back(f);
+    for (auto const& [f, w] : column_prior())
+        all_features.push_back(f);
     std::sort(all_features.begin(), all_features.end());
     all_features.erase(std::unique(all_features.begin(), all_features.end()), all_features.end());
     fm.fit(examples, default_tuning().base_l2, base_iterations, default_tuning().word_l2_scale);
     m->column = fm.flatten(all_features);
     for (auto const& a : analysed)
-        for (auto const& [term, count] : a.theme_terms) m->doc_freq[term] += 1;
+        for (auto const& [term, count] : a.theme_terms)
+            m->doc_freq[term] += 1;
     m->docs = static_cast<double>(analysed.size());
     return m;
 }
 
 model const& builtin_model() {
-    static std::shared_ptr<model const> const m = train_model(parse_labelled_cards(builtin_cards_jsonl()));
+    static std::shared_ptr<model const> const m =
+        train_model(parse_labelled_cards(builtin_cards_jsonl()));
     return *m;
 }
 
@@ -376,7 +416,8 @@ suggestions suggest(workshop_input const& all, model const& m) {
     workshop_state s = analyse_workshop(in, m, t);
     suggestions out;
     std::vector<int> column(s.n);
-    for (std::size_t i = 0; i < s.n; ++i) column[i] = s.placed[i] >= 0 ? s.placed[i] : argmax(s.probs[i]);
+    for (std::size_t i = 0; i < s.n; ++i)
+        column[i] = s.placed[i] >= 0 ? s.placed[i] : argmax(s.probs[i]);
 
     // Themes per column.
     std::vector<std::string> theme_of(s.n);
@@ -391,10 +432,12 @@ suggestions suggest(workshop_input const& all, model const& m) {
             if (column[i] == c) members.push_back(i);
         if (members.empty()) continue;
         std::vector<int> fixed;
-        for (auto i : members) fixed.push_back(s.fixed_cluster[i]);
+        for (auto i : members)
+            fixed.push_back(s.fixed_cluster[i]);
         auto const groups = cluster_average_linkage(
-            members.size(), [&](std::size_t a, std::size_t b) { return s.similarity(members[a], members[b]); }, fixed,
-            t.merge_threshold);
+            members.size(),
+            [&](std::size_t a, std::size_t b) { return s.similarity(members[a], members[b]); },
+            fixed, t.merge_threshold);
         int const count = groups.empty() ? 0 : *std::max_element(groups.begin(), groups.end()) + 1;
         std::vector<theme_suggestion> themes(count);
         for (std::size_t k = 0; k < members.size(); ++k) {
@@ -411,8 +454,9 @@ suggestions suggest(workshop_input const& all, model const& m) {
         // Largest themes first; titles for the new ones.
         std::vector<int> order(count);
         std::iota(order.begin(), order.end(), 0);
-        std::stable_sort(order.begin(), order.end(),
-                         [&](int a, int b) { return themes[a].card_ids.size() > themes[b].card_ids.size(); });
+        std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
+            return themes[a].card_ids.size() > themes[b].card_ids.size();
+        });
         for (int g : order) {
             auto& th = themes[g];
             if (th.card_ids.empty()) continue;
@@ -441,12 +485,13 @@ suggestions suggest(workshop_input const& all, model const& m) {
     return out;
 }
 
-std::vector<std::pair<std::string, double>> similar(workshop_input const& all, std::string const& card_id, int limit,
-                                                    model const& m) {
+std::vector<std::pair<std::string, double>>
+similar(workshop_input const& all, std::string const& card_id, int limit, model const& m) {
     workshop_input storage;
     workshop_input const& in = bounded(all, default_tuning(), storage, &card_id);
     std::vector<std::pair<std::string, double>> out;
-    auto it = std::find_if(in.cards.begin(), in.cards.end(), [&](card_input const& c) { return c.id == card_id; });
+    auto it = std::find_if(in.cards.begin(), in.cards.end(),
+                           [&](card_input const& c) { return c.id == card_id; });
     if (it == in.cards.end() || limit <= 0) return out;
     std::size_t const target = static_cast<std::size_t>(it - in.cards.begin());
     workshop_state s = analyse_workshop(in, m, default_tuning());
@@ -456,21 +501,28 @@ std::vector<std::pair<std::string, double>> similar(workshop_input const& all, s
     for (std::size_t j = 0; j < s.n; ++j) {
         if (j == target) continue;
         double same_column = 0;
-        for (std::size_t c = 0; c < s.columns.size(); ++c) same_column += s.probs[target][c] * s.probs[j][c];
+        for (std::size_t c = 0; c < s.columns.size(); ++c)
+            same_column += s.probs[target][c] * s.probs[j][c];
         // A little column agreement alone, so that cards with no word in
         // common still rank by column.
-        double score = (s.similarity(target, j) + 0.02) * std::pow(same_column, default_tuning().column_agreement);
-        if (s.fixed_cluster[target] >= 0 && s.fixed_cluster[target] == s.fixed_cluster[j]) score = 0.5 + 0.5 * score;
+        double score = (s.similarity(target, j) + 0.02) *
+                       std::pow(same_column, default_tuning().column_agreement);
+        if (s.fixed_cluster[target] >= 0 && s.fixed_cluster[target] == s.fixed_cluster[j])
+            score = 0.5 + 0.5 * score;
         if (score > 0) out.emplace_back(in.cards[j].id, std::min(1.0, score));
     }
-    std::stable_sort(out.begin(), out.end(), [](auto const& a, auto const& b) { return a.second > b.second; });
+    std::stable_sort(out.begin(), out.end(),
+                     [](auto const& a, auto const& b) { return a.second > b.second; });
     if (out.size() > static_cast<std::size_t>(limit)) out.resize(limit);
     return out;
 }
 
-suggestions suggest(workshop_input const& in) { return suggest(in, builtin_model()); }
+suggestions suggest(workshop_input const& in) {
+    return suggest(in, builtin_model());
+}
 
-std::vector<std::pair<std::string, double>> similar(workshop_input const& in, std::string const& card_id, int limit) {
+std::vector<std::pair<std::string, double>> similar(workshop_input const& in,
+                                                    std::string const& card_id, int limit) {
     return similar(in, card_id, limit, builtin_model());
 }
 

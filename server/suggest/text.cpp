@@ -71,70 +71,98 @@ char32_t fold_code_point(char32_t cp) {
         return b == '/' ? cp : static_cast<char32_t>(b);
     }
     // Latin Extended-A in pairs: ā ă ą ć ĉ ċ č ď đ ē ĕ ė ę ě ...
-    static constexpr char const* ext_a = "aaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiiiiiiijjjjkkkllllllllllnnnnnnnnnoooooooorrrrrrssssssssttttttuuuuuuuuuuuuwwyyyzzzzzzs";
+    static constexpr char const* ext_a =
+        "aaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiiiiiiijjjjkkkllllllllllnnnnnnnnnoooooooorrrrrr"
+        "ssssssssttttttuuuuuuuuuuuuwwyyyzzzzzzs";
     std::size_t const k = cp - 0x100;
     return k < 128 ? static_cast<char32_t>(ext_a[k]) : cp;
 }
 
 bool is_word_code_point(char32_t cp) {
-    if (cp < 0x80) return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9');
+    if (cp < 0x80)
+        return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9');
     if (cp == 0xD7 || cp == 0xF7) return false;
     if (cp >= 0xC0 && cp <= 0x24F) return true;
     if (cp >= 0x370 && cp < 0x2000) return true; // Greek, Cyrillic and other scripts
     return false;
 }
 
-bool is_apostrophe(char32_t cp) { return cp == '\'' || cp == 0x2019; }
+bool is_apostrophe(char32_t cp) {
+    return cp == '\'' || cp == 0x2019;
+}
 
 // "collega's" -> "collega"; "don't" -> "dont"; "we've" -> "we".
 std::string resolve_clitic(std::string const& head, std::string const& tail) {
-    if (tail == "s" || tail == "ve" || tail == "ll" || tail == "re" || tail == "d" || tail == "m") return head;
+    if (tail == "s" || tail == "ve" || tail == "ll" || tail == "re" || tail == "d" || tail == "m")
+        return head;
     return head + tail;
 }
 
 std::unordered_set<std::string_view> const& dutch_stop_words() {
     static std::unordered_set<std::string_view> const words = {
-        "de", "en", "van", "ik", "te", "dat", "die", "in", "een", "hij", "het", "niet", "zijn", "is", "was",
-        "op", "aan", "met", "als", "voor", "had", "er", "maar", "om", "hem", "dan", "zou", "of", "wat",
-        "mijn", "men", "dit", "zo", "door", "over", "ze", "zich", "bij", "ook", "tot", "je", "mij", "uit",
-        "der", "daar", "haar", "naar", "heb", "hoe", "heeft", "hebben", "deze", "u", "want", "nog", "zal",
-        "me", "zij", "nu", "ge", "geen", "omdat", "iets", "worden", "toch", "al", "waren", "veel", "meer",
-        "doen", "toen", "moet", "ben", "zonder", "kan", "hun", "dus", "alles", "onder", "ja", "eens",
-        "hier", "wie", "werd", "altijd", "doch", "wordt", "wezen", "kunnen", "ons", "zelf", "tegen", "na",
-        "reeds", "wil", "kon", "niets", "uw", "iemand", "geweest", "andere", "we", "wij", "jullie", "onze",
-        "jij", "jou", "jouw", "hen", "welke", "waar", "wanneer", "waarom", "gewoon", "even", "echt", "heel",
-        "wel", "nou", "eigenlijk", "elke", "elk", "ieder", "iedere", "alle", "wordt", "word", "gaat", "gaan",
-        "ga", "komt", "komen", "krijgen", "krijgt", "mag", "mogen", "moeten", "willen", "zouden", "kunt",
-        "hoeft", "hoeven", "staat", "staan", "zit", "zitten", "ipv", "aub", "dus", "zo'n", "zon", "erg",
-        "best", "soms", "vaak", "steeds", "weer", "nooit", "niks", "iedereen", "niemand", "allemaal",
-        "hé", "hè", "toe", "af", "mee", "tegelijk", "waarin", "waarmee", "waarop", "ervoor", "erbij",
-        "eruit", "erin", "daarvoor", "daarom", "daarna", "zodat", "terwijl", "tussen", "per", "via",
-        "binnen", "buiten", "boven", "sinds", "tijdens", "vanuit", "lijkt", "zeker", "juist", "precies",
-        "blijft", "één", "twee", "drie", "vier", "vijf", "tien", "ander", "anders", "zelfde", "dezelfde",
-        "hetzelfde", "wij", "mn", "m", "t", "s", "d", "n", "z'n", "zn", "dr", "maken", "maakt", "doet",
-        "heb", "hebt", "had", "hadden", "was", "waren", "bent", "zeggen", "zegt", "weet", "weten"};
+        "de",      "en",       "van",    "ik",       "te",        "dat",    "die",   "in",
+        "een",     "hij",      "het",    "niet",     "zijn",      "is",     "was",   "op",
+        "aan",     "met",      "als",    "voor",     "had",       "er",     "maar",  "om",
+        "hem",     "dan",      "zou",    "of",       "wat",       "mijn",   "men",   "dit",
+        "zo",      "door",     "over",   "ze",       "zich",      "bij",    "ook",   "tot",
+        "je",      "mij",      "uit",    "der",      "daar",      "haar",   "naar",  "heb",
+        "hoe",     "heeft",    "hebben", "deze",     "u",         "want",   "nog",   "zal",
+        "me",      "zij",      "nu",     "ge",       "geen",      "omdat",  "iets",  "worden",
+        "toch",    "al",       "waren",  "veel",     "meer",      "doen",   "toen",  "moet",
+        "ben",     "zonder",   "kan",    "hun",      "dus",       "alles",  "onder", "ja",
+        "eens",    "hier",     "wie",    "werd",     "altijd",    "doch",   "wordt", "wezen",
+        "kunnen",  "ons",      "zelf",   "tegen",    "na",        "reeds",  "wil",   "kon",
+        "niets",   "uw",       "iemand", "geweest",  "andere",    "we",     "wij",   "jullie",
+        "onze",    "jij",      "jou",    "jouw",     "hen",       "welke",  "waar",  "wanneer",
+        "waarom",  "gewoon",   "even",   "echt",     "heel",      "wel",    "nou",   "eigenlijk",
+        "elke",    "elk",      "ieder",  "iedere",   "alle",      "wordt",  "word",  "gaat",
+        "gaan",    "ga",       "komt",   "komen",    "krijgen",   "krijgt", "mag",   "mogen",
+        "moeten",  "willen",   "zouden", "kunt",     "hoeft",     "hoeven", "staat", "staan",
+        "zit",     "zitten",   "ipv",    "aub",      "dus",       "zo'n",   "zon",   "erg",
+        "best",    "soms",     "vaak",   "steeds",   "weer",      "nooit",  "niks",  "iedereen",
+        "niemand", "allemaal", "hé",     "hè",       "toe",       "af",     "mee",   "tegelijk",
+        "waarin",  "waarmee",  "waarop", "ervoor",   "erbij",     "eruit",  "erin",  "daarvoor",
+        "daarom",  "daarna",   "zodat",  "terwijl",  "tussen",    "per",    "via",   "binnen",
+        "buiten",  "boven",    "sinds",  "tijdens",  "vanuit",    "lijkt",  "zeker", "juist",
+        "precies", "blijft",   "één",    "twee",     "drie",      "vier",   "vijf",  "tien",
+        "ander",   "anders",   "zelfde", "dezelfde", "hetzelfde", "wij",    "mn",    "m",
+        "t",       "s",        "d",      "n",        "z'n",       "zn",     "dr",    "maken",
+        "maakt",   "doet",     "heb",    "hebt",     "had",       "hadden", "was",   "waren",
+        "bent",    "zeggen",   "zegt",   "weet",     "weten"};
     return words;
 }
 
 std::unordered_set<std::string_view> const& english_stop_words() {
     static std::unordered_set<std::string_view> const words = {
-        "i", "me", "my", "myself", "we", "our", "ours", "ourselves", "you", "your", "yours", "yourself",
-        "he", "him", "his", "himself", "she", "her", "hers", "herself", "it", "its", "itself", "they",
-        "them", "their", "theirs", "themselves", "what", "which", "who", "whom", "this", "that", "these",
-        "those", "am", "is", "are", "was", "were", "be", "been", "being", "have", "has", "had", "having",
-        "do", "does", "did", "doing", "a", "an", "the", "and", "but", "if", "or", "because", "as", "until",
-        "while", "of", "at", "by", "for", "with", "about", "against", "between", "into", "through",
-        "during", "before", "after", "above", "below", "to", "from", "up", "down", "in", "out", "on", "off",
-        "over", "under", "again", "further", "then", "once", "here", "there", "when", "where", "why",
-        "how", "all", "any", "both", "each", "few", "more", "most", "other", "some", "such", "no", "nor",
-        "not", "only", "own", "same", "so", "than", "too", "very", "s", "t", "can", "will", "just", "don",
-        "should", "now", "dont", "im", "ive", "thats", "lets", "let", "get", "gets", "got", "us", "also",
-        "would", "could", "really", "actually", "still", "even", "tbh", "pls", "please", "every", "one",
-        "two", "three", "cant", "wont", "isnt", "arent", "didnt", "doesnt", "wasnt", "shouldnt", "havent",
-        "hasnt", "anyway", "just", "like", "way", "stuff", "thing", "things", "something", "someone",
-        "anyone", "everyone", "nobody", "everything", "nothing", "always", "never", "instead", "whole",
-        "might", "must", "shall", "may", "yet", "etc", "ok", "okay", "lot", "lots", "much", "many",
-        "make", "makes", "going", "go", "goes", "want", "wants", "need", "needs", "say", "says", "know"};
+        "i",         "me",      "my",       "myself",   "we",         "our",     "ours",
+        "ourselves", "you",     "your",     "yours",    "yourself",   "he",      "him",
+        "his",       "himself", "she",      "her",      "hers",       "herself", "it",
+        "its",       "itself",  "they",     "them",     "their",      "theirs",  "themselves",
+        "what",      "which",   "who",      "whom",     "this",       "that",    "these",
+        "those",     "am",      "is",       "are",      "was",        "were",    "be",
+        "been",      "being",   "have",     "has",      "had",        "having",  "do",
+        "does",      "did",     "doing",    "a",        "an",         "the",     "and",
+        "but",       "if",      "or",       "because",  "as",         "until",   "while",
+        "of",        "at",      "by",       "for",      "with",       "about",   "against",
+        "between",   "into",    "through",  "during",   "before",     "after",   "above",
+        "below",     "to",      "from",     "up",       "down",       "in",      "out",
+        "on",        "off",     "over",     "under",    "again",      "further", "then",
+        "once",      "here",    "there",    "when",     "where",      "why",     "how",
+        "all",       "any",     "both",     "each",     "few",        "more",    "most",
+        "other",     "some",    "such",     "no",       "nor",        "not",     "only",
+        "own",       "same",    "so",       "than",     "too",        "very",    "s",
+        "t",         "can",     "will",     "just",     "don",        "should",  "now",
+        "dont",      "im",      "ive",      "thats",    "lets",       "let",     "get",
+        "gets",      "got",     "us",       "also",     "would",      "could",   "really",
+        "actually",  "still",   "even",     "tbh",      "pls",        "please",  "every",
+        "one",       "two",     "three",    "cant",     "wont",       "isnt",    "arent",
+        "didnt",     "doesnt",  "wasnt",    "shouldnt", "havent",     "hasnt",   "anyway",
+        "just",      "like",    "way",      "stuff",    "thing",      "things",  "something",
+        "someone",   "anyone",  "everyone", "nobody",   "everything", "nothing", "always",
+        "never",     "instead", "whole",    "might",    "must",       "shall",   "may",
+        "yet",       "etc",     "ok",       "okay",     "lot",        "lots",    "much",
+        "many",      "make",    "makes",    "going",    "go",         "goes",    "want",
+        "wants",     "need",    "needs",    "say",      "says",       "know"};
     return words;
 }
 
@@ -161,8 +189,12 @@ struct stemmer_pair {
 
 } // namespace
 
-lang parse_lang(std::string_view code) { return code == "en" ? lang::en : lang::nl; }
-char const* lang_code(lang l) { return l == lang::en ? "en" : "nl"; }
+lang parse_lang(std::string_view code) {
+    return code == "en" ? lang::en : lang::nl;
+}
+char const* lang_code(lang l) {
+    return l == lang::en ? "en" : "nl";
+}
 
 std::string utf8_lower(std::string_view text) {
     std::string out;
@@ -225,10 +257,11 @@ std::string stem(std::string_view lower_word, lang l) {
     std::string const folded = fold_accents(lower_word);
     sb_stemmer* s = l == lang::nl ? stemmers.nl : stemmers.en;
     if (!s) return folded;
-    sb_symbol const* out =
-        sb_stemmer_stem(s, reinterpret_cast<sb_symbol const*>(folded.data()), static_cast<int>(folded.size()));
+    sb_symbol const* out = sb_stemmer_stem(s, reinterpret_cast<sb_symbol const*>(folded.data()),
+                                           static_cast<int>(folded.size()));
     if (!out) return folded;
-    return std::string(reinterpret_cast<char const*>(out), static_cast<std::size_t>(sb_stemmer_length(s)));
+    return std::string(reinterpret_cast<char const*>(out),
+                       static_cast<std::size_t>(sb_stemmer_length(s)));
 }
 
 lang detect_language(std::vector<std::string> const& words, lang fallback) {

@@ -10,10 +10,12 @@ namespace brug::suggest {
 
 void sparse_vector::normalise() {
     double sum = 0;
-    for (auto const& [id, v] : entries) sum += v * v;
+    for (auto const& [id, v] : entries)
+        sum += v * v;
     if (sum <= 0) return;
     double const inv = 1.0 / std::sqrt(sum);
-    for (auto& e : entries) e.second *= inv;
+    for (auto& e : entries)
+        e.second *= inv;
 }
 
 double dot(sparse_vector const& a, sparse_vector const& b) {
@@ -35,7 +37,8 @@ double dot(sparse_vector const& a, sparse_vector const& b) {
 std::vector<int> cluster_average_linkage(std::vector<sparse_vector const*> const& items,
                                          std::vector<int> const& fixed, double threshold) {
     return cluster_average_linkage(
-        items.size(), [&](std::size_t i, std::size_t j) { return dot(*items[i], *items[j]); }, fixed, threshold);
+        items.size(), [&](std::size_t i, std::size_t j) { return dot(*items[i], *items[j]); },
+        fixed, threshold);
 }
 
 std::string capitalise(std::string const& word) {

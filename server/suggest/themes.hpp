@@ -30,16 +30,17 @@ std::vector<int> cluster_average_linkage(std::vector<sparse_vector const*> const
 // The same on a precomputed similarity matrix: `similarity(i, j)` for items
 // 0..n-1.
 template <class Similarity>
-std::vector<int> cluster_average_linkage(std::size_t n, Similarity const& similarity, std::vector<int> const& fixed,
-                                         double threshold);
+std::vector<int> cluster_average_linkage(std::size_t n, Similarity const& similarity,
+                                         std::vector<int> const& fixed, double threshold);
 
 // A short title from the words of a theme's cards: the word (or pair of
 // adjacent words) that most of its cards share and that is rare elsewhere.
 // `cards` holds per card its content words as written, with their stems;
 // `idf` gives the rarity of a stem.
 template <class Idf>
-std::string make_title(std::vector<std::vector<std::pair<std::string, std::string>> const*> const& cards,
-                       Idf const& idf);
+std::string
+make_title(std::vector<std::vector<std::pair<std::string, std::string>> const*> const& cards,
+           Idf const& idf);
 
 // First letter upper case, for ASCII and Latin-1 letters ("één" -> "Één").
 std::string capitalise(std::string const& word);

@@ -1,14 +1,15 @@
 // Template part of themes.hpp.
 #pragma once
 
+#include <algorithm>
 #include <map>
 #include <set>
 
 namespace brug::suggest {
 
 template <class Similarity>
-std::vector<int> cluster_average_linkage(std::size_t n, Similarity const& similarity, std::vector<int> const& fixed,
-                                         double threshold) {
+std::vector<int> cluster_average_linkage(std::size_t n, Similarity const& similarity,
+                                         std::vector<int> const& fixed, double threshold) {
     // Start groups: one per fixed theme, one per other item.
     std::vector<int> group_of(n, -1);
     std::vector<int> group_fixed;
@@ -42,11 +43,14 @@ std::vector<int> cluster_average_linkage(std::size_t n, Similarity const& simila
         }
     std::vector<bool> alive(g, true);
     std::vector<int> merged_into(g);
-    for (std::size_t a = 0; a < g; ++a) merged_into[a] = static_cast<int>(a);
+    for (std::size_t a = 0; a < g; ++a)
+        merged_into[a] = static_cast<int>(a);
     auto const mergeable = [&](std::size_t a, std::size_t b) {
         return a != b && alive[a] && alive[b] && !(group_fixed[a] >= 0 && group_fixed[b] >= 0);
     };
-    auto const average = [&](std::size_t a, std::size_t b) { return sum[a * g + b] / (size[a] * size[b]); };
+    auto const average = [&](std::size_t a, std::size_t b) {
+        return sum[a * g + b] / (size[a] * size[b]);
+    };
     // Each group's most alike partner, kept up to date after every merge, so
     // that a merge costs O(groups) instead of a scan of all pairs.
     std::vector<int> best_partner(g, -1);
@@ -58,18 +62,21 @@ std::vector<int> cluster_average_linkage(std::size_t n, Similarity const& simila
             if (mergeable(a, b) && average(a, b) > best_value[a])
                 best_value[a] = average(a, b), best_partner[a] = static_cast<int>(b);
     };
-    for (std::size_t a = 0; a < g; ++a) refresh(a);
+    for (std::size_t a = 0; a < g; ++a)
+        refresh(a);
 
     for (;;) {
         int best_a = -1;
         double best = threshold;
         for (std::size_t a = 0; a < g; ++a)
-            if (alive[a] && best_partner[a] >= 0 && best_value[a] > best) best = best_value[a], best_a = static_cast<int>(a);
+            if (alive[a] && best_partner[a] >= 0 && best_value[a] > best)
+                best = best_value[a], best_a = static_cast<int>(a);
         if (best_a < 0) break;
         int const best_b = best_partner[best_a];
         // Merge b into a.
         for (std::size_t c = 0; c < g; ++c) {
-            if (!alive[c] || static_cast<int>(c) == best_a || static_cast<int>(c) == best_b) continue;
+            if (!alive[c] || static_cast<int>(c) == best_a || static_cast<int>(c) == best_b)
+                continue;
             sum[best_a * g + c] += sum[best_b * g + c];
             sum[c * g + best_a] = sum[best_a * g + c];
         }
@@ -94,17 +101,27 @@ std::vector<int> cluster_average_linkage(std::size_t n, Similarity const& simila
     int next = 0;
     for (std::size_t i = 0; i < n; ++i) {
         int root = group_of[i];
-        while (merged_into[root] != root) root = merged_into[root];
+        while (merged_into[root] != root)
+            root = merged_into[root];
         if (dense[root] < 0) dense[root] = next++;
         out[i] = dense[root];
     }
     return out;
 }
 
+// Length in bytes of the most used spelling.
+inline std::size_t best_spelling_length(std::map<std::string, int> const& spellings) {
+    std::size_t len = 0;
+    int n = -1;
+    for (auto const& [s, c] : spellings)
+        if (c > n) len = s.size(), n = c;
+    return len;
+}
 
 template <class Idf>
-std::string make_title(std::vector<std::vector<std::pair<std::string, std::string>> const*> const& cards,
-                       Idf const& idf) {
+std::string
+make_title(std::vector<std::vector<std::pair<std::string, std::string>> const*> const& cards,
+           Idf const& idf) {
     // Per stem (and per pair of adjacent stems): in how many cards, and the
     // most used spelling.
     std::map<std::string, int> card_count;
@@ -122,7 +139,8 @@ std::string make_title(std::vector<std::vector<std::pair<std::string, std::strin
                 seen.insert(key);
             }
         }
-        for (auto const& s : seen) card_count[s] += 1;
+        for (auto const& s : seen)
+            card_count[s] += 1;
     }
     auto const best_spelling = [&](std::string const& key) {
         auto const& m = spellings[key];
@@ -132,20 +150,28 @@ std::string make_title(std::vector<std::vector<std::pair<std::string, std::strin
             if (c > n) best = s, n = c;
         return best;
     };
+    // Prefer words shared by several cards, of some length: "Doe" or
+    // "Almost" name nothing, even when rare. Without such words, any word.
     std::string best_key;
-    double best_score = -1;
-    for (auto const& [key, count] : card_count) {
-        bool const is_pair = key.find(' ') != std::string::npos;
-        if (is_pair && count < 2) continue;
-        double rarity = 0;
-        if (is_pair) {
-            auto const space = key.find(' ');
-            rarity = (idf(key.substr(0, space)) + idf(key.substr(space + 1))) * 0.6;
-        } else {
-            rarity = idf(key);
+    for (bool const strict : {true, false}) {
+        double best_score = -1;
+        for (auto const& [key, count] : card_count) {
+            bool const is_pair = key.find(' ') != std::string::npos;
+            if (is_pair && count < 2) continue;
+            if (strict && !is_pair &&
+                (best_spelling_length(spellings[key]) < 4 || (cards.size() > 1 && count < 2)))
+                continue;
+            double rarity = 0;
+            if (is_pair) {
+                auto const space = key.find(' ');
+                rarity = (idf(key.substr(0, space)) + idf(key.substr(space + 1))) * 0.6;
+            } else {
+                rarity = idf(key);
+            }
+            double const score = count * rarity;
+            if (score > best_score) best_score = score, best_key = key;
         }
-        double const score = count * rarity;
-        if (score > best_score) best_score = score, best_key = key;
+        if (!best_key.empty()) break;
     }
     if (best_key.empty()) return "";
     std::string title = capitalise(best_spelling(best_key));
@@ -155,6 +181,7 @@ std::string make_title(std::vector<std::vector<std::pair<std::string, std::strin
         double second_score = -1;
         for (auto const& [key, count] : card_count) {
             if (key == best_key || key.find(' ') != std::string::npos || count < 2) continue;
+            if (best_spelling_length(spellings[key]) < 4) continue;
             double const score = count * idf(key);
             if (score > second_score) second_score = score, second = key;
         }

@@ -11,9 +11,9 @@
 
 #include <algorithm>
 #include <chrono>
-#include <ctime>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <string>
 #include <vector>
 
@@ -61,7 +61,9 @@ std::pair<double, double> median_ms(workshop_input const& in, int runs, std::siz
         double const c0 = thread_cpu_ms();
         auto const w0 = std::chrono::steady_clock::now();
         auto const s = suggest(in);
-        wall.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - w0).count());
+        wall.push_back(
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - w0)
+                .count());
         cpu.push_back(thread_cpu_ms() - c0);
         themes = s.themes.size();
     }
@@ -91,16 +93,18 @@ int main(int argc, char** argv) {
         workshop_input const in = make_workshop(n, sc.placed, sc.clustered);
         std::size_t themes = 0;
         auto const [ms, wall] = median_ms(in, 7, themes);
-        std::printf("suggest %zu cards, %-26s median %6.1f ms CPU (%6.1f ms wall, %zu themes)%s\n", n, sc.name, ms,
-                    wall, themes, ms > target_ms ? "  OVER TARGET" : "");
+        std::printf("suggest %zu cards, %-26s median %6.1f ms CPU (%6.1f ms wall, %zu themes)%s\n",
+                    n, sc.name, ms, wall, themes, ms > target_ms ? "  OVER TARGET" : "");
         ok = ok && ms <= target_ms;
     }
     {
         workshop_input const in = make_workshop(n, 0, 0);
         double const c0 = thread_cpu_ms();
         auto const alike = similar(in, "card-0", 5);
-        std::printf("similar among %zu cards: %.1f ms CPU (%zu answers)\n", n, thread_cpu_ms() - c0, alike.size());
+        std::printf("similar among %zu cards: %.1f ms CPU (%zu answers)\n", n, thread_cpu_ms() - c0,
+                    alike.size());
     }
-    std::printf("target: %.0f ms for 500 cards on one core: %s\n", target_ms, ok ? "met" : "NOT met");
+    std::printf("target: %.0f ms for 500 cards on one core: %s\n", target_ms,
+                ok ? "met" : "NOT met");
     return ok ? 0 : 1;
 }

@@ -40,9 +40,12 @@ double adjusted_rand_index(std::vector<std::string> const& a, std::vector<std::s
     }
     auto pairs = [](double n) { return n * (n - 1) / 2; };
     double index = 0, sum_a = 0, sum_b = 0;
-    for (auto const& [k, n] : both) index += pairs(n);
-    for (auto const& [k, n] : only_a) sum_a += pairs(n);
-    for (auto const& [k, n] : only_b) sum_b += pairs(n);
+    for (auto const& [k, n] : both)
+        index += pairs(n);
+    for (auto const& [k, n] : only_a)
+        sum_a += pairs(n);
+    for (auto const& [k, n] : only_b)
+        sum_b += pairs(n);
     double const total = pairs(static_cast<double>(a.size()));
     double const expected = sum_a * sum_b / total;
     double const max_index = (sum_a + sum_b) / 2;
@@ -75,8 +78,10 @@ int main(int argc, char** argv) {
     bool verbose = false;
     for (int a = 2; a < argc; ++a) {
         std::string const arg = argv[a];
-        if (arg == "--verbose") verbose = true;
-        else if (arg.rfind("--set=", 0) == 0 && set_tuning(default_tuning(), arg.substr(6))) continue;
+        if (arg == "--verbose")
+            verbose = true;
+        else if (arg.rfind("--set=", 0) == 0 && set_tuning(default_tuning(), arg.substr(6)))
+            continue;
         else {
             std::cerr << "unknown option " << arg << "\n";
             return 2;
@@ -92,22 +97,26 @@ int main(int argc, char** argv) {
     std::vector<labelled_card> const cards = parse_labelled_cards(buffer.str());
     std::vector<std::string> workshops;
     for (auto const& c : cards)
-        if (std::find(workshops.begin(), workshops.end(), c.workshop) == workshops.end()) workshops.push_back(c.workshop);
+        if (std::find(workshops.begin(), workshops.end(), c.workshop) == workshops.end())
+            workshops.push_back(c.workshop);
     if (workshops.size() < 2) {
         std::cerr << "need at least two workshops\n";
         return 1;
     }
 
     int const seeds = 10;
-    double correct0 = 0, total0 = 0, correct20 = 0, total20 = 0, sim_hits = 0, sim_cards = 0, ari_sum = 0;
-    std::printf("%-22s %-4s %5s %8s %10s %7s %8s %10s\n", "workshop", "lang", "cards", "column", "column@20%", "ARI",
-                "themes", "similar@3");
+    double correct0 = 0, total0 = 0, correct20 = 0, total20 = 0, sim_hits = 0, sim_cards = 0,
+           ari_sum = 0;
+    std::printf("%-22s %-4s %5s %8s %10s %7s %8s %10s\n", "workshop", "lang", "cards", "column",
+                "column@20%", "ARI", "themes", "similar@3");
     for (std::size_t w = 0; w < workshops.size(); ++w) {
         std::vector<labelled_card> train;
         std::vector<labelled_card const*> test;
         for (auto const& c : cards) {
-            if (c.workshop == workshops[w]) test.push_back(&c);
-            else train.push_back(c);
+            if (c.workshop == workshops[w])
+                test.push_back(&c);
+            else
+                train.push_back(c);
         }
         auto const m = train_model(train);
         workshop_input const in = input_of(test);
@@ -116,7 +125,8 @@ int main(int argc, char** argv) {
         // No placements.
         suggestions const s = suggest(in, *m);
         std::map<std::string, std::string> column, theme;
-        for (auto const& cs : s.cards) column[cs.card_id] = cs.column, theme[cs.card_id] = cs.theme_key;
+        for (auto const& cs : s.cards)
+            column[cs.card_id] = cs.column, theme[cs.card_id] = cs.theme_key;
         double correct = 0;
         std::vector<std::string> got, want;
         for (std::size_t i = 0; i < n; ++i) {
@@ -129,7 +139,8 @@ int main(int argc, char** argv) {
         std::size_t labelled_themes = std::map<std::string, int>().size();
         {
             std::map<std::string, int> t;
-            for (auto const& x : want) t[x]++;
+            for (auto const& x : want)
+                t[x]++;
             labelled_themes = t.size();
         }
 
@@ -137,15 +148,19 @@ int main(int argc, char** argv) {
         double c20 = 0, t20 = 0;
         for (int seed = 0; seed < seeds; ++seed) {
             std::vector<std::size_t> order(n);
-            for (std::size_t i = 0; i < n; ++i) order[i] = i;
+            for (std::size_t i = 0; i < n; ++i)
+                order[i] = i;
             std::mt19937 rng(static_cast<unsigned>(1000 * seed + w));
             std::shuffle(order.begin(), order.end(), rng);
-            std::size_t const placed = static_cast<std::size_t>(std::lround(0.2 * static_cast<double>(n)));
+            std::size_t const placed =
+                static_cast<std::size_t>(std::lround(0.2 * static_cast<double>(n)));
             workshop_input placed_in = in;
-            for (std::size_t k = 0; k < placed; ++k) placed_in.cards[order[k]].column = test[order[k]]->column;
+            for (std::size_t k = 0; k < placed; ++k)
+                placed_in.cards[order[k]].column = test[order[k]]->column;
             suggestions const sp = suggest(placed_in, *m);
             std::map<std::string, std::string> col;
-            for (auto const& cs : sp.cards) col[cs.card_id] = cs.column;
+            for (auto const& cs : sp.cards)
+                col[cs.card_id] = cs.column;
             for (std::size_t k = placed; k < n; ++k) {
                 c20 += col[in.cards[order[k]].id] == test[order[k]]->column;
                 t20 += 1;
@@ -170,27 +185,33 @@ int main(int argc, char** argv) {
         sim_cards += static_cast<double>(n);
         ari_sum += ari;
         std::printf("%-22s %-4s %5zu %8.3f %10.3f %7.3f %4zu/%-3zu %10.3f\n", workshops[w].c_str(),
-                    test.front()->language.c_str(), n, correct / static_cast<double>(n), c20 / t20, ari,
-                    s.themes.size(), labelled_themes, hits / 3 / static_cast<double>(n));
+                    test.front()->language.c_str(), n, correct / static_cast<double>(n), c20 / t20,
+                    ari, s.themes.size(), labelled_themes, hits / 3 / static_cast<double>(n));
         if (verbose) {
             for (auto const& th : s.themes) {
-                std::printf("    [%s] %s (%zu):", th.column.c_str(), th.title.c_str(), th.card_ids.size());
+                std::printf("    [%s] %s (%zu):", th.column.c_str(), th.title.c_str(),
+                            th.card_ids.size());
                 std::map<std::string, int> labels;
-                for (auto const& id : th.card_ids) labels[test[std::stoul(id.substr(1))]->theme]++;
-                for (auto const& [l, k] : labels) std::printf(" %s=%d", l.c_str(), k);
+                for (auto const& id : th.card_ids)
+                    labels[test[std::stoul(id.substr(1))]->theme]++;
+                for (auto const& [l, k] : labels)
+                    std::printf(" %s=%d", l.c_str(), k);
                 std::printf("\n");
             }
             for (std::size_t i = 0; i < n; ++i)
                 if (column[in.cards[i].id] != test[i]->column)
-                    std::printf("    miss (%s): %s\n", test[i]->column.c_str(), test[i]->text.c_str());
+                    std::printf("    miss (%s): %s\n", test[i]->column.c_str(),
+                                test[i]->text.c_str());
         }
     }
-    double const col0 = correct0 / total0, col20 = correct20 / total20, ari = ari_sum / workshops.size(),
-                 sim3 = sim_hits / sim_cards;
-    std::printf("%-22s %-4s %5.0f %8.3f %10.3f %7.3f %8s %10.3f\n", "all (leave-one-out)", "", total0, col0, col20,
-                ari, "", sim3);
-    std::printf("column: share of cards in the labelled column; column@20%%: on the unplaced 80%% after a random 20%% "
-                "was placed, %d seeds; ARI: suggested vs labelled themes, mean over workshops; similar@3: share of "
+    double const col0 = correct0 / total0, col20 = correct20 / total20,
+                 ari = ari_sum / workshops.size(), sim3 = sim_hits / sim_cards;
+    std::printf("%-22s %-4s %5.0f %8.3f %10.3f %7.3f %8s %10.3f\n", "all (leave-one-out)", "",
+                total0, col0, col20, ari, "", sim3);
+    std::printf("column: share of cards in the labelled column; column@20%%: on the unplaced 80%% "
+                "after a random 20%% "
+                "was placed, %d seeds; ARI: suggested vs labelled themes, mean over workshops; "
+                "similar@3: share of "
                 "the 3 most similar cards with the same labelled theme, mean over cards\n",
                 seeds);
     nlohmann::json j = {{"column_no_placements", col0},

@@ -34,12 +34,15 @@ theme_suggestion const* theme_of(suggestions const& s, std::string const& card_i
     return nullptr;
 }
 
-std::string other_column(std::string const& c) { return c == "behouden" ? "vernieuwen" : "behouden"; }
+std::string other_column(std::string const& c) {
+    return c == "behouden" ? "vernieuwen" : "behouden";
+}
 
 } // namespace
 
 TEST_CASE("suggester: built-in cards are in step with the data file") {
-    std::ifstream file(std::string(BRUG_SOURCE_DIR) + "/server/suggest/data/cards-dev.jsonl", std::ios::binary);
+    std::ifstream file(std::string(BRUG_SOURCE_DIR) + "/server/suggest/data/cards-dev.jsonl",
+                       std::ios::binary);
     REQUIRE(file);
     std::stringstream buffer;
     buffer << file.rdbuf();
@@ -53,11 +56,16 @@ TEST_CASE("suggester: reads what is at stake, in Dutch and English") {
     in.language = "nl";
     in.column_ids = {"behouden", "vernieuwen"};
     in.cards = {
-        card("nl-keep", "Bang dat we door het nieuwe systeem het persoonlijke contact met onze klanten verliezen"),
-        card("nl-renew", "Nu kost het invoeren van een bestelling me een halve dag. Dat moet sneller en eenvoudiger"),
-        card("nl-process", "Geef ons eerst een goede training en tijd om het te leren", "intention"),
-        card("en-keep", "Afraid we will lose the personal touch with our customers once everything goes through the app"),
-        card("en-renew", "Right now we copy the same data by hand into three systems. It is a waste of time"),
+        card("nl-keep", "Bang dat we door het nieuwe systeem het persoonlijke contact met onze "
+                        "klanten verliezen"),
+        card("nl-renew", "Nu kost het invoeren van een bestelling me een halve dag. Dat moet "
+                         "sneller en eenvoudiger"),
+        card("nl-process", "Geef ons eerst een goede training en tijd om het te leren",
+             "intention"),
+        card("en-keep", "Afraid we will lose the personal touch with our customers once everything "
+                        "goes through the app"),
+        card("en-renew",
+             "Right now we copy the same data by hand into three systems. It is a waste of time"),
     };
     auto const s = suggest(in);
     REQUIRE(s.cards.size() == 5);
@@ -95,8 +103,8 @@ TEST_CASE("suggester: the facilitator's placements change later suggestions") {
         if (c.id != "target") c.column = other_column(first);
     auto const after = suggest(in);
     REQUIRE(after.cards.size() == 1); // placed cards get no suggestion
-    INFO("before: " << first << " " << first_confidence << ", after: " << find(after, "target")->column << " "
-                    << find(after, "target")->confidence);
+    INFO("before: " << first << " " << first_confidence << ", after: "
+                    << find(after, "target")->column << " " << find(after, "target")->confidence);
     CHECK(find(after, "target")->column == other_column(first));
 }
 
@@ -104,10 +112,13 @@ TEST_CASE("suggester: custom columns rely on the facilitator's placements") {
     workshop_input in;
     in.language = "en";
     in.column_ids = {"start", "stop", "continue"};
-    in.cards = {card("a", "Weekly demo to the customer on Friday"), card("b", "Long status meetings every morning")};
+    in.cards = {card("a", "Weekly demo to the customer on Friday"),
+                card("b", "Long status meetings every morning")};
     auto const none = suggest(in);
     REQUIRE(none.cards.size() == 2);
-    for (auto const& c : none.cards) CHECK(std::find(in.column_ids.begin(), in.column_ids.end(), c.column) != in.column_ids.end());
+    for (auto const& c : none.cards)
+        CHECK(std::find(in.column_ids.begin(), in.column_ids.end(), c.column) !=
+              in.column_ids.end());
 
     in.cards.push_back(card("p1", "Status meetings that last an hour every morning"));
     in.cards.back().column = "stop";
@@ -150,8 +161,10 @@ TEST_CASE("suggester: themes group cards by meaning and extend the facilitator's
     CHECK(rooster != koffie);
     CHECK_FALSE(rooster->cluster_id);
     // The title is made of the cards' own words.
-    CHECK((rooster->title.find("Rooster") != std::string::npos || rooster->title.find("Diensten") != std::string::npos ||
-           rooster->title.find("rooster") != std::string::npos || rooster->title.find("diensten") != std::string::npos));
+    CHECK((rooster->title.find("Rooster") != std::string::npos ||
+           rooster->title.find("Diensten") != std::string::npos ||
+           rooster->title.find("rooster") != std::string::npos ||
+           rooster->title.find("diensten") != std::string::npos));
 }
 
 TEST_CASE("suggester: similar() ranks cards alike first, scores in 0..1") {
@@ -184,7 +197,8 @@ TEST_CASE("suggester: empty and odd input") {
     in.cards = {card("x", ""), card("y", "!!! ???")};
     auto const s = suggest(in);
     CHECK(s.cards.size() == 2);
-    for (auto const& c : s.cards) CHECK((c.column == "behouden" || c.column == "vernieuwen"));
+    for (auto const& c : s.cards)
+        CHECK((c.column == "behouden" || c.column == "vernieuwen"));
 }
 
 TEST_CASE("suggester: the same answer from several threads at once") {
@@ -201,22 +215,27 @@ TEST_CASE("suggester: the same answer from several threads at once") {
     for (int t = 0; t < 4; ++t)
         threads.emplace_back([&, t] {
             auto const s = suggest(in);
-            bool ok = s.cards.size() == expected.cards.size() && s.themes.size() == expected.themes.size();
+            bool ok = s.cards.size() == expected.cards.size() &&
+                      s.themes.size() == expected.themes.size();
             for (std::size_t i = 0; ok && i < s.cards.size(); ++i)
-                ok = s.cards[i].column == expected.cards[i].column && s.cards[i].theme_key == expected.cards[i].theme_key;
+                ok = s.cards[i].column == expected.cards[i].column &&
+                     s.cards[i].theme_key == expected.cards[i].theme_key;
             same[t] = ok;
         });
-    for (auto& th : threads) th.join();
-    for (int ok : same) CHECK(ok == 1);
+    for (auto& th : threads)
+        th.join();
+    for (int ok : same)
+        CHECK(ok == 1);
 }
 
 TEST_CASE("suggester: a model trained at run time from labelled cards") {
-    auto const cards = parse_labelled_cards(
-        "{\"workshop\":\"w\",\"language\":\"nl\",\"kind\":\"concern\",\"text\":\"Bang dat de koffie verdwijnt\","
-        "\"column\":\"behouden\",\"theme\":\"koffie\"}\n"
-        "not json\n"
-        "{\"workshop\":\"w\",\"language\":\"nl\",\"kind\":\"intention\",\"text\":\"Een snellere app\","
-        "\"column\":\"vernieuwen\",\"theme\":\"app\"}\n");
+    auto const cards = parse_labelled_cards("{\"workshop\":\"w\",\"language\":\"nl\",\"kind\":"
+                                            "\"concern\",\"text\":\"Bang dat de koffie verdwijnt\","
+                                            "\"column\":\"behouden\",\"theme\":\"koffie\"}\n"
+                                            "not json\n"
+                                            "{\"workshop\":\"w\",\"language\":\"nl\",\"kind\":"
+                                            "\"intention\",\"text\":\"Een snellere app\","
+                                            "\"column\":\"vernieuwen\",\"theme\":\"app\"}\n");
     REQUIRE(cards.size() == 2);
     auto const m = train_model(cards);
     workshop_input in;
@@ -231,7 +250,9 @@ TEST_CASE("suggester: at most max_cards cards take part") {
     int const saved = t.max_cards;
     t.max_cards = 10;
     workshop_input in;
-    for (int i = 0; i < 25; ++i) in.cards.push_back(card("c" + std::to_string(i), "Meer tijd voor training " + std::to_string(i)));
+    for (int i = 0; i < 25; ++i)
+        in.cards.push_back(
+            card("c" + std::to_string(i), "Meer tijd voor training " + std::to_string(i)));
     auto const s = suggest(in);
     auto const alike = similar(in, "c24", 50); // beyond the limit, still answered
     t.max_cards = saved;

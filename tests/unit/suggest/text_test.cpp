@@ -20,9 +20,11 @@ TEST_CASE("text: accents are folded for matching only") {
 }
 
 TEST_CASE("text: words keep accents, split hyphens and resolve clitics") {
-    auto const words = split_words("Collega's zien de ICT-helpdesk; we've got één werk-privébalans, don't we?");
-    std::vector<std::string> const want = {"collega", "zien", "de",   "ict",        "helpdesk", "we", "got",
-                                           "één",     "werk", "privébalans", "dont",  "we"};
+    auto const words =
+        split_words("Collega's zien de ICT-helpdesk; we've got één werk-privébalans, don't we?");
+    std::vector<std::string> const want = {"collega",  "zien",        "de",   "ict",
+                                           "helpdesk", "we",          "got",  "één",
+                                           "werk",     "privébalans", "dont", "we"};
     CHECK(words == want);
     CHECK(split_words("  ...  ").empty());
     CHECK(split_words("'s avonds") == std::vector<std::string>{"s", "avonds"});
@@ -55,20 +57,24 @@ TEST_CASE("text: stemming is safe on many threads at once") {
                 wrong[t] += stem("customers", lang::en) != "custom";
             }
         });
-    for (auto& th : threads) th.join();
-    for (int w : wrong) CHECK(w == 0);
+    for (auto& th : threads)
+        th.join();
+    for (int w : wrong)
+        CHECK(w == 0);
 }
 
 TEST_CASE("text: language detection per card, with the workshop's language as fallback") {
-    CHECK(detect_language(split_words("Ik ben bang dat we het contact met de klant verliezen"), lang::en) == lang::nl);
-    CHECK(detect_language(split_words("I am afraid that we lose the contact with our customers"), lang::nl) ==
-          lang::en);
+    CHECK(detect_language(split_words("Ik ben bang dat we het contact met de klant verliezen"),
+                          lang::en) == lang::nl);
+    CHECK(detect_language(split_words("I am afraid that we lose the contact with our customers"),
+                          lang::nl) == lang::en);
     CHECK(detect_language(split_words("CRM!"), lang::en) == lang::en);
     CHECK(detect_language(split_words("CRM!"), lang::nl) == lang::nl);
 }
 
 TEST_CASE("compounds: split into known parts, with Dutch linking letters") {
-    std::set<std::string> const known = {"klant", "contact", "dienst", "rooster", "werk", "plek", "coach"};
+    std::set<std::string> const known = {"klant", "contact", "dienst", "rooster",
+                                         "werk",  "plek",    "coach"};
     auto const is_known = [&](std::string const& w) { return known.count(w) > 0; };
     auto const split = [&](char const* w) { return split_compound(w, lang::nl, is_known); };
     REQUIRE(split("klantcontact"));
@@ -94,7 +100,8 @@ TEST_CASE("compounds: 'klantcontact' and 'klant contact' share their terms") {
             if (t == term) return true;
         return false;
     };
-    for (auto const& term : {stem("klant", lang::nl), std::string("contact"), std::string("#contact")}) {
+    for (auto const& term :
+         {stem("klant", lang::nl), std::string("contact"), std::string("#contact")}) {
         CHECK(has(a[0], term));
         CHECK(has(a[1], term));
     }
@@ -105,14 +112,16 @@ TEST_CASE("lexicon: own-language entries match by stem, loan words only as writt
     auto const tags = [&](char const* text, lang l) {
         auto const words = split_words(text);
         std::vector<std::string> stems;
-        for (auto const& w : words) stems.push_back(stem(w, l));
+        for (auto const& w : words)
+            stems.push_back(stem(w, l));
         std::set<std::string> out;
-        for (auto const& m : concepts.match(words, stems, l, true)) out.insert(std::string(m.tag));
+        for (auto const& m : concepts.match(words, stems, l, true))
+            out.insert(std::string(m.tag));
         return out;
     };
     CHECK(tags("de roosters van de nachtdiensten", lang::nl).count("#schedule"));
-    CHECK(tags("een harde deadline", lang::nl).count("#rollout"));                // English loan word
-    CHECK_FALSE(tags("even kijken", lang::nl).count("#schedule"));                // not "evening"
+    CHECK(tags("een harde deadline", lang::nl).count("#rollout")); // English loan word
+    CHECK_FALSE(tags("even kijken", lang::nl).count("#schedule")); // not "evening"
     CHECK(tags("the customers want to talk to a human", lang::en).count("#contact"));
 }
 
@@ -124,7 +133,8 @@ TEST_CASE("analysis: stance cues see negation and fear of loss") {
     };
     auto const a = analyse_cards(cards, lang::nl, nullptr);
     auto const has = [](analysed_card const& c, char const* f) {
-        return std::find(c.column_features.begin(), c.column_features.end(), f) != c.column_features.end();
+        return std::find(c.column_features.begin(), c.column_features.end(), f) !=
+               c.column_features.end();
     };
     CHECK(has(a[0], "p:fear+loss"));
     CHECK(has(a[1], "n:loss"));

@@ -15,7 +15,8 @@ sparse_vector vec(std::vector<std::pair<int, double>> entries) {
 
 std::vector<sparse_vector const*> ptrs(std::vector<sparse_vector> const& v) {
     std::vector<sparse_vector const*> out;
-    for (auto const& x : v) out.push_back(&x);
+    for (auto const& x : v)
+        out.push_back(&x);
     return out;
 }
 
@@ -32,7 +33,7 @@ TEST_CASE("themes: dot product of normalised sparse vectors") {
 TEST_CASE("themes: two topics give two clusters, the number follows the data") {
     std::vector<sparse_vector> const items = {
         vec({{0, 1}, {1, 1}}), vec({{0, 1}, {1, 0.5}}), vec({{1, 1}, {0, 0.3}}), // topic A
-        vec({{5, 1}, {6, 1}}), vec({{5, 1}}),                                     // topic B
+        vec({{5, 1}, {6, 1}}), vec({{5, 1}}),                                    // topic B
     };
     auto const groups = cluster_average_linkage(ptrs(items), {}, 0.2);
     CHECK(groups[0] == groups[1]);
@@ -48,14 +49,16 @@ TEST_CASE("themes: two topics give two clusters, the number follows the data") {
 }
 
 TEST_CASE("themes: a high threshold leaves every card alone, a low one merges all that touch") {
-    std::vector<sparse_vector> const items = {vec({{0, 1}, {1, 1}}), vec({{1, 1}, {2, 1}}), vec({{2, 1}, {3, 1}})};
+    std::vector<sparse_vector> const items = {vec({{0, 1}, {1, 1}}), vec({{1, 1}, {2, 1}}),
+                                              vec({{2, 1}, {3, 1}})};
     auto const apart = cluster_average_linkage(ptrs(items), {}, 0.99);
     CHECK(apart == std::vector<int>{0, 1, 2});
     auto const together = cluster_average_linkage(ptrs(items), {}, 0.0);
     CHECK(together == std::vector<int>{0, 0, 0});
 }
 
-TEST_CASE("themes: the facilitator's themes are seeds that attract, and never merge with each other") {
+TEST_CASE(
+    "themes: the facilitator's themes are seeds that attract, and never merge with each other") {
     std::vector<sparse_vector> const items = {
         vec({{0, 1}}), vec({{0, 1}, {1, 0.2}}), // fixed theme 7
         vec({{0, 1}, {2, 0.1}}),                // unplaced, alike theme 7
@@ -71,9 +74,12 @@ TEST_CASE("themes: the facilitator's themes are seeds that attract, and never me
 }
 
 TEST_CASE("themes: titles come from the cards' own words, accents kept") {
-    std::vector<std::pair<std::string, std::string>> const a = {{"patiënten", "patient"}, {"overdracht", "overdracht"}};
-    std::vector<std::pair<std::string, std::string>> const b = {{"patiënten", "patient"}, {"familie", "familie"}};
-    std::vector<std::pair<std::string, std::string>> const c = {{"patiënt", "patient"}, {"rust", "rust"}};
+    std::vector<std::pair<std::string, std::string>> const a = {{"patiënten", "patient"},
+                                                                {"overdracht", "overdracht"}};
+    std::vector<std::pair<std::string, std::string>> const b = {{"patiënten", "patient"},
+                                                                {"familie", "familie"}};
+    std::vector<std::pair<std::string, std::string>> const c = {{"patiënt", "patient"},
+                                                                {"rust", "rust"}};
     auto const idf = [](std::string const&) { return 1.0; };
     std::string const title = make_title({&a, &b, &c}, idf);
     CHECK(title.rfind("Patiënten", 0) == 0);
