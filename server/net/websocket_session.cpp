@@ -307,7 +307,9 @@ void websocket_session::do_close(int code, std::string reason) {
         }
         writer_idle = !writing_;
     }
-    if (code != 1000 && code != 1001)
+    // Quiet logs: routine closes (shutdown, idle, a wrong code or key) are
+    // not events; a dropped slow consumer or a flood is.
+    if (code == 1013 || code == 1008 || code == 1011)
         app::log("workshop " + code_ + ": connection closed " + std::to_string(code) + " (" +
                  close_reason_ + ")");
     if (writer_idle) start_close();

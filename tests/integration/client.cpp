@@ -59,7 +59,10 @@ server_process::~server_process() {
 void server_process::start() {
     int out[2];
     if (pipe(out) != 0) throw std::runtime_error("pipe failed");
-    std::vector<std::string> argv = {BRUG_BINARY, "--host", "127.0.0.1", "--port", "0",
+    // BRUG_BINARY in the environment runs the tests against another build
+    // (e.g. one with sanitizers).
+    char const* binary = std::getenv("BRUG_BINARY");
+    std::vector<std::string> argv = {binary && *binary ? binary : BRUG_BINARY, "--host", "127.0.0.1", "--port", "0",
                                      "--data", data_file(), "--web-root",
                                      std::string(BRUG_SOURCE_DIR) + "/client-web"};
     argv.insert(argv.end(), args_.begin(), args_.end());

@@ -213,3 +213,38 @@ TEST_CASE("flow: after kill -9 everything acknowledged is there") {
     for (auto const& c : w["state"]["cards"]) present.insert(c["id"].get<std::string>());
     for (auto const& id : acked) CHECK(present.count(id) == 1);
 }
+
+TEST_CASE("flow: an empty workshop leaves memory and comes back intact") {
+    server_process srv({"--room-idle", "1"});
+    auto ws = create_workshop(srv.port(), {{"title", "Idle"}});
+    auto in_memory = [&] {
+        auto body = http(srv.port(), "GET", "/metrics").body;
+        auto pos = body.find("\nbrug_workshops_in_memory ");
+        return std::stoi(body.substr(pos + 26));
+    };
+    {
+        ws_client f(srv.port(), "/ws/" + ws.code);
+        join_facilitator(f, ws.key);
+        CHECK(f.request({{"type", "prompt.set"}, {"text", "Blijft"}})["type"] == "ack");
+        CHECK(in_memory() == 1);
+    }
+    auto until = std::chrono::steady_clock::now() + 5s;
+    while (in_memory() != 0 && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(100ms);
+    CHECK(in_memory() == 0);
+    ws_client f(srv.port(), "/ws/" + ws.code);
+    auto w = join_facilitator(f, ws.key);
+    CHECK(w["state"]["prompt"] == "Blijft");
+    CHECK(in_memory() == 1);
+}
+
+TEST_CASE("flow: export finds the workshop by its code in any case") {
+    server_process srv;
+    auto ws = create_workshop(srv.port(), {{"title", "Any case"}});
+    std::string lower;
+    for (char c : ws.code)
+        if (c != '-') lower.push_back(static_cast<char>(std::tolower(c)));
+    auto r = http(srv.port(), "GET", "/api/workshops/" + lower + "/export?format=json", "",
+                  {{"Authorization", "Bearer " + ws.key}});
+    CHECK(r.status == 200);
+    CHECK(r.json_body()["title"] == "Any case");
+}
