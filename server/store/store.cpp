@@ -267,7 +267,7 @@ SELECT target_id, voter_tag, count FROM votes WHERE workshop = ?1 ORDER BY targe
           nonces(db, "SELECT tag, answer FROM nonces WHERE workshop = ?1"), expired(db, R"sql(
 SELECT code FROM workshops
 WHERE (?2 > 0 AND closed_at_ms > 0 AND closed_at_ms < ?1 - ?2)
-   OR (?3 > 0 AND touched_at_ms < ?1 - ?3)
+   OR (?3 > 0 AND max(created_at_ms, touched_at_ms) < ?1 - ?3)
 ORDER BY code)sql") {}
 
     SQLite::Statement begin, end, exists, workshop, cards, clusters, agreements, checkins, votes,
@@ -609,13 +609,30 @@ void store::impl::write_batch(std::vector<pending>& batch) {
 // Copies the WAL into the file and truncates the WAL to zero bytes, so that
 // old page images (deleted or edited text) leave the disk. Writer thread only.
 // When a reader is in the middle of a read, it tries again later.
+//
+// It must not wait for readers. A TRUNCATE checkpoint calls the connection's
+// busy handler while a reader holds a read lock it needs: the lock of a
+// snapshot that ends before the last frame, read lock 0 of a reader of the
+// database file itself, or, with every frame copied, any read lock before the
+// WAL is reset. With the writer's busy timeout in place, one long read
+// elsewhere (a backup, an operator's sqlite3 shell) would keep the writer
+// thread inside this call for busy_timeout_ms, and every commit queued behind
+// it would wait as long. So the checkpoint runs without a busy handler; the
+// rest of the writer's work keeps the timeout (for another process's writer).
 void store::impl::checkpoint() {
-    // Without a busy handler: a reader in a long backup must not hold up
-    // the commits queued behind this checkpoint.
-    sqlite3* h = writer_db_->getHandle();
-    sqlite3_busy_timeout(h, 0);
-    int rc = sqlite3_wal_checkpoint_v2(h, nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
-    sqlite3_busy_timeout(h, busy_timeout_ms);
+    struct no_busy_wait {
+        sqlite3* h;
+        explicit no_busy_wait(sqlite3* db) : h(db) { sqlite3_busy_timeout(h, 0); }
+        ~no_busy_wait() { sqlite3_busy_timeout(h, busy_timeout_ms); }
+        no_busy_wait(no_busy_wait const&) = delete;
+        no_busy_wait& operator=(no_busy_wait const&) = delete;
+    };
+    int rc;
+    {
+        no_busy_wait guard(writer_db_->getHandle());
+        rc = sqlite3_wal_checkpoint_v2(guard.h, nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr,
+                                       nullptr);
+    }
     if (rc == SQLITE_OK) {
         wants_checkpoint_ = false;
         return;

@@ -69,7 +69,9 @@ public:
     bool exists(std::string const& code);
 
     // Codes of workshops closed more than `closed_days` ago, or untouched more
-    // than `idle_days` ago (both at `now_ms`). 0 disables that rule.
+    // than `idle_days` ago (both at `now_ms`). 0 disables that rule. Idle time
+    // counts from the later of creation and last change, so a workshop whose
+    // touched_at_ms is 0 (never changed) is idle only from its creation on.
     std::vector<std::string> expired(std::int64_t now_ms, int closed_days, int idle_days);
 
     // A consistent copy of the whole database at `path`, while the server runs

@@ -369,3 +369,131 @@ TEST_CASE("store: a long read elsewhere does not hold up commits behind a checkp
     CHECK(waited < std::chrono::seconds(1));
     reader.exec("COMMIT");
 }
+
+namespace {
+
+std::uintmax_t wal_size(std::string const& path) {
+    std::error_code ec;
+    auto n = std::filesystem::file_size(path + "-wal", ec);
+    return ec ? 0 : n;
+}
+
+// Waits until the store has truncated the WAL to zero bytes (its checkpoint
+// succeeded), for at most `limit`.
+bool wal_emptied_within(std::string const& path, std::chrono::milliseconds limit) {
+    auto const until = std::chrono::steady_clock::now() + limit;
+    for (;;) {
+        if (std::filesystem::exists(path + "-wal") && wal_size(path) == 0) return true;
+        if (std::chrono::steady_clock::now() > until) return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+}
+
+// Submits and returns how long the change set took to be acknowledged.
+std::chrono::steady_clock::duration timed_submit(store::store& s, model::change_set cs) {
+    auto t0 = std::chrono::steady_clock::now();
+    REQUIRE(submit_wait(s, std::move(cs)));
+    return std::chrono::steady_clock::now() - t0;
+}
+
+} // namespace
+
+// A TRUNCATE checkpoint can be stopped by a reader in three places: the
+// reader's snapshot ends before the last frame (frames cannot be copied past
+// it), the reader reads the database file itself (no frame may be copied at
+// all), or the reader sits at the last frame (everything is copied, but the
+// WAL cannot be reset under it). In none of them may the commits behind the
+// checkpoint wait for the busy timeout, and once the reader is done the store
+// must still empty the WAL, so that removed text leaves the disk.
+TEST_CASE(
+    "store: a checkpoint blocked by a reader anywhere neither stalls commits nor is dropped") {
+    temp_dir dir;
+    auto path = dir.file("brug.db");
+    std::string const gone = "GONE-" + std::string(40, 'r') + "-MARKER";
+    auto s = open_store(path);
+    REQUIRE(submit_wait(*s, create_workshop("AAAA-AAAA")));
+    REQUIRE(submit_wait(*s, {"AAAA-AAAA", {model::card_put{sample_card("c1", gone)}}}));
+
+    SQLite::Database reader(path, SQLite::OPEN_READONLY);
+    SQLite::Statement count(reader, "SELECT count(*) FROM cards");
+    auto begin_read = [&] {
+        reader.exec("BEGIN");
+        REQUIRE(count.executeStep()); // the snapshot starts here
+        auto n = count.getColumn(0).getInt();
+        count.reset();
+        return n;
+    };
+
+    SECTION("the reader's snapshot ends before the last frame") {
+        CHECK(begin_read() == 1);
+        REQUIRE(submit_wait(*s, {"AAAA-AAAA", {model::card_removed{"c1"}}}));
+    }
+    SECTION("the reader reads the database file itself") {
+        // Wait for the WAL to be empty, so that the reader takes its pages
+        // from the database file, and then change it.
+        REQUIRE(wal_emptied_within(path, std::chrono::seconds(10)));
+        CHECK(begin_read() == 1);
+        REQUIRE(submit_wait(*s, {"AAAA-AAAA", {model::card_removed{"c1"}}}));
+    }
+    SECTION("the reader sits at the last frame") {
+        REQUIRE(submit_wait(*s, {"AAAA-AAAA", {model::card_removed{"c1"}}}));
+        CHECK(begin_read() == 0);
+    }
+
+    // The writer goes quiet and tries its checkpoint, which the reader blocks.
+    std::this_thread::sleep_for(std::chrono::milliseconds(400));
+    CHECK(wal_size(path) > 0);
+    CHECK(timed_submit(*s, {"AAAA-AAAA", {model::card_put{sample_card("c2", "nieuw")}}}) <
+          std::chrono::seconds(1));
+    // Long enough for the writer to retry its checkpoint (a second after the
+    // failed one), which the reader blocks again.
+    std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+    CHECK(wal_size(path) > 0);
+    CHECK(timed_submit(*s, {"AAAA-AAAA", {model::card_put{sample_card("c3", "nog een")}}}) <
+          std::chrono::seconds(1));
+    CHECK(timed_submit(*s, {"AAAA-AAAA", {model::card_removed{"c3"}}}) < std::chrono::seconds(1));
+
+    reader.exec("COMMIT");
+    // With the reader gone, the next try succeeds (a second after the last
+    // failure at the latest, plus the quiet time; more on a loaded machine).
+    CHECK(wal_emptied_within(path, std::chrono::seconds(10)));
+    CHECK_FALSE(contains(read_bytes(path), gone));
+    CHECK_FALSE(contains(read_bytes(path + "-wal"), gone));
+    auto w = s->load("AAAA-AAAA");
+    REQUIRE(w);
+    REQUIRE(w->cards.size() == 1);
+    CHECK(w->cards[0].id == "c2");
+}
+
+TEST_CASE("store: expired counts idle time from the later of creation and last change") {
+    temp_dir dir;
+    auto s = open_store(dir.file("brug.db"));
+    std::int64_t const day = 24LL * 60 * 60 * 1000;
+    std::int64_t const now = 1'800'000'000'000;
+
+    auto put = [&](std::string const& code, std::int64_t created, std::int64_t touched) {
+        auto m = sample_meta(code, created);
+        m.created_at_ms = created;
+        m.touched_at_ms = touched;
+        REQUIRE(submit_wait(*s, {code, {model::meta_put{m}}}));
+    };
+    put("AAAA-AAAA", now - 1 * day, 0);               // new, never touched
+    put("BBBB-BBBB", now - 40 * day, 0);              // old, never touched
+    put("CCCC-CCCC", now - 40 * day, now - 1 * day);  // old, touched yesterday
+    put("DDDD-DDDD", now - 40 * day, now - 35 * day); // old, touched long ago
+    put("EEEE-EEEE", 0, 0);                           // no times at all
+
+    using v = std::vector<std::string>;
+    CHECK(s->expired(now, 7, 30) == v{"BBBB-BBBB", "DDDD-DDDD", "EEEE-EEEE"});
+    CHECK(s->expired(now, 7, 36) == v{"BBBB-BBBB", "EEEE-EEEE"});
+    CHECK(s->expired(now, 7, 0).empty());
+    // Created within the idle time: never expired by idleness, touched or not.
+    for (int idle : {2, 7, 30, 365}) {
+        INFO("idle_days " << idle);
+        auto codes = s->expired(now, 0, idle);
+        CHECK(std::find(codes.begin(), codes.end(), "AAAA-AAAA") == codes.end());
+    }
+    // ...until its creation lies longer ago than the idle time.
+    auto later = s->expired(now + 30 * day, 0, 30);
+    CHECK(std::find(later.begin(), later.end(), "AAAA-AAAA") != later.end());
+}
