@@ -8,6 +8,8 @@
 
 #include "model/workshop.hpp"
 
+#include "protocol/limits.hpp"
+#include "protocol/utf8.hpp"
 #include "suggest/suggester.hpp"
 #include "util/crypto.hpp"
 
@@ -611,6 +613,25 @@ struct workshop::context {
         return in;
     }
 
+    // A suggested theme's title, or a plain numbered one where the suggester
+    // found no words: a theme title is never empty (1 to 80 characters).
+    std::string theme_title(json const& suggested) {
+        auto t = suggested.is_string() ? protocol::trim(suggested.get<std::string>()) : std::string{};
+        if (protocol::code_points(t) > protocol::max_cluster_title_chars) {
+            // Cut on a code point boundary.
+            std::size_t cut = 0, n = 0;
+            while (cut < t.size() && n < protocol::max_cluster_title_chars) {
+                ++cut;
+                while (cut < t.size() && (static_cast<unsigned char>(t[cut]) & 0xC0) == 0x80) ++cut;
+                ++n;
+            }
+            t.resize(cut);
+        }
+        if (!t.empty()) return t;
+        auto n = std::to_string(s.clusters.size() + 1);
+        return (s.meta.language == "en" ? "Theme " : "Thema ") + n;
+    }
+
     void run(protocol::suggest_request const&) {
         auto result = suggest::suggest(suggest_input());
         json cards = json::array(), themes = json::array();
@@ -661,7 +682,7 @@ struct workshop::context {
                 } else {
                     auto key = t->first;
                     if (!made.count(key))
-                        made[key] = make_cluster(column, t->second["title"].get<std::string>()).id;
+                        made[key] = make_cluster(column, theme_title(t->second["title"])).id;
                     cluster_id = made[key];
                 }
             }

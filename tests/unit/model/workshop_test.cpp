@@ -2,6 +2,8 @@
 // events out. Each case names the rule of protocol.md it proves.
 
 #include "model/workshop.hpp"
+#include "protocol/limits.hpp"
+#include "protocol/utf8.hpp"
 #include "util/crypto.hpp"
 
 #include <catch2/catch.hpp>
@@ -509,4 +511,44 @@ TEST_CASE("workshop: seq grows by one per event and never for a refusal") {
     CHECK(b.w.state().meta.seq == before + 1);
     b.send(b.facilitator, protocol::agreement_delete{"nope"});
     CHECK(b.w.state().meta.seq == before + 1);
+}
+
+TEST_CASE("workshop: suggestions go to the facilitator only, and apply as ordinary moves") {
+    bench b(make_state(1));
+    b.phase(protocol::phase::reflect);
+    auto p = b.join();
+    for (auto const* text : {"Ik wil het persoonlijke contact met mijn klanten houden",
+                             "Bang dat we het klantcontact kwijtraken door het systeem",
+                             "Geef ons tijd en training om het nieuwe CRM te leren",
+                             "Ik wil weten waarom we dit doen",
+                             "Sneller offertes kunnen maken zou mooi zijn",
+                             "Onze klanten waarderen dat we ze persoonlijk kennen"})
+        b.post(p.who, text);
+    b.send(b.facilitator, protocol::cards_reveal{});
+
+    auto ask = b.send(b.facilitator, protocol::suggest_request{});
+    CHECK(answer(ask)["type"] == "ack");
+    CHECK(ask.events.empty());     // nothing reaches participants
+    CHECK(ask.changes.empty());    // and nothing changes
+    REQUIRE(ask.after_ack.size() == 1);
+    auto frame = json::parse(ask.after_ack[0]);
+    CHECK(frame["type"] == "suggestions");
+    CHECK(frame["req"] == b.req);
+    CHECK(frame["cards"].size() == 6);
+
+    auto apply = b.send(b.facilitator, protocol::suggest_apply{});
+    REQUIRE(answer(apply)["type"] == "ack");
+    CHECK(answer(apply)["moved"] == 6);
+    CHECK(has_event(received(apply, p.who), "card.moved"));
+    for (auto const& c : b.w.state().cards) CHECK(c.column.has_value());
+    for (auto const& c : b.w.state().clusters) {
+        CHECK_FALSE(c.title.empty());
+        CHECK(protocol::code_points(c.title) <= protocol::max_cluster_title_chars);
+    }
+    CHECK(code_of(b.send(p.who, protocol::suggest_request{})) == "forbidden");
+}
+
+TEST_CASE("workshop: suggest.apply before any suggestion is not_found") {
+    bench b;
+    CHECK(code_of(b.send(b.facilitator, protocol::suggest_apply{})) == "not_found");
 }
