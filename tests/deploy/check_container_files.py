@@ -151,11 +151,14 @@ def stage_packages(dockerfile):
 def check_packages(dockerfile):
     stages = stage_packages(dockerfile)
     if shutil.which("apt-cache"):
+        # One apt-cache call for all (each costs a second or more): a block
+        # per package that exists, "Candidate: (none)" for one without a version.
+        every = sorted({p for _, pkgs in stages for p in pkgs})
+        out = subprocess.run(["apt-cache", "policy", *every], capture_output=True, text=True).stdout
+        candidate = dict(re.findall(r"^(\S+?)(?::\w+)?:\n\s+Installed: .*\n\s+Candidate: (\S+)", out, re.M))
         for name, pkgs in stages:
             for p in pkgs:
-                out = subprocess.run(["apt-cache", "policy", p], capture_output=True, text=True).stdout
-                m = re.search(r"Candidate: (\S+)", out)
-                check(bool(m) and m.group(1) != "(none)", f"Dockerfile ({name}): package {p} exists")
+                check(candidate.get(p, "(none)") != "(none)", f"Dockerfile ({name}): package {p} exists")
     else:
         print("skip Dockerfile packages: no apt-cache here")
 
@@ -165,13 +168,21 @@ def check_packages(dockerfile):
         return
     runtime = set(stages[-1][1]) | BASE_PACKAGES
     ldd = subprocess.run(["ldd", binary], capture_output=True, text=True).stdout
-    for lib in re.findall(r"=> (/\S+)", ldd):
+    libs = re.findall(r"=> (/\S+)", ldd)
+    # dpkg knows a file under the path its package installed, /lib or
+    # /usr/lib (merged /usr), so ask for both, in one call.
+    paths = {}
+    for lib in libs:
         real = os.path.realpath(lib)
-        owner = subprocess.run(["dpkg", "-S", real], capture_output=True, text=True).stdout
-        if not owner:  # merged /usr: dpkg may know the file under /lib
-            owner = subprocess.run(["dpkg", "-S", real.replace("/usr/lib/", "/lib/", 1)],
-                                   capture_output=True, text=True).stdout
-        pkg = owner.split(":", 1)[0] if owner else "?"
+        for candidate in (real, real.replace("/usr/lib/", "/lib/", 1), real.replace("/lib/", "/usr/lib/", 1)):
+            paths[candidate] = lib
+    out = subprocess.run(["dpkg", "-S", *paths], capture_output=True, text=True).stdout
+    owner = {}
+    for line in out.splitlines():
+        pkg, _, path = line.partition(": ")
+        owner[paths.get(path, path)] = pkg.split(":", 1)[0]
+    for lib in libs:
+        pkg = owner.get(lib, "?")
         check(pkg in runtime, f"runtime stage provides {os.path.basename(lib)} ({pkg})")
 
 
