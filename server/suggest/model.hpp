@@ -69,7 +69,9 @@ struct tuning {
                                    // in placed-card weights
     double smoothing = 0.2;        // share of a card's column taken from its neighbours
     int neighbours = 5;
-    double merge_threshold = 0.15; // average-linkage similarity to merge two themes
+    double merge_threshold = 0.3;  // average-linkage similarity that always merges two themes
+    double theme_size = 4.0;       // typical cards per theme (0: threshold only)
+    double merge_floor = 0.0;      // below the threshold, merge only above this
     double concept_weight = 2.0;   // a concept against a content word
     double second_order = 0.3;     // share of neighbourhood overlap in card similarity
     double corpus_idf = 0.0;       // share of the model's corpus in term rarity (0: workshop only)

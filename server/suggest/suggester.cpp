@@ -17,6 +17,7 @@
 #include <cmath>
 #include <map>
 #include <numeric>
+#include <stdexcept>
 #include <unordered_map>
 
 namespace brug::suggest {
@@ -290,6 +291,15 @@ workshop_input const& bounded(workshop_input const& in, tuning const& t, worksho
     return storage;
 }
 
+// How many themes a column of n cards tends to have when a facilitator
+// sorts it: themes of a handful of cards each. Merging below the threshold
+// continues down to this many, as long as the cards have something in common.
+std::size_t theme_count_hint(std::size_t n, tuning const& t) {
+    if (t.theme_size <= 0) return SIZE_MAX;
+    return std::max<std::size_t>(
+        1, static_cast<std::size_t>(std::lround(static_cast<double>(n) / t.theme_size)));
+}
+
 int argmax(std::vector<double> const& v) {
     return static_cast<int>(std::max_element(v.begin(), v.end()) - v.begin());
 }
@@ -302,39 +312,39 @@ tuning& default_tuning() {
 }
 
 bool set_tuning(tuning& t, std::string_view assignment) {
+    static std::pair<std::string_view, double tuning::*> const reals[] = {
+        {"placed_weight", &tuning::placed_weight},
+        {"online_strength", &tuning::online_strength},
+        {"smoothing", &tuning::smoothing},
+        {"merge_threshold", &tuning::merge_threshold},
+        {"theme_size", &tuning::theme_size},
+        {"merge_floor", &tuning::merge_floor},
+        {"concept_weight", &tuning::concept_weight},
+        {"second_order", &tuning::second_order},
+        {"corpus_idf", &tuning::corpus_idf},
+        {"max_df", &tuning::max_df},
+        {"base_l2", &tuning::base_l2},
+        {"word_l2_scale", &tuning::word_l2_scale},
+        {"column_agreement", &tuning::column_agreement},
+    };
+    static std::pair<std::string_view, int tuning::*> const integers[] = {
+        {"max_cards", &tuning::max_cards},
+        {"neighbours", &tuning::neighbours},
+    };
     auto const eq = assignment.find('=');
     if (eq == std::string_view::npos) return false;
     std::string_view const name = assignment.substr(0, eq);
-    double const v = std::stod(std::string(assignment.substr(eq + 1)));
-    if (name == "placed_weight")
-        t.placed_weight = v;
-    else if (name == "smoothing")
-        t.smoothing = v;
-    else if (name == "neighbours")
-        t.neighbours = static_cast<int>(v);
-    else if (name == "merge_threshold")
-        t.merge_threshold = v;
-    else if (name == "concept_weight")
-        t.concept_weight = v;
-    else if (name == "base_l2")
-        t.base_l2 = v;
-    else if (name == "online_strength")
-        t.online_strength = v;
-    else if (name == "column_agreement")
-        t.column_agreement = v;
-    else if (name == "corpus_idf")
-        t.corpus_idf = v;
-    else if (name == "max_df")
-        t.max_df = v;
-    else if (name == "second_order")
-        t.second_order = v;
-    else if (name == "max_cards")
-        t.max_cards = static_cast<int>(v);
-    else if (name == "word_l2_scale")
-        t.word_l2_scale = v;
-    else
+    double v = 0;
+    try {
+        v = std::stod(std::string(assignment.substr(eq + 1)));
+    } catch (std::exception const&) {
         return false;
-    return true;
+    }
+    for (auto const& [n, member] : reals)
+        if (n == name) return t.*member = v, true;
+    for (auto const& [n, member] : integers)
+        if (n == name) return t.*member = static_cast<int>(v), true;
+    return false;
 }
 
 std::vector<labelled_card> parse_labelled_cards(std::string_view jsonl) {
@@ -437,7 +447,7 @@ suggestions suggest(workshop_input const& all, model const& m) {
         auto const groups = cluster_average_linkage(
             members.size(),
             [&](std::size_t a, std::size_t b) { return s.similarity(members[a], members[b]); },
-            fixed, t.merge_threshold);
+            fixed, t.merge_threshold, theme_count_hint(members.size(), t), t.merge_floor);
         int const count = groups.empty() ? 0 : *std::max_element(groups.begin(), groups.end()) + 1;
         std::vector<theme_suggestion> themes(count);
         for (std::size_t k = 0; k < members.size(); ++k) {

@@ -9,7 +9,8 @@ namespace brug::suggest {
 
 template <class Similarity>
 std::vector<int> cluster_average_linkage(std::size_t n, Similarity const& similarity,
-                                         std::vector<int> const& fixed, double threshold) {
+                                         std::vector<int> const& fixed, double threshold,
+                                         std::size_t max_clusters, double floor) {
     // Start groups: one per fixed theme, one per other item.
     std::vector<int> group_of(n, -1);
     std::vector<int> group_fixed;
@@ -65,13 +66,20 @@ std::vector<int> cluster_average_linkage(std::size_t n, Similarity const& simila
     for (std::size_t a = 0; a < g; ++a)
         refresh(a);
 
+    std::size_t clusters = g;
     for (;;) {
         int best_a = -1;
-        double best = threshold;
+        double best = -1e300;
         for (std::size_t a = 0; a < g; ++a)
             if (alive[a] && best_partner[a] >= 0 && best_value[a] > best)
                 best = best_value[a], best_a = static_cast<int>(a);
         if (best_a < 0) break;
+        // Above the threshold always; below it only while there are more
+        // clusters than `max_clusters`, and only between cards with
+        // something in common.
+        bool const wanted = best > threshold || (clusters > max_clusters && best > floor);
+        if (!wanted) break;
+        --clusters;
         int const best_b = best_partner[best_a];
         // Merge b into a.
         for (std::size_t c = 0; c < g; ++c) {

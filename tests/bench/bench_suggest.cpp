@@ -30,7 +30,7 @@ workshop_input make_workshop(std::size_t n, std::size_t placed, std::size_t clus
     for (std::size_t i = 0; i < n; ++i) {
         auto const& s = source[i % source.size()];
         card_input c;
-        c.id = "card-" + std::to_string(i);
+        c.id = std::string("card-").append(std::to_string(i));
         c.kind = s.kind;
         // Repeats differ a little, as cards of a large workshop do.
         c.text = i < source.size() ? s.text : s.text + " " + source[(i * 7) % source.size()].kind;

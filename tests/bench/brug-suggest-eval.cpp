@@ -59,7 +59,7 @@ workshop_input input_of(std::vector<labelled_card const*> const& cards) {
     in.column_ids = {"behouden", "vernieuwen"};
     for (std::size_t i = 0; i < cards.size(); ++i) {
         card_input c;
-        c.id = "c" + std::to_string(i);
+        c.id = std::string("c").append(std::to_string(i));
         c.kind = cards[i]->kind;
         c.text = cards[i]->text;
         c.intention = cards[i]->intention;

@@ -207,7 +207,8 @@ TEST_CASE("suggester: the same answer from several threads at once") {
     in.column_ids = {"behouden", "vernieuwen"};
     for (auto const& c : parse_labelled_cards(builtin_cards_jsonl())) {
         if (c.workshop != "support-chatbot") continue;
-        in.cards.push_back(card("c" + std::to_string(in.cards.size()), c.text, c.kind));
+        in.cards.push_back(
+            card(std::string("c").append(std::to_string(in.cards.size())), c.text, c.kind));
     }
     auto const expected = suggest(in);
     std::vector<std::thread> threads;
@@ -251,8 +252,8 @@ TEST_CASE("suggester: at most max_cards cards take part") {
     t.max_cards = 10;
     workshop_input in;
     for (int i = 0; i < 25; ++i)
-        in.cards.push_back(
-            card("c" + std::to_string(i), "Meer tijd voor training " + std::to_string(i)));
+        in.cards.push_back(card(std::string("c").append(std::to_string(i)),
+                                std::string("Meer tijd voor training ").append(std::to_string(i))));
     auto const s = suggest(in);
     auto const alike = similar(in, "c24", 50); // beyond the limit, still answered
     t.max_cards = saved;

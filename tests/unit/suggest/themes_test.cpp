@@ -86,3 +86,21 @@ TEST_CASE("themes: titles come from the cards' own words, accents kept") {
     CHECK(capitalise("één") == "Één");
     CHECK(capitalise("rooster") == "Rooster");
 }
+
+TEST_CASE("themes: below the threshold, merging goes on down to the expected number of themes") {
+    // Weakly alike in pairs; nothing is alike at all to the last card.
+    std::vector<sparse_vector> const items = {
+        vec({{0, 1}, {1, 0.3}}), vec({{0, 0.2}, {1, 1}}), vec({{2, 1}, {3, 0.3}}),
+        vec({{2, 0.2}, {3, 1}}), vec({{9, 1}}),
+    };
+    auto const n = items.size();
+    auto const sim = [&](std::size_t i, std::size_t j) { return dot(items[i], items[j]); };
+    auto const by_threshold = cluster_average_linkage(n, sim, {}, 0.9);
+    CHECK(*std::max_element(by_threshold.begin(), by_threshold.end()) == 4); // all apart
+    auto const hinted = cluster_average_linkage(n, sim, {}, 0.9, 2);
+    CHECK(hinted[0] == hinted[1]);
+    CHECK(hinted[2] == hinted[3]);
+    CHECK(hinted[0] != hinted[2]);
+    CHECK(hinted[4] != hinted[0]); // nothing in common: stays alone
+    CHECK(hinted[4] != hinted[2]);
+}
