@@ -5,7 +5,8 @@
 //      alike cards (themes belong to one column, so alike cards tend to
 //      share it);
 //   3. themes: average-linkage clustering per column on weighted term
-//      vectors, the facilitator's themes as fixed seeds;
+//      vectors (a threshold, and a hint of how many themes a column of its
+//      size has), the facilitator's themes as fixed seeds;
 //   4. titles from the cards' own words.
 #include "suggest/suggester.hpp"
 #include "suggest/model.hpp"
@@ -112,9 +113,12 @@ std::vector<double> all_pairs_dot(std::vector<sparse_vector> const& vectors, int
     return out;
 }
 
-// Weighted term vectors: (1 + log tf) x idf, concepts weighted up; idf from
-// the workshop's own cards together with the model's corpus. Terms of one
-// card only are left out: they cannot make two cards alike, only dilute.
+// Weighted term vectors: (1 + log tf) x idf, concepts weighted up. Rarity is
+// measured in the workshop's own cards (optionally mixed with the model's
+// corpus, `corpus_idf`): a word every card of this workshop uses says nothing
+// here, however rare elsewhere. Terms of one card only are left out (they
+// cannot make two cards alike, only dilute), and so are words in more than
+// `max_df` of the cards.
 void build_vectors(workshop_state& s, model const& m, tuning const& t) {
     std::unordered_map<std::string, double> df;
     for (auto const& c : s.cards)
@@ -174,7 +178,7 @@ void build_vectors(workshop_state& s, model const& m, tuning const& t) {
 
 // Column probabilities: the model fine-tuned on this workshop's placements,
 // then each unplaced card moved towards its most alike cards.
-void predict_columns(workshop_state& s, workshop_input const& in, model const& m, tuning const& t) {
+void predict_columns(workshop_state& s, model const& m, tuning const& t) {
     int const k = static_cast<int>(s.columns.size());
     column_roles const roles = find_roles(s.columns);
     bool const mapped = roles.behouden >= 0 && roles.vernieuwen >= 0;
@@ -198,7 +202,10 @@ void predict_columns(workshop_state& s, workshop_input const& in, model const& m
         double total = 0;
         for (auto const& e : examples)
             total += e.weight;
-        fm.fit(examples, t.online_strength / total, online_iterations);
+        // Towards the built-in model the pull is strong (it knows a lot);
+        // with columns it cannot map, there is nothing to pull towards.
+        double const strength = mapped ? t.online_strength : 1.0;
+        fm.fit(examples, strength / total, online_iterations);
     }
     std::vector<std::vector<double>> own(s.n);
     for (std::size_t i = 0; i < s.n; ++i) {
@@ -266,7 +273,7 @@ workshop_state analyse_workshop(workshop_input const& in, model const& m, tuning
             s.placed[i] = index_of(s.columns, *c.column);
     }
     build_vectors(s, m, t);
-    predict_columns(s, in, m, t);
+    predict_columns(s, m, t);
     return s;
 }
 
@@ -470,7 +477,7 @@ suggestions suggest(workshop_input const& all, model const& m) {
         for (int g : order) {
             auto& th = themes[g];
             if (th.card_ids.empty()) continue;
-            th.key = "t" + std::to_string(next_key++);
+            th.key = std::string("t").append(std::to_string(next_key++));
             th.column = s.columns[c];
             if (!th.cluster_id) {
                 std::vector<std::vector<std::pair<std::string, std::string>> const*> words;
