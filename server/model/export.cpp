@@ -30,6 +30,7 @@ struct wording {
     std::string_view report_of;         // the export's date, after the workshop's
     std::string_view report_only;       // the export's date, when the workshop's is unknown
     std::string_view anonymous_note;
+    std::string_view hidden_note;       // "{}" cards not revealed yet, so not in the report
     std::string_view checkin_heading;
     std::string_view checkin_intro;
     std::string_view question_heading;
@@ -64,6 +65,8 @@ constexpr wording dutch{
     .report_of = "verslag van {}",
     .report_only = "Verslag van {}",
     .anonymous_note = "Alles wat het team schreef staat hieronder, anoniem, met de stemmen erbij.",
+    .hidden_note = "{} kaartjes zijn nog niet zichtbaar gemaakt; ze staan in het verslag zodra ze "
+                   "op het bord staan.",
     .checkin_heading = "Check-in",
     .checkin_intro = "Zo kwamen we binnen: ",
     .question_heading = "De vraag",
@@ -98,6 +101,8 @@ constexpr wording english{
     .report_of = "report of {}",
     .report_only = "Report of {}",
     .anonymous_note = "Everything the team wrote is below, anonymously, with the votes next to it.",
+    .hidden_note = "{} cards have not been revealed yet; they will be in the report once they are "
+                   "on the board.",
     .checkin_heading = "Check-in",
     .checkin_intro = "How we arrived: ",
     .question_heading = "The question",
@@ -513,7 +518,7 @@ std::string md_table_row(std::initializer_list<std::string> cells) {
 // Builds the report top to bottom. Sections without content are left out
 // (no check-in, no question, no unplaced cards), except the agreements: a
 // report without them says so and asks for them, as the articles do.
-std::string export_markdown(workshop_state const& s, std::int64_t now_ms) {
+static std::string markdown_of(workshop_state const& s, std::int64_t now_ms, std::size_t hidden) {
     wording const& w = words_for(s.meta.language);
     layout const l = lay_out(s);
     std::string out;
@@ -534,6 +539,7 @@ std::string export_markdown(workshop_state const& s, std::int64_t now_ms) {
     }
     out += ".\n\n";
     out += std::string(w.anonymous_note) + "\n\n";
+    if (hidden > 0) out += fill(w.hidden_note, std::to_string(hidden)) + "\n\n";
 
     // Check-in: the words in alphabetical order, a repeated word counted once
     // with its number.
@@ -688,7 +694,7 @@ void csv_record(std::string& out, std::initializer_list<std::string> fields) {
 // `type`/`kind` values are fixed English words, the same in every language,
 // so that a script or a filter can rely on them. Commas separate fields
 // (RFC 4180); a spreadsheet set to Dutch may want "Data > From Text/CSV".
-std::string export_csv(workshop_state const& s) {
+static std::string csv_of(workshop_state const& s) {
     layout const l = lay_out(s);
     std::string out = "\xEF\xBB\xBF"; // UTF-8 BOM: without it a spreadsheet guesses a legacy code page
     csv_record(out, {"type", "kind", "text", "intention", "column", "theme", "votes", "owner", "due"});
@@ -744,7 +750,7 @@ nlohmann::json optional_string(std::optional<std::string> const& v) {
 // that a field added to `card` or `workshop_meta` later (an author tag, a
 // time) cannot slip into the export unnoticed. Cards and clusters come in the
 // report's order, not in the state's (which may be the order of posting).
-nlohmann::json export_json(workshop_state const& s) {
+static nlohmann::json json_of(workshop_state const& s, std::size_t hidden) {
     layout const l = lay_out(s);
     auto const& m = s.meta;
     nlohmann::json j;
@@ -756,6 +762,7 @@ nlohmann::json export_json(workshop_state const& s) {
     j["phase"] = phase_name(m.current_phase);
     j["prompt"] = m.prompt;
     j["revealed"] = m.revealed;
+    j["hidden_cards"] = hidden;
     // The workshop's dates, not times: a report needs the day, and no time
     // of any kind sits next to the cards.
     j["created_on"] = m.created_at_ms > 0 ? nlohmann::json(iso_date(date_of(m.created_at_ms)))
@@ -818,6 +825,42 @@ nlohmann::json export_json(workshop_state const& s) {
                               {"position", a->position}});
     }
     return j;
+}
+
+// Before the reveal, the cards do not exist for the facilitator (protocol.md
+// 3.6), and an export must not be a way around the anonymity threshold: the
+// hidden cards are counted, not shown. Once revealed, every card is in it.
+namespace {
+
+struct shown {
+    workshop_state const* state;
+    workshop_state copy;
+    std::size_t hidden = 0;
+
+    explicit shown(workshop_state const& s) : state(&s) {
+        if (s.meta.revealed || s.cards.empty()) return;
+        copy.meta = s.meta;
+        copy.clusters = s.clusters;
+        copy.agreements = s.agreements;
+        copy.checkins = s.checkins;
+        copy.votes = s.votes;
+        hidden = s.cards.size();
+        state = &copy;
+    }
+};
+
+} // namespace
+
+std::string export_markdown(workshop_state const& s, std::int64_t now_ms) {
+    shown v(s);
+    return markdown_of(*v.state, now_ms, v.hidden);
+}
+
+std::string export_csv(workshop_state const& s) { return csv_of(*shown(s).state); }
+
+nlohmann::json export_json(workshop_state const& s) {
+    shown v(s);
+    return json_of(*v.state, v.hidden);
 }
 
 } // namespace brug::model

@@ -4,7 +4,9 @@
 // of the state: no I/O, and the clock comes in as an argument.
 //
 // Promises, for every format:
-// - Every card is in it, placed in a column or not, exactly once.
+// - Every revealed card is in it, placed in a column or not, exactly once.
+//   Before the reveal no card is (they do not exist for the facilitator yet,
+//   protocol.md 3.6); the report says how many are still hidden.
 // - Nothing about authors (protocol.md 3.6): no author tag, no participant,
 //   no token or token hash, no nonce, and no time at which anything was
 //   posted. Check-in words are sorted, so that their order of posting is

@@ -110,6 +110,7 @@ model::workshop_state bare_workshop(std::string language = "nl") {
     s.meta.language = language;
     s.meta.columns = {{"behouden", "Behouden"}};
     s.meta.created_at_ms = workshop_day;
+    s.meta.revealed = true; // cards are exported once revealed (see the test on hidden cards)
     return s;
 }
 
@@ -674,4 +675,29 @@ TEST_CASE("export: nothing that identifies a person leaves the server, in any fo
         CHECK_FALSE(contains(text, "SECRET"));
         CHECK_FALSE(contains(text, "v1"));
     }
+}
+
+TEST_CASE("export: before the reveal no card is in any format, only how many there are") {
+    auto s = sample_workshop();
+    s.meta.revealed = false;
+    for (auto& c : s.cards) {
+        c.column.reset();
+        c.cluster_id.reset();
+    }
+    auto const md = model::export_markdown(s, export_day);
+    auto const csv = model::export_csv(s);
+    auto const j = model::export_json(s);
+    for (auto const& c : s.cards) {
+        INFO("card: " << c.text);
+        CHECK_FALSE(contains(md, c.text));
+        CHECK_FALSE(contains(csv, c.text));
+        CHECK_FALSE(contains(j.dump(), c.text));
+    }
+    CHECK(contains(md, std::to_string(s.cards.size()) + " kaartjes zijn nog niet zichtbaar"));
+    CHECK(j["hidden_cards"] == s.cards.size());
+    CHECK(j["cards"].empty());
+    // Once revealed, they are all there again.
+    s.meta.revealed = true;
+    CHECK(model::export_json(s)["cards"].size() == s.cards.size());
+    CHECK(model::export_json(s)["hidden_cards"] == 0);
 }
