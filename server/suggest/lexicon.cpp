@@ -230,7 +230,7 @@ std::vector<lexicon_entry> const concept_entries = {
 };
 
 // Stance cues. Tags: fear, loss, keep, value, wish, problem, better, process,
-// relation, tech, now, later, neg, new, old, self, effort.
+// relation, tech, now, later, neg, plain, able, new, old, self, we, effort.
 std::vector<lexicon_entry> const cue_entries = {
     {"fear",
      "bang, angst, vrees, vrezen, zorgen maken, bezorgd, huiverig, benauwd, eng, ongerust, schrik, "
@@ -316,6 +316,9 @@ std::vector<lexicon_entry> const cue_entries = {
      "not, no, never, nobody, nothing, without, dont, doesnt, didnt, cant, wont, isnt, arent, "
      "shouldnt, "
      "havent, hasnt, wasnt"},
+    {"plain", "gewoon, simpelweg, zomaar, vanzelf, vanzelfsprekend",
+     "simply, naturally, of course"},
+    {"able", "kunnen, mogelijk, in staat", "able to, be able, possible, could"},
     {"new", "nieuw, nieuwe", "new"},
     {"old", "oud, oude", "old"},
     {"self", "ik, mijn, me, mij", "i, my, me"},
