@@ -146,6 +146,7 @@ void room::do_join(std::shared_ptr<connection> c, protocol::hello hello) {
                               c->close(1011, "could not save, please reconnect");
                               return self->fail("join commit failed");
                           }
+                          self->settle();
                           self->on_joined(std::move(c), std::move(welcome));
                       });
                   });
@@ -219,6 +220,7 @@ void room::on_committed(bool ok, std::shared_ptr<connection> sender,
         global_metrics().count_error(protocol::error_code::internal);
         return fail("commit failed");
     }
+    settle();
     auto start = std::chrono::steady_clock::now();
     if (sender && !oc->answer.empty()) {
         count_if_error(oc->answer);
@@ -337,13 +339,19 @@ void room::on_idle(boost::system::error_code ec) {
 // from the store, which holds the truth.
 void room::fail(char const* why) {
     global_metrics().commit_failures.fetch_add(1, std::memory_order_relaxed);
-    if (failed_) return;
+    if (failed_) return settle();
     failed_ = true;
     app::log("workshop " + code_ + ": " + why + "; reloading from the store");
     timer_.cancel();
     idle_timer_.cancel();
-    hub_.retire(*this, true);
+    // Leave the hub only once every change set already queued has completed:
+    // a room loaded afresh must see all of them in the store.
+    if (inflight_ == 0) hub_.retire(*this, true);
     for (auto const& [ptr, m] : members_) m.conn->close(1011, "workshop reloading, please reconnect");
+}
+
+void room::settle() {
+    if (failed_ && inflight_ == 0) hub_.retire(*this, true);
 }
 
 } // namespace brug::live

@@ -94,6 +94,7 @@ private:
     void on_idle(boost::system::error_code ec);
     void send_presence_if_changed();
     void fail(char const* why);
+    void settle(); // a failed room leaves the hub once nothing is in flight
     int participants_online() const;
 
     boost::asio::strand<boost::asio::io_context::executor_type> strand_;
