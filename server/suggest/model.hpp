@@ -79,6 +79,8 @@ struct tuning {
     double base_l2 = 0.05;         // pull of the built-in model towards the lexicon prior
     double word_l2_scale = 1.0;    // extra pull of word features (they carry over least)
     double column_agreement = 1.0; // similar(): exponent of the chance two cards share a column
+    double online_word_l2_scale = 0.1; // extra pull of word features in the online fit: the
+                                       // workshop's own words are what its placements teach best
 };
 
 // Sets a knob by name ("smoothing=0.3"); false when unknown.

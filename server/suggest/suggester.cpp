@@ -205,7 +205,7 @@ void predict_columns(workshop_state& s, model const& m, tuning const& t) {
         // Towards the built-in model the pull is strong (it knows a lot);
         // with columns it cannot map, there is nothing to pull towards.
         double const strength = mapped ? t.online_strength : 1.0;
-        fm.fit(examples, strength / total, online_iterations);
+        fm.fit(examples, strength / total, online_iterations, t.online_word_l2_scale);
     }
     std::vector<std::vector<double>> own(s.n);
     for (std::size_t i = 0; i < s.n; ++i) {
@@ -333,6 +333,7 @@ bool set_tuning(tuning& t, std::string_view assignment) {
         {"base_l2", &tuning::base_l2},
         {"word_l2_scale", &tuning::word_l2_scale},
         {"column_agreement", &tuning::column_agreement},
+        {"online_word_l2_scale", &tuning::online_word_l2_scale},
     };
     static std::pair<std::string_view, int tuning::*> const integers[] = {
         {"max_cards", &tuning::max_cards},
