@@ -234,11 +234,18 @@ void websocket_session::do_write() {
             queue_bytes_ = 0;
         } else {
             std::size_t bytes = 0;
-            while (!queue_.empty() && (in_flight_.empty() || bytes < max_batch_bytes)) {
-                bytes += queue_.front()->size();
-                queue_bytes_ -= queue_.front()->size();
-                in_flight_.push_back(std::move(queue_.front()));
-                queue_.pop_front();
+            std::size_t taken = 0;
+            while (taken < queue_.size() && (taken == 0 || bytes < max_batch_bytes)) {
+                bytes += queue_[taken]->size();
+                ++taken;
+            }
+            queue_bytes_ -= bytes;
+            if (taken == queue_.size()) {
+                in_flight_.swap(queue_); // the usual case: everything goes
+            } else {
+                in_flight_.assign(std::make_move_iterator(queue_.begin()),
+                                  std::make_move_iterator(queue_.begin() + taken));
+                queue_.erase(queue_.begin(), queue_.begin() + taken);
             }
         }
     }
@@ -269,6 +276,7 @@ void websocket_session::on_write(beast::error_code ec, std::size_t) {
     m.frames_out.fetch_add(1, std::memory_order_relaxed);
     m.messages_out.fetch_add(in_flight_.size(), std::memory_order_relaxed);
     in_flight_.clear();
+    if (in_flight_.capacity() > 16) decltype(in_flight_)().swap(in_flight_);
     std::string().swap(batch_);
     if (ec) {
         // The connection is broken; the read loop ends too. Drop what waits.

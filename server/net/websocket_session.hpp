@@ -16,7 +16,6 @@
 #include <boost/beast/websocket.hpp>
 
 #include <chrono>
-#include <deque>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -86,7 +85,9 @@ private:
     // queue_mutex_ guards queue_, queue_bytes_, writing_ and closing_: deliver()
     // runs on the rooms' strands, the writer on this session's strand.
     std::mutex queue_mutex_;
-    std::deque<std::shared_ptr<std::string const>> queue_;
+    // A vector, not a deque: an empty std::deque still holds a 512-byte block,
+    // and most connections are idle most of the time.
+    std::vector<std::shared_ptr<std::string const>> queue_;
     std::size_t queue_bytes_ = 0;
     bool writing_ = false; // a write is in progress or posted
     bool closing_ = false; // no more deliveries are queued
