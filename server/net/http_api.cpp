@@ -5,12 +5,14 @@
 #include "live/hub.hpp"
 #include "live/metrics.hpp"
 #include "model/export.hpp"
+#include "model/prompts.hpp"
 #include "model/state.hpp"
 #include "protocol/utf8.hpp"
 #include "store/store.hpp"
 #include "util/crypto.hpp"
 
 #include <nlohmann/json.hpp>
+#include <qrencode.h>
 
 #include <chrono>
 #include <filesystem>
@@ -295,6 +297,14 @@ void http_api::handle(http_request req, std::function<void(http_response)> done)
                 }
                 return create_workshop(req, std::move(done));
             }
+            if (seg.size() == 2 && seg[1] == "prompts") {
+                if (!get) return done(error(405, "method_not_allowed", "use GET"));
+                return done(prompts(query));
+            }
+            if (seg.size() == 4 && seg[1] == "workshops" && seg[3] == "qr.svg") {
+                if (!get) return done(error(405, "method_not_allowed", "use GET"));
+                return done(qr_code(seg[2], req));
+            }
             if (seg.size() == 4 && seg[1] == "workshops" && seg[3] == "export") {
                 if (!get) return done(error(405, "method_not_allowed", "use GET"));
                 return done(export_workshop(seg[2], query, req.authorization));
@@ -395,6 +405,51 @@ http_response http_api::export_workshop(std::string const& typed, std::string co
     r.headers.emplace_back("Cache-Control", "no-store");
     r.headers.emplace_back("Content-Disposition",
                            "attachment; filename=\"brug-" + code + "." + format + "\"");
+    return with_headers(std::move(r));
+}
+
+// The built-in open questions for the facilitator to pick from.
+http_response http_api::prompts(std::string const& query) const {
+    auto language = query_param(query, "language");
+    if (language.empty()) language = "nl";
+    auto j = model::prompts_json(language);
+    if (!j) return error(400, "bad_request", "language: must be nl or en");
+    http_response r;
+    r.body = j->dump();
+    r.headers.emplace_back("Cache-Control", "max-age=3600");
+    return with_headers(std::move(r));
+}
+
+// The participant link of a workshop as a QR code (SVG), to show on the
+// beamer. The link is absolute, built from the Host header (and the proxy's
+// X-Forwarded-Proto), because a phone scanning it knows nothing else.
+http_response http_api::qr_code(std::string const& typed, http_request const& req) const {
+    if (!hub_) return error(500, "internal", "no store");
+    auto code = util::canonical_code(typed);
+    if (code.empty() || !hub_->storage().exists(code))
+        return error(404, "not_found", "no such workshop");
+    if (req.host.empty() || req.host.find_first_of(" \"<>/") != std::string::npos)
+        return error(400, "bad_request", "a Host header is needed for the link");
+    auto scheme = req.forwarded_proto == "https" ? "https" : "http";
+    auto url = std::string(scheme) + "://" + req.host + "/w/" + code;
+    QRcode* qr = QRcode_encodeString(url.c_str(), 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+    if (!qr) return error(500, "internal", "could not make the QR code");
+    int const w = qr->width;
+    int const quiet = 4; // the white border scanners need
+    std::string path;
+    path.reserve(static_cast<std::size_t>(w * w) * 6);
+    for (int y = 0; y < w; ++y)
+        for (int x = 0; x < w; ++x)
+            if (qr->data[y * w + x] & 1)
+                path += "M" + std::to_string(x + quiet) + " " + std::to_string(y + quiet) + "h1v1h-1z";
+    QRcode_free(qr);
+    auto size = std::to_string(w + 2 * quiet);
+    http_response r;
+    r.content_type = "image/svg+xml";
+    r.body = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 " + size + " " + size +
+             "\" shape-rendering=\"crispEdges\"><rect width=\"100%\" height=\"100%\" "
+             "fill=\"#fff\"/><path fill=\"#000\" d=\"" + path + "\"/></svg>";
+    r.headers.emplace_back("Cache-Control", "max-age=3600");
     return with_headers(std::move(r));
 }
 

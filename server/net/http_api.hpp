@@ -18,6 +18,8 @@ struct http_request {
     std::string method;        // "GET", "POST", ...
     std::string target;        // as sent: path and query, percent-encoded
     std::string authorization; // the Authorization header, or ""
+    std::string host;          // the Host header, or "" (for absolute links in QR codes)
+    std::string forwarded_proto; // X-Forwarded-Proto from a TLS proxy, or ""
     std::string body;
 };
 
@@ -56,6 +58,8 @@ private:
     http_response export_workshop(std::string const& code, std::string const& query,
                                   std::string const& authorization) const;
     http_response static_file(std::string const& method, std::string const& path) const;
+    http_response qr_code(std::string const& code, http_request const& req) const;
+    http_response prompts(std::string const& query) const;
 
     live::hub* hub_;
     http_api_config cfg_;

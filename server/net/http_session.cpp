@@ -91,6 +91,8 @@ private:
         in.method = std::string(req.method_string());
         in.target = std::string(req.target());
         in.authorization = std::string(req[http::field::authorization]);
+        in.host = std::string(req[http::field::host]);
+        in.forwarded_proto = std::string(req["X-Forwarded-Proto"]);
         in.body = std::move(req.body());
         bool keep_alive = req.keep_alive();
         unsigned version = req.version();

@@ -254,3 +254,18 @@ TEST_CASE("http: create from a template copies columns, settings and prompt") {
                     json{{"title", "Two"}, {"from", {{"code", first.code}, {"facilitator_key", "no"}}}}.dump());
     CHECK(bad.status == 401);
 }
+
+TEST_CASE("http: the QR code of a workshop and the built-in prompts") {
+    server_process srv;
+    auto ws = create_workshop(srv.port());
+    auto qr = http(srv.port(), "GET", "/api/workshops/" + ws.code + "/qr.svg");
+    CHECK(qr.status == 200);
+    CHECK(qr.headers["content-type"] == "image/svg+xml");
+    CHECK(qr.body.rfind("<svg", 0) == 0);
+    CHECK(http(srv.port(), "GET", "/api/workshops/AAAA-AAAA/qr.svg").status == 404);
+    auto nl = http(srv.port(), "GET", "/api/prompts?language=nl");
+    CHECK(nl.status == 200);
+    CHECK(nl.json_body()["prompts"].size() > 0);
+    CHECK(http(srv.port(), "GET", "/api/prompts?language=en").status == 200);
+    CHECK(http(srv.port(), "GET", "/api/prompts?language=de").status == 400);
+}
