@@ -248,3 +248,37 @@ TEST_CASE("flow: export finds the workshop by its code in any case") {
     CHECK(r.status == 200);
     CHECK(r.json_body()["title"] == "Any case");
 }
+
+TEST_CASE("flow: votes stay hidden from participants until the vote closes") {
+    server_process srv;
+    auto ws = create_workshop(srv.port(), {{"title", "Votes"},
+                                           {"settings", {{"anonymity_threshold", 1}, {"votes_per_participant", 2}}}});
+    ws_client f(srv.port(), "/ws/" + ws.code);
+    join_facilitator(f, ws.key);
+    ws_client p(srv.port(), "/ws/" + ws.code);
+    join_participant(p);
+    ws_client q(srv.port(), "/ws/" + ws.code);
+    join_participant(q);
+    f.request({{"type", "phase.set"}, {"phase", "reflect"}});
+    auto card = p.request(card_post("Stem op mij", "v1"))["card_id"].get<std::string>();
+    REQUIRE(f.request({{"type", "cards.reveal"}})["type"] == "ack");
+    p.wait_for(event("cards.revealed"));
+    auto before_vote = p.frames().size();
+    REQUIRE(f.request({{"type", "phase.set"}, {"phase", "vote"}})["type"] == "ack");
+    CHECK(q.wait_for(event("phase.changed")));
+    auto v = q.request({{"type", "vote.cast"}, {"target_id", card}});
+    REQUIRE(v["type"] == "ack");
+    CHECK(v["left"] == 1);
+    CHECK(q.request({{"type", "vote.cast"}, {"target_id", card}})["left"] == 0);
+    CHECK(q.request({{"type", "vote.cast"}, {"target_id", card}})["code"] == "vote_limit");
+    auto changed = f.wait_for(event("votes.changed"));
+    REQUIRE(changed);
+    // Participants saw no tally while voting.
+    p.request({{"type", "ping"}}); // everything sent to p so far has arrived
+    for (auto i = before_vote; i < p.frames().size(); ++i)
+        CHECK(p.frames()[i].find("per_target") == std::string::npos);
+    CHECK(f.request({{"type", "phase.set"}, {"phase", "discuss"}})["type"] == "ack");
+    auto tallied = p.wait_for(event("votes.tallied"));
+    REQUIRE(tallied);
+    CHECK((*tallied)["data"]["per_target"][card] == 2);
+}
