@@ -17,7 +17,9 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <regex>
+#include <unordered_map>
 #include <set>
 #include <sstream>
 
@@ -234,7 +236,43 @@ bool percent_decode(std::string const& in, std::string& out) {
     return true;
 }
 
-http_api::http_api(live::hub* hub, http_api_config cfg) : hub_(hub), cfg_(std::move(cfg)) {
+// Token buckets per client address for creating workshops. The addresses
+// live only here, in memory, and the table is pruned of full buckets when it
+// grows, so that it holds only recent creators.
+struct http_api::create_limiter {
+    struct bucket {
+        double tokens = 0;
+        std::chrono::steady_clock::time_point at;
+    };
+    std::mutex mutex; // guards buckets
+    std::unordered_map<std::string, bucket> buckets;
+};
+
+bool http_api::allow_create(http_request const& req) const {
+    if (req.remote_loopback || req.remote.empty()) return true;
+    auto now = std::chrono::steady_clock::now();
+    auto rate = cfg_.creates_per_minute / 60.0;
+    std::lock_guard lock(limiter_->mutex);
+    auto& buckets = limiter_->buckets;
+    if (buckets.size() > 10000) {
+        for (auto it = buckets.begin(); it != buckets.end();) {
+            double t = it->second.tokens +
+                       std::chrono::duration<double>(now - it->second.at).count() * rate;
+            it = t >= cfg_.create_burst ? buckets.erase(it) : std::next(it);
+        }
+    }
+    auto [it, fresh] = buckets.try_emplace(req.remote, create_limiter::bucket{cfg_.create_burst, now});
+    auto& b = it->second;
+    b.tokens = std::min(cfg_.create_burst,
+                        b.tokens + std::chrono::duration<double>(now - b.at).count() * rate);
+    b.at = now;
+    if (b.tokens < 1.0) return false;
+    b.tokens -= 1.0;
+    return true;
+}
+
+http_api::http_api(live::hub* hub, http_api_config cfg)
+    : hub_(hub), cfg_(std::move(cfg)), limiter_(std::make_shared<create_limiter>()) {
     std::error_code ec;
     auto root = fs::canonical(cfg_.web_root, ec);
     if (!ec) root_ = root.string();
@@ -295,6 +333,8 @@ void http_api::handle(http_request req, std::function<void(http_response)> done)
                     r.headers.emplace_back("Allow", "POST");
                     return done(std::move(r));
                 }
+                if (!allow_create(req))
+                    return done(error(429, "rate_limited", "too many new workshops; try again later"));
                 return create_workshop(req, std::move(done));
             }
             if (seg.size() == 2 && seg[1] == "prompts") {

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -20,6 +21,8 @@ struct http_request {
     std::string authorization; // the Authorization header, or ""
     std::string host;          // the Host header, or "" (for absolute links in QR codes)
     std::string forwarded_proto; // X-Forwarded-Proto from a TLS proxy, or ""
+    std::string remote;        // client address, for abuse limits only: never logged or stored
+    bool remote_loopback = true; // loopback is not limited (tests, load generators)
     std::string body;
 };
 
@@ -32,8 +35,13 @@ struct http_response {
 };
 
 struct http_api_config {
+    static constexpr double default_creates_per_minute = 10;
+    static constexpr double default_create_burst = 20;
+
     std::string web_root = "client-web";
     int max_card_chars = 500;
+    double creates_per_minute = default_creates_per_minute; // per client address, not loopback
+    double create_burst = default_create_burst;
 };
 
 class http_api {
@@ -61,8 +69,14 @@ private:
     http_response qr_code(std::string const& code, http_request const& req) const;
     http_response prompts(std::string const& query) const;
 
+    // Whether `req`'s address may create another workshop now (429 if not).
+    bool allow_create(http_request const& req) const;
+
+    struct create_limiter; // per-address token buckets; has its own mutex
+
     live::hub* hub_;
     http_api_config cfg_;
+    std::shared_ptr<create_limiter> limiter_;
     std::string root_; // canonical web root, without trailing slash; "" if it does not exist
 };
 

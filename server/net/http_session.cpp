@@ -93,6 +93,12 @@ private:
         in.authorization = std::string(req[http::field::authorization]);
         in.host = std::string(req[http::field::host]);
         in.forwarded_proto = std::string(req["X-Forwarded-Proto"]);
+        beast::error_code addr_ec;
+        auto remote = stream_.socket().remote_endpoint(addr_ec);
+        if (!addr_ec) {
+            in.remote = remote.address().to_string();
+            in.remote_loopback = remote.address().is_loopback();
+        }
         in.body = std::move(req.body());
         bool keep_alive = req.keep_alive();
         unsigned version = req.version();
