@@ -16,15 +16,21 @@ FUZZ_CXX        ?= clang++
 FUZZ_RUNS       ?= 10000000
 FUZZ_TIME       ?= 1200
 FUZZ_SMOKE_TIME ?= 5
-FUZZ_MAX_LEN    ?= 16384
-FUZZ_TARGETS    ?= decode dispatch $(if $(wildcard server/net/http_api.cpp),http)
+FUZZ_MAX_LEN_decode   ?= 16384
+FUZZ_MAX_LEN_dispatch ?= 4096
+FUZZ_MAX_LEN_http     ?= 8192
+FUZZ_MAX_LEN_http_api ?= 8192
+# Fewer frames of allocation stacks: most of a run's time otherwise goes to
+# recording them. A crash is replayed with full stacks from its file.
+FUZZ_ASAN_OPTIONS ?= malloc_context_size=4
+FUZZ_TARGETS    ?= decode dispatch http http_api
 SANITIZE_DIR    ?= build-asan
 SANITIZE_JOBS   ?= 2
 
 FUZZ_SAN      := -fsanitize=address,undefined -fno-sanitize-recover=undefined
-FUZZ_CXXFLAGS := -std=c++20 -g -O1 -fno-omit-frame-pointer -Wall -Wextra -Wno-unused-parameter \
+FUZZ_CXXFLAGS := -std=c++20 -g -O2 -fno-omit-frame-pointer -Wall -Wextra -Wno-unused-parameter \
                  -I. -Iserver -Itests/fuzz -DBOOST_ASIO_NO_DEPRECATED -MMD -MP
-FUZZ_LIBS     := -lcrypto
+FUZZ_LIBS     := -lcrypto -lqrencode
 
 # The product's sources each target needs, by layer (as in CMakeLists.txt).
 FUZZ_PROTOCOL := $(wildcard protocol/*.cpp)
@@ -44,19 +50,33 @@ FUZZ_SRC_decode   := tests/fuzz/fuzz_decode.cpp tests/fuzz/decode_check.cpp $(FU
 FUZZ_SRC_dispatch := tests/fuzz/fuzz_dispatch.cpp tests/fuzz/dispatch_check.cpp \
                      tests/fuzz/deterministic_rand.cpp $(FUZZ_PROTOCOL) $(FUZZ_UTIL) $(FUZZ_MODEL) \
                      $(FUZZ_SUGGEST)
+FUZZ_HTTP_COMMON  := tests/fuzz/http_check.cpp tests/fuzz/net_stubs.cpp server/net/http_api.cpp \
+                     server/live/metrics.cpp $(FUZZ_PROTOCOL) $(FUZZ_UTIL) $(FUZZ_MODEL) $(FUZZ_SUGGEST)
+FUZZ_SRC_http     := tests/fuzz/fuzz_http.cpp $(FUZZ_HTTP_COMMON)
+FUZZ_SRC_http_api := tests/fuzz/fuzz_http_api.cpp $(FUZZ_HTTP_COMMON)
 
 # Seeds: the checked-in corpus of each target, plus protocol/examples/valid
 # (raw frames) for the decoder. New inputs go to build-fuzz/corpus/<target>.
 FUZZ_SEEDS_decode   := tests/fuzz/corpus/decode protocol/examples/valid
 FUZZ_SEEDS_dispatch := tests/fuzz/corpus/dispatch
 FUZZ_SEEDS_http     := tests/fuzz/corpus/http
-FUZZ_DICT           := tests/fuzz/brug.dict
+FUZZ_SEEDS_http_api := tests/fuzz/corpus/http_api
+FUZZ_DICT_decode    := tests/fuzz/brug.dict
+FUZZ_DICT_dispatch  := tests/fuzz/brug.dict
+FUZZ_DICT_http      := tests/fuzz/http.dict
+FUZZ_DICT_http_api  := tests/fuzz/http.dict
 
 fuzz_obj = $(patsubst %.cpp,$(FUZZ_DIR)/obj/%.o,$(1))
 
+# Coverage feedback comes from the product's code only: the checks (which
+# parse every frame with nlohmann) are built without it, so that the fuzzer
+# does not chase paths in the checker, and they run faster.
+FUZZ_COV := -fsanitize=fuzzer-no-link
+$(FUZZ_DIR)/obj/tests/fuzz/%_check.o: FUZZ_COV :=
+
 $(FUZZ_DIR)/obj/%.o: %.cpp
 	@mkdir -p $(dir $@)
-	$(FUZZ_CXX) $(FUZZ_CXXFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link -c $< -o $@
+	$(FUZZ_CXX) $(FUZZ_CXXFLAGS) $(FUZZ_SAN) $(FUZZ_COV) -c $< -o $@
 
 $(FUZZ_DIR)/fuzz_%:
 	$(FUZZ_CXX) $(FUZZ_SAN) -fsanitize=fuzzer $(filter %.o,$^) $(FUZZ_LIBS) -o $@
@@ -64,6 +84,7 @@ $(FUZZ_DIR)/fuzz_%:
 $(FUZZ_DIR)/fuzz_decode: $(call fuzz_obj,$(FUZZ_SRC_decode))
 $(FUZZ_DIR)/fuzz_dispatch: $(call fuzz_obj,$(FUZZ_SRC_dispatch))
 $(FUZZ_DIR)/fuzz_http: $(call fuzz_obj,$(FUZZ_SRC_http))
+$(FUZZ_DIR)/fuzz_http_api: $(call fuzz_obj,$(FUZZ_SRC_http_api))
 
 -include $(wildcard $(FUZZ_DIR)/obj/*.d $(FUZZ_DIR)/obj/*/*.d $(FUZZ_DIR)/obj/*/*/*.d)
 
@@ -89,8 +110,8 @@ fuzz-regressions: fuzz-build
 define fuzz_run
 	@mkdir -p $(FUZZ_DIR)/corpus/$(1) $(FUZZ_DIR)/crashes/$(1)
 	@echo "fuzz: $(1) $(2)"
-	@$(FUZZ_DIR)/fuzz_$(1) $(FUZZ_DIR)/corpus/$(1) $(FUZZ_SEEDS_$(1)) -dict=$(FUZZ_DICT) \
-	  -max_len=$(FUZZ_MAX_LEN) -artifact_prefix=$(FUZZ_DIR)/crashes/$(1)/ -print_final_stats=1 \
+	@ASAN_OPTIONS=$(FUZZ_ASAN_OPTIONS) $(FUZZ_DIR)/fuzz_$(1) $(FUZZ_DIR)/corpus/$(1) $(FUZZ_SEEDS_$(1)) \
+	  -dict=$(FUZZ_DICT_$(1)) -max_len=$(FUZZ_MAX_LEN_$(1)) -artifact_prefix=$(FUZZ_DIR)/crashes/$(1)/ -print_final_stats=1 \
 	  $(2) > $(FUZZ_DIR)/fuzz-$(1).log 2>&1 \
 	  || { tail -n 60 $(FUZZ_DIR)/fuzz-$(1).log; echo "fuzz: $(1) FAILED, input in $(FUZZ_DIR)/crashes/$(1)/"; exit 1; }
 	@grep -E '^stat::(number_of_executed_units|average_exec_per_sec|peak_rss_mb)' $(FUZZ_DIR)/fuzz-$(1).log \

@@ -5,6 +5,7 @@
 // audience names, checking what every viewer receives.
 #include "dispatch_check.hpp"
 
+#include "model/export.hpp"
 #include "model/workshop.hpp"
 #include "protocol/decode.hpp"
 #include "protocol/utf8.hpp"
@@ -76,31 +77,152 @@ bool is_error_code(std::string const& c) {
 }
 
 // The whole state, memory-only fields included, as text: "an error changes
-// nothing" is this text being the same before and after.
-std::string dump_state(model::workshop_state const& s) {
-    json cards = json::array(), clusters = json::array(), agreements = json::array(), votes = json::array(),
-         participants = json::array(), checkins = json::array(), nonces = json::array();
-    for (auto const& c : s.cards)
-        cards.push_back({c.id, protocol::to_string(c.kind), c.text, c.intention ? *c.intention : "(none)",
-                         c.column ? *c.column : "(none)", c.cluster_id ? *c.cluster_id : "(none)", c.position,
-                         c.author_tag, c.author});
-    for (auto const& c : s.clusters) clusters.push_back({c.id, c.column, c.title, c.position});
-    for (auto const& a : s.agreements)
-        agreements.push_back({a.id, a.text, a.owner ? *a.owner : "(none)", a.due ? *a.due : "(none)",
-                              a.cluster_id ? *a.cluster_id : "(none)", a.position});
-    for (auto const& v : s.votes) votes.push_back({v.voter_tag, v.target_id, v.count});
-    for (auto const& p : s.participants)
-        participants.push_back({p.token_hash, p.author_key.size(), p.has_card, p.votes_used, p.votes});
-    for (auto const& c : s.checkins) checkins.push_back({c.id, c.text});
-    std::map<std::string, std::string> sorted(s.nonces.begin(), s.nonces.end());
-    for (auto const& [k, v] : sorted) nonces.push_back({k, v});
-    auto const& m = s.meta;
-    json meta = {m.code, m.title, m.language, m.facilitator_key_hash, protocol::to_string(m.current_phase),
-                 m.prompt, m.revealed, m.seq, m.authors, m.timer ? m.timer->ends_at_ms : -1,
-                 m.timer ? m.timer->seconds : -1, m.created_at_ms, m.closed_at_ms, m.touched_at_ms,
-                 m.settings.votes_per_participant, m.settings.anonymity_threshold};
-    return json{meta, cards, clusters, agreements, votes, participants, checkins, nonces}.dump(
-        -1, ' ', false, json::error_handler_t::replace);
+// nothing" is this text being the same before and after. Built by hand, not
+// through nlohmann, because it runs twice for every command.
+class state_text {
+public:
+    explicit state_text(model::workshop_state const& s) {
+        auto const& m = s.meta;
+        add(m.code).add(m.title).add(m.language).add(m.facilitator_key_hash);
+        add(protocol::to_string(m.current_phase)).add(m.prompt).add(m.revealed).add(m.seq).add(m.authors);
+        add(m.timer ? m.timer->ends_at_ms : -1).add(m.timer ? m.timer->seconds : -1);
+        add(m.created_at_ms).add(m.closed_at_ms).add(m.touched_at_ms);
+        add(m.settings.votes_per_participant).add(m.settings.anonymity_threshold).add(m.settings.max_card_chars);
+        for (auto const& c : m.columns) add(c.id).add(c.title);
+        text_ += "\ncards";
+        for (auto const& c : s.cards)
+            add(c.id).add(protocol::to_string(c.kind)).add(c.text).add(c.intention).add(c.column).add(c.cluster_id)
+                .add(c.position).add(c.author_tag).add(c.author);
+        text_ += "\nclusters";
+        for (auto const& c : s.clusters) add(c.id).add(c.column).add(c.title).add(c.position);
+        text_ += "\nagreements";
+        for (auto const& a : s.agreements) add(a.id).add(a.text).add(a.owner).add(a.due).add(a.cluster_id).add(a.position);
+        text_ += "\nvotes";
+        for (auto const& v : s.votes) add(v.voter_tag).add(v.target_id).add(v.count);
+        text_ += "\nparticipants";
+        for (auto const& p : s.participants) {
+            add(p.token_hash).add(p.author_key).add(p.has_card).add(p.votes_used);
+            for (auto const& [t, n] : p.votes) add(t).add(n);
+        }
+        text_ += "\ncheckins";
+        for (auto const& c : s.checkins) add(c.id).add(c.text);
+        text_ += "\nnonces";
+        std::map<std::string_view, std::string_view> sorted(s.nonces.begin(), s.nonces.end());
+        for (auto const& [k, v] : sorted) add(k).add(v);
+    }
+
+    std::string const& text() const { return text_; }
+
+private:
+    // Each value with its length in front, so that no two states read alike.
+    state_text& add(std::string_view v) {
+        text_ += std::to_string(v.size());
+        text_ += ':';
+        text_ += v;
+        return *this;
+    }
+    state_text& add(std::optional<std::string> const& v) { return v ? add(std::string_view(*v)) : add_raw("-"); }
+    state_text& add(std::string const& v) { return add(std::string_view(v)); }
+    state_text& add(bool v) { return add_raw(v ? "T" : "F"); }
+    state_text& add(std::int64_t v) { return add_raw(std::to_string(v)); }
+    state_text& add(int v) { return add_raw(std::to_string(v)); }
+    state_text& add(participant_id v) { return add_raw(std::to_string(v)); }
+    state_text& add_raw(std::string const& v) {
+        text_ += v;
+        text_ += ',';
+        return *this;
+    }
+
+    std::string text_;
+};
+
+// RFC 4180 records of `text` (after the UTF-8 byte order mark), or a reason
+// it is not well formed.
+std::vector<std::vector<std::string>> parse_csv(std::string_view text, std::string& problem) {
+    std::vector<std::vector<std::string>> rows;
+    if (text.substr(0, 3) != "\xEF\xBB\xBF") {
+        problem = "no byte order mark";
+        return rows;
+    }
+    text.remove_prefix(3);
+    std::vector<std::string> row;
+    std::string field;
+    std::size_t i = 0;
+    while (i < text.size()) {
+        if (text[i] == '"') {
+            ++i;
+            for (;;) {
+                if (i >= text.size()) {
+                    problem = "an unterminated quoted field";
+                    return rows;
+                }
+                if (text[i] == '"') {
+                    if (i + 1 < text.size() && text[i + 1] == '"') {
+                        field += '"';
+                        i += 2;
+                        continue;
+                    }
+                    ++i;
+                    break;
+                }
+                field += text[i++];
+            }
+        } else {
+            while (i < text.size() && text[i] != ',' && text[i] != '\r' && text[i] != '\n') {
+                if (text[i] == '"') {
+                    problem = "a quote inside an unquoted field";
+                    return rows;
+                }
+                field += text[i++];
+            }
+        }
+        row.push_back(std::move(field));
+        field.clear();
+        if (i < text.size() && text[i] == ',') {
+            ++i;
+            continue;
+        }
+        if (text.substr(i, 2) != "\r\n") {
+            problem = "a record that does not end in CRLF";
+            return rows;
+        }
+        i += 2;
+        rows.push_back(std::move(row));
+        row.clear();
+    }
+    return rows;
+}
+
+// Whether a spreadsheet would read `field` as a formula.
+bool is_formula(std::string_view field) {
+    return !field.empty() && (field[0] == '=' || field[0] == '+' || field[0] == '-' || field[0] == '@' ||
+                              field[0] == '\t' || field[0] == '\r');
+}
+
+// Markdown with the backslash escapes before '~' undone, so that markers read as written.
+std::string unescape_markers(std::string_view md) {
+    std::string out;
+    out.reserve(md.size());
+    for (std::size_t i = 0; i < md.size(); ++i) {
+        if (md[i] == '\\' && i + 1 < md.size() && md[i + 1] == '~') continue;
+        out += md[i];
+    }
+    return out;
+}
+
+// How many of the characters `c` in `line` are not escaped with a backslash.
+std::size_t unescaped(std::string_view line, char c) {
+    std::size_t n = 0;
+    bool escaped = false;
+    for (char k : line) {
+        if (escaped) {
+            escaped = false;
+            continue;
+        }
+        if (k == '\\') escaped = true;
+        else if (k == c) ++n;
+    }
+    return n;
 }
 
 struct settings {
@@ -133,6 +255,9 @@ public:
         check_workshop();
     }
 
+    // The end of the script: the exports of what it made.
+    void finish() const { check_exports(); }
+
     void step(std::string_view line) {
         if (line.empty()) return;
         char const op = line.front();
@@ -158,7 +283,8 @@ public:
             return;
         }
         now_ += 1;
-        check_workshop();
+        if (changed_) check_workshop();
+        changed_ = true;
     }
 
 private:
@@ -261,6 +387,7 @@ private:
             if (w_->state_json(all[i]->who, online()) != views_before[i])
                 fail("a restart changed what a viewer sees:\n  before " + views_before[i].substr(0, 600) +
                      "\n  after  " + w_->state_json(all[i]->who, online()).substr(0, 600));
+        check_exports();
     }
 
     void advance(std::int64_t ms) {
@@ -285,8 +412,10 @@ private:
         lim.max_card_chars = static_cast<std::size_t>(w_->state().meta.settings.max_card_chars) - marker_room;
         auto decoded = protocol::decode(frame, lim);
         auto* env = std::get_if<protocol::envelope>(&decoded);
-        if (!env) return; // answered by the connection; the workshop never sees it
-        if (contains_tilde(env->cmd)) return;
+        if (!env || contains_tilde(env->cmd)) { // a refused frame never reaches the workshop
+            changed_ = false;
+            return;
+        }
         mark(from, env->cmd);
         handle(from, *env, frame);
     }
@@ -411,6 +540,7 @@ private:
                          it->second.substr(0, 300));
                 if (!out.events.empty() || !out.changes.empty() || snapshot() != before)
                     fail(where + ": a repeated nonce changed the workshop");
+                changed_ = false; // compared in full above
                 return;
             }
             if (kind == "ack") first_answer_[nonce_key] = out.answer;
@@ -426,6 +556,7 @@ private:
             if (snapshot() != before) fail(where + ": refused (" + code + ") but the workshop changed");
             if (code == "anonymity_threshold" && authors_before >= w_->state().meta.settings.anonymity_threshold)
                 fail(where + ": reveal refused with enough authors");
+            changed_ = false; // compared in full above
             return;
         }
 
@@ -531,6 +662,77 @@ private:
         }
     }
 
+    // The three exports (model/export.hpp): every card exactly once, nothing
+    // that links a card to a person, no formula in the CSV, and no user text
+    // that makes HTML, a table cell or a heading in the Markdown.
+    void check_exports() const {
+        auto const& s = w_->state();
+        auto const md = model::export_markdown(s, now_);
+        auto const csv = model::export_csv(s);
+        auto const js = model::export_json(s).dump(-1, ' ', false, json::error_handler_t::strict);
+        std::vector<std::string> secrets;
+        for (auto const& p : participants_) secrets.push_back(p.token);
+        for (auto const& p : s.participants) secrets.push_back(p.token_hash);
+        for (auto const& c : s.cards) secrets.push_back(c.author_tag);
+        for (auto const& v : s.votes) secrets.push_back(v.voter_tag);
+        for (auto const& [tag, answer] : s.nonces) secrets.push_back(tag);
+        for (auto const* text : {&md, &csv, &js})
+            for (auto const& x : secrets)
+                if (contains(*text, x))
+                    fail("an export carries a token, a hash or a tag: " + x.substr(0, 16) + "...");
+
+        // JSON: each card once.
+        auto const j = json::parse(js);
+        std::map<std::string, int> seen;
+        for (auto const& c : j["cards"]) seen[c.value("id", "")] += 1;
+        for (auto const& c : s.cards)
+            if (seen[c.id] != 1) fail("the JSON export has a card " + std::to_string(seen[c.id]) + " times");
+        if (j["cards"].size() != s.cards.size()) fail("the JSON export has cards that do not exist");
+
+        // CSV: well formed, 9 fields, no formulas, each card's text once.
+        std::string problem;
+        auto rows = parse_csv(csv, problem);
+        if (!problem.empty()) fail("the CSV export is not RFC 4180: " + problem);
+        std::map<std::string, int> texts;
+        for (std::size_t r = 0; r < rows.size(); ++r) {
+            if (rows[r].size() != 9) fail("a CSV record with " + std::to_string(rows[r].size()) + " fields");
+            for (auto const& f : rows[r])
+                if (is_formula(f)) fail("a CSV field a spreadsheet reads as a formula: " + f.substr(0, 80));
+            if (r > 0 && rows[r][0] == "card") texts[rows[r][2]] += 1;
+        }
+        std::size_t card_rows = 0;
+        for (auto const& [t, n] : texts) card_rows += static_cast<std::size_t>(n);
+        if (card_rows != s.cards.size()) fail("the CSV export has " + std::to_string(card_rows) + " card rows");
+        for (auto const& c : s.cards) {
+            auto const written = is_formula(c.text) ? "'" + c.text : c.text;
+            if (texts[written] < 1) fail("the CSV export lacks a card's text");
+        }
+
+        // Markdown: each card's marker once; no raw HTML; table rows of three
+        // cells; card text never in a heading, a quote or a table.
+        auto const plain = unescape_markers(md);
+        for (auto const& c : s.cards)
+            for (auto n : markers_in(c.text)) {
+                std::string const m = "~" + std::to_string(n) + "~";
+                std::size_t count = 0;
+                for (auto at = plain.find(m); at != std::string::npos; at = plain.find(m, at + 1)) ++count;
+                if (count != 1) fail("the Markdown export has a card's text " + std::to_string(count) + " times");
+            }
+        std::size_t start = 0;
+        while (start < md.size()) {
+            auto end = md.find('\n', start);
+            if (end == std::string::npos) end = md.size();
+            std::string_view const line(md.data() + start, end - start);
+            start = end + 1;
+            if (unescaped(line, '<') > 0) fail("raw '<' in the Markdown export: " + std::string(line.substr(0, 120)));
+            if (!line.empty() && line[0] == '|' && unescaped(line, '|') != 4)
+                fail("a Markdown table row with other than 3 cells: " + std::string(line.substr(0, 120)));
+            bool const card_text = !markers_in(unescape_markers(line)).empty();
+            if (card_text && !(line.rfind("- ", 0) == 0 || line.rfind("  ", 0) == 0))
+                fail("card text outside its list item in the Markdown export: " + std::string(line.substr(0, 120)));
+        }
+    }
+
     // The author of a card, from the state while it exists, else as first seen.
     std::optional<participant_id> author_of(std::string const& id) const {
         for (auto const& c : w_->state().cards)
@@ -547,9 +749,9 @@ private:
         return out;
     }
 
-    std::string snapshot() const {
-        return dump_state(w_->state()) + w_->state_json(facilitator_.who, online());
-    }
+    // The tallies (the workshop's own index) are left out: check_workshop
+    // compares them with the vote rows after every change.
+    std::string snapshot() const { return state_text(w_->state()).text(); }
 
     void learn_ids() {
         auto const& s = w_->state();
@@ -670,6 +872,7 @@ private:
         }
     }
 
+    bool changed_ = true; // false after a step that provably changed nothing
     bool const trace_ = std::getenv("BRUG_FUZZ_TRACE") != nullptr; // each answer to stderr
     settings settings_;
     model::limits limits_;
@@ -709,6 +912,7 @@ std::string check_dispatch(std::string_view script) {
     try {
         session s(settings_from(lines.empty() ? "" : lines.front()));
         for (auto line : lines) s.step(line);
+        s.finish();
     } catch (broken const& b) {
         return b.what;
     } catch (std::exception const& e) {
