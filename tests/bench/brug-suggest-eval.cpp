@@ -1,4 +1,4 @@
-// brug-suggest-eval FILE [--verbose] [--file-only] [--set=knob=value ...]
+// brug-suggest-eval FILE [--verbose] [--file-only] [--true-columns] [--set=knob=value ...]
 //
 // Measures the suggester on labelled cards (JSON Lines, the format of
 // server/suggest/data/cards-dev.jsonl), leave-one-workshop-out: for each
@@ -16,6 +16,9 @@
 //                   placed; fewer than 3 answers count as misses), mean.
 // Column figures and similar@3 are pooled over all cards; theme_ari_mean is
 // the mean of the per-workshop ARIs. The last line is one JSON object.
+// --true-columns adds a diagnostic line (not in the JSON): ARI and similar@3
+// when every card's column is known (all placed, none in a theme), the
+// ceiling of the theme side with perfect columns.
 #include "suggest/model.hpp"
 
 #include <nlohmann/json.hpp>
@@ -77,17 +80,21 @@ workshop_input input_of(std::vector<labelled_card const*> const& cards) {
 int main(int argc, char** argv) {
     if (argc < 2) {
         std::cerr
-            << "usage: brug-suggest-eval FILE [--verbose] [--file-only] [--set=knob=value ...]\n";
+            << "usage: brug-suggest-eval FILE [--verbose] [--file-only] [--true-columns] "
+               "[--set=knob=value ...]\n";
         return 2;
     }
     bool verbose = false;
     bool file_only = false;
+    bool true_columns = false;
     for (int a = 2; a < argc; ++a) {
         std::string const arg = argv[a];
         if (arg == "--verbose")
             verbose = true;
         else if (arg == "--file-only")
             file_only = true;
+        else if (arg == "--true-columns")
+            true_columns = true;
         else if (arg.rfind("--set=", 0) == 0 && set_tuning(default_tuning(), arg.substr(6)))
             continue;
         else {
@@ -123,6 +130,7 @@ int main(int argc, char** argv) {
     // The same 80% of the cards, scored with nothing placed: what the
     // placements added, apart from which cards happen to remain.
     double same_cards_unplaced = 0;
+    double true_ari_sum = 0, true_sim_hits = 0;
     std::printf("%-22s %-4s %5s %8s %10s %7s %8s %10s\n", "workshop", "lang", "cards", "column",
                 "column@20%", "ARI", "themes", "similar@3");
     for (std::size_t w = 0; w < workshops.size(); ++w) {
@@ -198,6 +206,24 @@ int main(int argc, char** argv) {
             }
         }
 
+        if (true_columns) {
+            workshop_input known = in;
+            for (std::size_t i = 0; i < n; ++i)
+                known.cards[i].column = test[i]->column;
+            suggestions const sk = suggest(known, *m);
+            std::map<std::string, std::string> known_theme;
+            for (auto const& th : sk.themes)
+                for (auto const& id : th.card_ids)
+                    known_theme[id] = th.key;
+            std::vector<std::string> got_known;
+            for (std::size_t i = 0; i < n; ++i)
+                got_known.push_back(known_theme[in.cards[i].id]);
+            true_ari_sum += adjusted_rand_index(got_known, want);
+            for (std::size_t i = 0; i < n; ++i)
+                for (auto const& [id, score] : similar(known, in.cards[i].id, 3, *m))
+                    true_sim_hits += (test[std::stoul(id.substr(1))]->theme == test[i]->theme) / 3.0;
+        }
+
         correct0 += correct;
         total0 += static_cast<double>(n);
         correct20 += c20;
@@ -231,6 +257,9 @@ int main(int argc, char** argv) {
                 total0, col0, col20, ari, "", sim3);
     std::printf("column@20%% gain from the placements: %+.3f (same cards, nothing placed: %.3f)\n",
                 col20 - same_cards_unplaced / total20, same_cards_unplaced / total20);
+    if (true_columns)
+        std::printf("with every column known: ARI %.3f, similar@3 %.3f\n",
+                    true_ari_sum / workshops.size(), true_sim_hits / sim_cards);
     std::printf("column: share of cards in the labelled column; column@20%%: on the unplaced 80%% "
                 "after a random 20%% "
                 "was placed, %d seeds; ARI: suggested vs labelled themes, mean over workshops; "
