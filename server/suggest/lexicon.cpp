@@ -54,7 +54,7 @@ std::vector<lexicon_entry> const concept_entries = {
      "specialist, expert, intuition, edge case, learn from each other, knowledge base, knowing, "
      "learned"},
     {"#newcomers",
-     "nieuwe collega, nieuwe collega's, junior, inwerken, ingewerkt, meelopen, stagiair, leerling, "
+     "nieuwe collega, nieuwe collega's, junior, inwerken, ingewerkt, meelopen, stagiair, "
      "starters, nieuwkomer, opvangen",
      "new hire, new hires, junior, juniors, newcomer, newcomers, onboarding, intern, "
      "mentoring, "
@@ -187,10 +187,10 @@ std::vector<lexicon_entry> const concept_entries = {
     {"#remote",
      "thuis, thuiswerken, hybride, online, op afstand, reizen, file, reistijd, vergaderen, "
      "videobellen, "
-     "teams, zoom, beeldbellen, op kantoor",
+     "ms teams, zoom, beeldbellen, op kantoor",
      "home, remote, hybrid, online, distance, commute, commuting, travel, meeting, meetings, video "
      "call, "
-     "zoom, teams, work from home, in the office"},
+     "zoom, ms teams, work from home, in the office"},
     {"#job",
      "baan, banen, functie, rol, taak, taken, beroep, afwisseling, gevarieerd, zekerheid, ontslag, "
      "reorganisatie, vakinhoud, zinvol, uitdaging, carrière, werkzekerheid, vak",
