@@ -662,9 +662,10 @@ private:
         }
     }
 
-    // The three exports (model/export.hpp): every card exactly once, nothing
-    // that links a card to a person, no formula in the CSV, and no user text
-    // that makes HTML, a table cell or a heading in the Markdown.
+    // The three exports (model/export.hpp): no card before the reveal, every
+    // card exactly once after it, nothing that links a card to a person, no
+    // formula in the CSV, and no user text that makes HTML, a table cell or a
+    // heading in the Markdown.
     void check_exports() const {
         auto const& s = w_->state();
         auto const md = model::export_markdown(s, now_);
@@ -681,13 +682,26 @@ private:
                 if (contains(*text, x))
                     fail("an export carries a token, a hash or a tag: " + x.substr(0, 16) + "...");
 
+        // Before the reveal the exports hold no card at all (export.cpp: an
+        // export must not be a way around the anonymity threshold); after
+        // it, every card exactly once.
+        std::size_t const expected = s.meta.revealed ? s.cards.size() : 0;
+        if (!s.meta.revealed)
+            for (auto const* text : {&md, &csv, &js}) {
+                if (!markers_in(unescape_markers(*text)).empty()) fail("an export carries a hidden card's text");
+                for (auto const& c : s.cards)
+                    if (contains(*text, c.id)) fail("an export carries a hidden card's id");
+            }
+
         // JSON: each card once.
         auto const j = json::parse(js);
         std::map<std::string, int> seen;
         for (auto const& c : j["cards"]) seen[c.value("id", "")] += 1;
-        for (auto const& c : s.cards)
-            if (seen[c.id] != 1) fail("the JSON export has a card " + std::to_string(seen[c.id]) + " times");
-        if (j["cards"].size() != s.cards.size()) fail("the JSON export has cards that do not exist");
+        if (j["cards"].size() != expected)
+            fail("the JSON export has " + std::to_string(j["cards"].size()) + " cards, not " + std::to_string(expected));
+        if (s.meta.revealed)
+            for (auto const& c : s.cards)
+                if (seen[c.id] != 1) fail("the JSON export has a card " + std::to_string(seen[c.id]) + " times");
 
         // CSV: well formed, 9 fields, no formulas, each card's text once.
         std::string problem;
@@ -702,22 +716,24 @@ private:
         }
         std::size_t card_rows = 0;
         for (auto const& [t, n] : texts) card_rows += static_cast<std::size_t>(n);
-        if (card_rows != s.cards.size()) fail("the CSV export has " + std::to_string(card_rows) + " card rows");
-        for (auto const& c : s.cards) {
-            auto const written = is_formula(c.text) ? "'" + c.text : c.text;
-            if (texts[written] < 1) fail("the CSV export lacks a card's text");
-        }
+        if (card_rows != expected) fail("the CSV export has " + std::to_string(card_rows) + " card rows");
+        if (s.meta.revealed)
+            for (auto const& c : s.cards) {
+                auto const written = is_formula(c.text) ? "'" + c.text : c.text;
+                if (texts[written] < 1) fail("the CSV export lacks a card's text");
+            }
 
         // Markdown: each card's marker once; no raw HTML; table rows of three
         // cells; card text never in a heading, a quote or a table.
         auto const plain = unescape_markers(md);
-        for (auto const& c : s.cards)
-            for (auto n : markers_in(c.text)) {
-                std::string const m = "~" + std::to_string(n) + "~";
-                std::size_t count = 0;
-                for (auto at = plain.find(m); at != std::string::npos; at = plain.find(m, at + 1)) ++count;
-                if (count != 1) fail("the Markdown export has a card's text " + std::to_string(count) + " times");
-            }
+        if (s.meta.revealed)
+            for (auto const& c : s.cards)
+                for (auto n : markers_in(c.text)) {
+                    std::string const m = "~" + std::to_string(n) + "~";
+                    std::size_t count = 0;
+                    for (auto at = plain.find(m); at != std::string::npos; at = plain.find(m, at + 1)) ++count;
+                    if (count != 1) fail("the Markdown export has a card's text " + std::to_string(count) + " times");
+                }
         std::size_t start = 0;
         while (start < md.size()) {
             auto end = md.find('\n', start);

@@ -46,7 +46,11 @@ namespace brug::fuzz {
 // - votes: no voter beyond the limit, vote rows agree with every voter's dots
 //   and the tallies, and every vote is on a card or cluster that exists;
 // - hidden_cards and the authors count match the cards;
-// - a restart (and a reconnect) changes nobody's view of the workshop.
+// - a restart (and a reconnect) changes nobody's view of the workshop;
+// - the exports (at the end and after each restart): no card before the
+//   reveal, every card exactly once after it, no token, hash or tag, a CSV
+//   that is RFC 4180 without formulas, a Markdown without raw HTML, extra
+//   table cells, or card text outside its list item.
 // Returns "" when all of that holds, or what broke.
 std::string check_dispatch(std::string_view script);
 
