@@ -127,8 +127,8 @@ int main(int argc, char** argv) {
     }
     lst->run();
 
-    asio::signal_set signals(*ioc, SIGINT, SIGTERM);
-    signals.async_wait([&](boost::system::error_code const& e, int sig) {
+    auto signals = std::make_unique<asio::signal_set>(*ioc, SIGINT, SIGTERM);
+    signals->async_wait([&](boost::system::error_code const& e, int sig) {
         if (e) return;
         app::log(std::string("shutting down (") + (sig == SIGTERM ? "SIGTERM" : "SIGINT") + ")");
         lst->stop();
@@ -162,7 +162,11 @@ int main(int argc, char** argv) {
     run();
     for (auto& t : threads) t.join();
 
+    // Everything that holds an I/O object of the io_context goes before it.
     purge_timer.reset();
+    signals.reset();
+    lst.reset();
+    hub->clear();    // rooms hold timers of the io_context
     storage.reset(); // drains the queue and closes the file; callbacks post to the stopped ioc
     ioc.reset();     // destroys the handlers still queued (sessions, rooms)
     hub.reset();

@@ -106,6 +106,16 @@ void hub::shutdown() {
     for (auto& c : open) c->close(1001, "server shutting down");
 }
 
+void hub::clear() {
+    std::unordered_map<std::string, std::shared_ptr<room>> rooms;
+    {
+        std::lock_guard lock(mutex_);
+        rooms.swap(rooms_);
+    }
+    // Destroyed here, outside the lock: a room's destructor may run code that
+    // takes it (through a member connection leaving).
+}
+
 bool hub::shutting_down() const {
     std::lock_guard lock(mutex_);
     return shutting_down_;

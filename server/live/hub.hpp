@@ -54,6 +54,10 @@ public:
     void shutdown();
     bool shutting_down() const;
 
+    // Drops every room from the registry. Called after the I/O threads have
+    // stopped and before the io_context goes: rooms own timers of it.
+    void clear();
+
     // Whether the workshop is loaded (retention leaves loaded ones alone).
     bool in_memory(std::string const& code) const;
 
