@@ -306,7 +306,10 @@ struct workshop::context {
         n.text = c.text;
         if (c.kind == protocol::card_kind::concern && c.intention && !c.intention->empty())
             n.intention = c.intention;
-        n.position = static_cast<int>(slot(std::nullopt, std::nullopt).size());
+        // Appended to the unplaced cards: a count, not slot(), which sorts.
+        n.position = static_cast<int>(std::count_if(s.cards.begin(), s.cards.end(), [](card const& k) {
+            return !k.column && !k.cluster_id;
+        }));
         n.author_tag = util::hmac_hex(p.author_key, "card:" + n.id);
         n.author = who.participant;
         if (!p.has_card) {

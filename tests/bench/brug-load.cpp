@@ -189,6 +189,7 @@ struct stats {
     std::atomic<std::uint64_t> errors{0};
     std::atomic<std::uint64_t> closed{0};
     std::atomic<int> welcomed{0};
+    std::string last_failure; // guarded by m
 
     void add(std::vector<double>& local) {
         std::lock_guard lock(m);
@@ -223,10 +224,11 @@ public:
     }
 
     // Sends a text frame (thread-safe: posted to the connection's strand).
+    // Frames sent before the handshake wait behind the hello.
     void send(std::string frame) {
         asio::post(ws_.get_executor(), [self = shared_from_this(), f = std::move(frame)]() mutable {
             self->queue_.push_back(std::move(f));
-            if (self->queue_.size() == 1) self->do_write();
+            if (self->ready_ && self->queue_.size() == 1) self->do_write();
         });
     }
 
@@ -244,7 +246,8 @@ public:
 private:
     void on_connect(beast::error_code ec) {
         if (ec) return fail("connect");
-        beast::get_lowest_layer(ws_).socket().set_option(tcp::no_delay(true));
+        beast::error_code ignored;
+        beast::get_lowest_layer(ws_).socket().set_option(tcp::no_delay(true), ignored);
         ws_.async_handshake("127.0.0.1", "/ws/" + code_,
                             [self = shared_from_this()](beast::error_code ec) { self->on_handshake(ec); });
     }
@@ -252,7 +255,8 @@ private:
     void on_handshake(beast::error_code ec) {
         if (ec) return fail("handshake");
         ws_.text(true);
-        queue_.push_back(hello_);
+        ready_ = true;
+        queue_.push_front(hello_);
         do_write();
         do_read();
     }
@@ -324,8 +328,12 @@ public:
     }
 
 private:
-    void fail(char const*) {
-        if (!dead_) st_.closed++;
+    void fail(char const* where) {
+        if (!dead_) {
+            st_.closed++;
+            std::lock_guard lock(st_.m);
+            st_.last_failure = std::string(where);
+        }
         dead_ = true;
     }
 
@@ -337,6 +345,7 @@ private:
     stats& st_;
     std::vector<double> local_;
     bool dead_ = false;
+    bool ready_ = false; // handshake done; strand only
 };
 
 // ---------------------------------------------------------------- scenarios
@@ -369,7 +378,18 @@ struct load {
         dir = mkdtemp(tmpl);
         guard = std::make_unique<asio::executor_work_guard<asio::io_context::executor_type>>(
             io.get_executor());
-        for (int i = 0; i < o.threads; ++i) threads.emplace_back([this] { io.run(); });
+        // A handler that throws must not take its thread out of the pool.
+        for (int i = 0; i < o.threads; ++i)
+            threads.emplace_back([this] {
+                for (;;) {
+                    try {
+                        io.run();
+                        return;
+                    } catch (std::exception const& e) {
+                        std::cerr << "brug-load: handler failed: " << e.what() << "\n";
+                    }
+                }
+            });
     }
 
     ~load() {
@@ -395,13 +415,19 @@ struct load {
         return c;
     }
 
+    std::string last_failure() {
+        std::lock_guard lock(st.m);
+        return st.last_failure;
+    }
+
     void wait_welcomed(int n, double timeout_s = 60) {
         auto until = clock_type::now() + std::chrono::duration<double>(timeout_s);
         while (st.welcomed < n && clock_type::now() < until)
             std::this_thread::sleep_for(std::chrono::milliseconds(5));
         if (st.welcomed < n)
             throw std::runtime_error("only " + std::to_string(st.welcomed.load()) + " of " +
-                                     std::to_string(n) + " connections welcomed");
+                                     std::to_string(n) + " connections welcomed (" +
+                                     std::to_string(st.closed.load()) + " failed: " + last_failure() + ")");
     }
 
     static json participant_hello() { return {{"type", "hello"}, {"protocol", 1}, {"role", "participant"}}; }
@@ -618,7 +644,7 @@ json run_durable(options const& o) {
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
 
     // Each poster keeps `window` posts in flight; latency = send to ack.
-    constexpr int window = 32;
+    constexpr int window = 4;
     std::atomic<bool> stop{false};
     std::mutex m;
     std::vector<double> lat;
