@@ -16,13 +16,6 @@ FUZZ_CXX        ?= clang++
 FUZZ_RUNS       ?= 10000000
 FUZZ_TIME       ?= 1200
 FUZZ_SMOKE_TIME ?= 5
-FUZZ_MAX_LEN_decode   ?= 16384
-FUZZ_MAX_LEN_dispatch ?= 4096
-FUZZ_MAX_LEN_http     ?= 8192
-FUZZ_MAX_LEN_http_api ?= 8192
-# Fewer frames of allocation stacks: most of a run's time otherwise goes to
-# recording them. A crash is replayed with full stacks from its file.
-FUZZ_ASAN_OPTIONS ?= malloc_context_size=4
 FUZZ_TARGETS    ?= decode dispatch http http_api
 SANITIZE_DIR    ?= build-asan
 SANITIZE_JOBS   ?= 2
@@ -55,16 +48,7 @@ FUZZ_HTTP_COMMON  := tests/fuzz/http_check.cpp tests/fuzz/net_stubs.cpp server/n
 FUZZ_SRC_http     := tests/fuzz/fuzz_http.cpp $(FUZZ_HTTP_COMMON)
 FUZZ_SRC_http_api := tests/fuzz/fuzz_http_api.cpp $(FUZZ_HTTP_COMMON)
 
-# Seeds: the checked-in corpus of each target, plus protocol/examples/valid
-# (raw frames) for the decoder. New inputs go to build-fuzz/corpus/<target>.
-FUZZ_SEEDS_decode   := tests/fuzz/corpus/decode protocol/examples/valid
-FUZZ_SEEDS_dispatch := tests/fuzz/corpus/dispatch
-FUZZ_SEEDS_http     := tests/fuzz/corpus/http
-FUZZ_SEEDS_http_api := tests/fuzz/corpus/http_api
-FUZZ_DICT_decode    := tests/fuzz/brug.dict
-FUZZ_DICT_dispatch  := tests/fuzz/brug.dict
-FUZZ_DICT_http      := tests/fuzz/http.dict
-FUZZ_DICT_http_api  := tests/fuzz/http.dict
+# Seeds, dictionaries and input sizes per target: tests/fuzz/run.sh.
 
 fuzz_obj = $(patsubst %.cpp,$(FUZZ_DIR)/obj/%.o,$(1))
 
@@ -105,26 +89,12 @@ fuzz-regressions: fuzz-build
 	  fi; \
 	done
 
-# fuzz_run(target, options): one target on its seeds, new inputs kept in
-# build-fuzz/corpus/<target>, crashes in build-fuzz/crashes/<target>/.
-define fuzz_run
-	@mkdir -p $(FUZZ_DIR)/corpus/$(1) $(FUZZ_DIR)/crashes/$(1)
-	@echo "fuzz: $(1) $(2)"
-	@ASAN_OPTIONS=$(FUZZ_ASAN_OPTIONS) $(FUZZ_DIR)/fuzz_$(1) $(FUZZ_DIR)/corpus/$(1) $(FUZZ_SEEDS_$(1)) \
-	  -dict=$(FUZZ_DICT_$(1)) -max_len=$(FUZZ_MAX_LEN_$(1)) -artifact_prefix=$(FUZZ_DIR)/crashes/$(1)/ -print_final_stats=1 \
-	  $(2) > $(FUZZ_DIR)/fuzz-$(1).log 2>&1 \
-	  || { tail -n 60 $(FUZZ_DIR)/fuzz-$(1).log; echo "fuzz: $(1) FAILED, input in $(FUZZ_DIR)/crashes/$(1)/"; exit 1; }
-	@grep -E '^stat::(number_of_executed_units|average_exec_per_sec|peak_rss_mb)' $(FUZZ_DIR)/fuzz-$(1).log \
-	  | sed 's/^/  $(1) /'
-endef
-
+# One target at a time, each on its seeds (tests/fuzz/run.sh).
 fuzz-smoke: fuzz-regressions
-	$(foreach t,$(FUZZ_TARGETS),$(call fuzz_run,$(t),-max_total_time=$(FUZZ_SMOKE_TIME))
-	)
+	@set -e; for t in $(FUZZ_TARGETS); do FUZZ_DIR=$(FUZZ_DIR) tests/fuzz/run.sh $$t $(FUZZ_SMOKE_TIME); done
 
 fuzz: fuzz-regressions
-	$(foreach t,$(FUZZ_TARGETS),$(call fuzz_run,$(t),-runs=$(FUZZ_RUNS) -max_total_time=$(FUZZ_TIME))
-	)
+	@set -e; for t in $(FUZZ_TARGETS); do FUZZ_DIR=$(FUZZ_DIR) tests/fuzz/run.sh $$t $(FUZZ_TIME) $(FUZZ_RUNS); done
 
 # The unit and integration tests, built with -fsanitize=address,undefined by
 # CMake's own compiler, in their own build folder.
