@@ -50,13 +50,13 @@ export function freePort() {
   });
 }
 
-// Picks nginx's two ports before the servers start, since they need the
-// proxy's origin (--allowed-origin).
+// Picks nginx's two ports (before the servers start, so that a restarted
+// nginx or server can keep them).
 export async function reserveProxyPorts() {
   proxy.httpsPort = await freePort();
   proxy.httpPort = await freePort();
-  // Behind a proxy on a port other than 443 the browser's Origin carries the
-  // port, which Host ($host) does not: docs/operations.md.
+  // What a browser on a page of the proxy sends. Brug accepts it by default
+  // only if nginx passes the port on in Host, as the site files do.
   proxy.origin = `https://127.0.0.1:${proxy.httpsPort}`;
   return proxy;
 }
@@ -65,8 +65,7 @@ export async function reserveProxyPorts() {
 // "listening on http://HOST:PORT".
 export function startBrug({ name, db, port = 0, args = [] }) {
   const all = ['--host', '127.0.0.1', '--port', String(port), '--data', db,
-    '--web-root', path.join(repoRoot, 'client-web'), '--threads', '1',
-    '--allowed-origin', proxy.origin, ...args];
+    '--web-root', path.join(repoRoot, 'client-web'), '--threads', '1', ...args];
   const proc = spawn(binary, all, { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';

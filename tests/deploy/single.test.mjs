@@ -12,7 +12,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  createWorkshop, headerCount, join, makeTmp, proxyInfo as proxy, request, requireBinaries,
+  Client, createWorkshop, headerCount, join, makeTmp, proxyInfo as proxy, request, requireBinaries,
   reserveProxyPorts, startBrug, startNginx, stop,
 } from './lib.mjs';
 
@@ -70,6 +70,16 @@ test('brug.conf: one server behind nginx', { timeout: 30000 }, async (t) => {
     assert.equal((await fac.ok('cards.reveal')).revealed, 1);
     await p.waitFor((m) => m.type === 'event' && m.name === 'cards.revealed', 'cards.revealed');
     w.live = [fac, p];
+  });
+
+  await t.test('Brug sees the Host users typed: the QR link, the Origin check', async () => {
+    const qr = await request('GET', `/api/workshops/${w.code}/qr.svg`);
+    assert.equal(qr.status, 200, `qr.svg: ${qr.status} ${qr.text}`);
+    assert.match(qr.headers['content-type'], /image\/svg\+xml/);
+    // The joins above sent Origin https://127.0.0.1:PORT and were accepted
+    // without --allowed-origin; a foreign page is refused through the proxy.
+    const c = new Client(`wss://127.0.0.1:${proxy.httpsPort}/ws/${w.code}`, { origin: 'https://evil.example' });
+    await assert.rejects(c.open(), (e) => e.status === 403);
   });
 
   await t.test('metrics answer on loopback; an oversized body is a JSON 413', async () => {
