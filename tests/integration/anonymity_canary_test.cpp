@@ -265,6 +265,15 @@ TEST_CASE("anonymity canary: nothing sent, logged, stored or exported links a ca
         }
     };
     check_files("before the reveal");
+    // Exports before the reveal count hidden cards, never show them.
+    for (auto format : {"md", "csv", "json"}) {
+        auto e = http(srv.port(), "GET", "/api/workshops/" + ws.code + "/export?format=" + format, {},
+                      {{"Authorization", "Bearer " + ws.key}});
+        INFO("export before the reveal, " << format << ": " << e.body.substr(0, 500));
+        CHECK(e.status == 200);
+        CHECK(e.body.find("CANARY") == std::string::npos);
+        for (auto const& p : ps) CHECK(e.body.find(p.token) == std::string::npos);
+    }
 
     // Reveal, move, vote, and a few more cards after the reveal.
     auto r = f.request({{"type", "cards.reveal"}});
