@@ -114,6 +114,8 @@ int main(int argc, char** argv) {
     net::http_api_config api_cfg;
     api_cfg.web_root = opts.web_root;
     api_cfg.max_card_chars = opts.max_card_chars;
+    api_cfg.shard_prefixes = opts.shard_prefixes;
+    api_cfg.shard_name = opts.shard_name;
     protocol::limits lim;
     lim.max_card_chars = static_cast<std::size_t>(opts.max_card_chars);
     auto ctx = std::make_shared<net::server_context const>(

@@ -112,13 +112,21 @@ std::vector<option_spec> const& specs() {
         {"--tls-cert", "FILE", "", "TLS certificate chain (not yet supported)",
          text(&o::tls_cert, true)},
         {"--tls-key", "FILE", "", "TLS private key (not yet supported)", text(&o::tls_key, true)},
-        {"--shard-prefixes", "LETTERS", "", "first letters of new workshop codes (sharding)",
+        {"--shard", "NAME", "", "this server's name among several (sharding; see --shard-prefixes)",
+         text(&o::shard_name, true)},
+        {"--shard-prefixes", "LETTERS", "",
+         "first letters of the codes this server holds: it creates only such codes and answers 421 "
+         "for others (sharding)",
          [](options& opts, std::string const& v) -> std::string {
-             for (char c : v)
+             std::string up;
+             for (char c : v) {
+                 c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
                  if (std::string_view("ABCDEFGHJKMNPQRSTUVWXYZ23456789").find(c) ==
                      std::string_view::npos)
                      return "expects letters from ABCDEFGHJKMNPQRSTUVWXYZ23456789, got '" + v + "'";
-             opts.shard_prefixes = v;
+                 up += c;
+             }
+             opts.shard_prefixes = up;
              return {};
          }},
         {"--help", nullptr, "", "print this help and exit", nullptr},

@@ -55,7 +55,8 @@ struct options {
     int send_buffer = 0;                       // SO_SNDBUF of a WebSocket, 0: the kernel's
     std::string tls_cert;                      // reserved: TLS comes later
     std::string tls_key;
-    std::string shard_prefixes;                // reserved: first letters of new codes
+    std::string shard_prefixes;                // first letters of this server's codes; "" = all
+    std::string shard_name;                    // this server's name among the shards
 
     // Threads to run: `threads`, or the number of cores when 0.
     int thread_count() const;

@@ -297,6 +297,27 @@ http_response http_api::error(int status, std::string const& code, std::string c
     return with_headers(std::move(r));
 }
 
+// The workshop-scoped paths are /ws/{code}, /w/{code}, /f/{code} and
+// /api/workshops/{code}/...; the code decides the shard by its first letter.
+std::optional<http_response> http_api::misdirected(std::string const& path) const {
+    if (cfg_.shard_prefixes.empty()) return std::nullopt;
+    auto seg = segments(path);
+    std::string typed;
+    if (seg.size() >= 2 && (seg[0] == "ws" || seg[0] == "w" || seg[0] == "f"))
+        typed = seg[1];
+    else if (seg.size() >= 3 && seg[0] == "api" && seg[1] == "workshops")
+        typed = seg[2];
+    else
+        return std::nullopt;
+    auto code = util::canonical_code(typed);
+    if (code.empty() || cfg_.shard_prefixes.find(code[0]) != std::string::npos) return std::nullopt;
+    auto r = error(421, "misdirected",
+                   "workshop " + code + " is not held by this server" +
+                       (cfg_.shard_name.empty() ? std::string() : " (shard " + cfg_.shard_name + ")") +
+                       "; its code routes to the server for '" + code.substr(0, 1) + "'");
+    return r;
+}
+
 void http_api::handle(http_request req, std::function<void(http_response)> done) const {
     try {
         auto qpos = req.target.find('?');
@@ -309,6 +330,7 @@ void http_api::handle(http_request req, std::function<void(http_response)> done)
             return done(error(400, "bad_request", "malformed path"));
         auto seg = segments(path);
         bool get = req.method == "GET" || req.method == "HEAD";
+        if (auto r = misdirected(path)) return done(std::move(*r));
 
         if (path == "/healthz") {
             if (!get) return done(error(405, "method_not_allowed", "use GET"));

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -42,6 +43,8 @@ struct http_api_config {
     int max_card_chars = 500;
     double creates_per_minute = default_creates_per_minute; // per client address, not loopback
     double create_burst = default_create_burst;
+    std::string shard_prefixes; // first letters of the codes held here; "" = every code
+    std::string shard_name;     // named in the 421 answer
 };
 
 class http_api {
@@ -54,6 +57,13 @@ public:
     // from the store's writer thread for a create (the 201 goes out only once
     // the new workshop is committed). Never throws.
     void handle(http_request req, std::function<void(http_response)> done) const;
+
+    // For a server holding some shards only: a 421 `misdirected` answer when
+    // `path` (decoded) names a workshop whose code is not held here, so a
+    // proxy's routing mistake is loud (the WebSocket upgrade asks it too).
+    // nullopt when the path is not workshop-scoped, or the code is held here,
+    // or not a well-formed code (that is answered as usual, 404).
+    std::optional<http_response> misdirected(std::string const& path) const;
 
     // The headers every response carries (CSP, nosniff, no-referrer, DENY).
     static std::vector<std::pair<std::string, std::string>> security_headers();

@@ -121,6 +121,9 @@ private:
             path.find('/', 4) != std::string::npos)
             return send(http_api::error(404, "not_found", "WebSocket endpoint is /ws/{code}"),
                         false, req.version());
+        std::string decoded;
+        if (percent_decode(path, decoded))
+            if (auto r = ctx_->api.misdirected(decoded)) return send(std::move(*r), false, req.version());
         if (!origin_allowed(req, ctx_->opts))
             return send(http_api::error(403, "forbidden", "this Origin may not connect"), false,
                         req.version());
@@ -132,7 +135,7 @@ private:
     void send(http_response r, bool keep_alive, unsigned version) {
         auto res = std::make_shared<http::response<http::string_body>>(
             static_cast<http::status>(r.status), version ? version : 11);
-        res->set(http::field::content_type, r.content_type);
+        if (!r.content_type.empty()) res->set(http::field::content_type, r.content_type);
         for (auto const& [name, value] : r.headers) res->set(name, value);
         res->keep_alive(keep_alive);
         if (r.head_only) {
