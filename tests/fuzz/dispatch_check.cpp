@@ -407,6 +407,10 @@ private:
         std::string frame(raw);
         std::replace(frame.begin(), frame.end(), '~', '-');
         frame = expand(frame);
+        // A client that types an id (into a title, say) discloses it itself:
+        // from then on its echo is no leak by the server.
+        for (auto const& [id, author] : card_author_)
+            if (contains(frame, id)) disclosed_.insert(id);
         if (!protocol::is_valid_utf8(frame)) return; // closed with 1007 before any decoding
         protocol::limits lim;
         lim.max_card_chars = static_cast<std::size_t>(w_->state().meta.settings.max_card_chars) - marker_room;
@@ -498,6 +502,7 @@ private:
         auto const before = snapshot();
         auto const seq_before = before_state.meta.seq;
         bool const was_revealed = before_state.meta.revealed;
+        auto const phase_before = before_state.meta.current_phase;
         int const authors_before = before_state.meta.authors;
         auto const type = std::string(protocol::type_name(env.cmd));
         std::string nonce_key;
@@ -546,6 +551,8 @@ private:
             if (kind == "ack") first_answer_[nonce_key] = out.answer;
         }
 
+        check_order(from, env.cmd, phase_before, kind, answer.value("code", ""), out, where);
+
         if (kind == "error") {
             auto const code = answer.value("code", "");
             if (!is_error_code(code)) fail(where + ": unknown error code '" + code + "'");
@@ -570,6 +577,52 @@ private:
             if (it->author != from.who.participant) fail(where + ": the new card is not its sender's");
         }
         deliver(out, seq_before);
+    }
+
+    // The contract's order of checks (3.5): role, then (after the nonce)
+    // closed, then phase. An ack proves every check passed; an error names
+    // the first that failed, so it cannot be a later one when an earlier one
+    // fails too. Leaving the vote phase tallies the votes for everyone.
+    static void check_order(viewer const& from, protocol::command const& cmd, protocol::phase before,
+                            std::string const& kind, std::string const& code, model::outcome const& out,
+                            std::string const& where) {
+        using namespace protocol;
+        bool const participant_only = std::holds_alternative<checkin_post>(cmd) ||
+                                      std::holds_alternative<card_post>(cmd) ||
+                                      std::holds_alternative<card_edit>(cmd) ||
+                                      std::holds_alternative<vote_cast>(cmd) ||
+                                      std::holds_alternative<vote_retract>(cmd);
+        bool const anyone = std::holds_alternative<ping>(cmd) || std::holds_alternative<card_delete>(cmd) ||
+                            std::holds_alternative<hello>(cmd);
+        bool const participant = from.who.role == role::participant;
+        bool const role_ok = anyone || participant_only == participant;
+        bool const changing = is_changing(cmd);
+        bool const closed = changing && before == phase::closed;
+        std::vector<phase> phases;
+        if (std::holds_alternative<checkin_post>(cmd)) phases = {phase::checkin};
+        if (std::holds_alternative<card_post>(cmd) || std::holds_alternative<card_edit>(cmd))
+            phases = {phase::reflect, phase::cluster};
+        if (std::holds_alternative<vote_cast>(cmd) || std::holds_alternative<vote_retract>(cmd)) phases = {phase::vote};
+        bool const phase_ok = phases.empty() || std::find(phases.begin(), phases.end(), before) != phases.end();
+
+        if (kind != "error") {
+            if (!role_ok) fail(where + ": acknowledged for a role that may not send it");
+            if (closed) fail(where + ": acknowledged in a closed workshop");
+            if (!phase_ok) fail(where + ": acknowledged in the phase " + std::string(to_string(before)));
+        } else {
+            if (!role_ok && code != "forbidden") fail(where + ": a wrong role answered " + code + ", not forbidden");
+            if (role_ok && closed && code != "closed") fail(where + ": a closed workshop answered " + code);
+            if (role_ok && !closed && !phase_ok && code != "wrong_phase")
+                fail(where + ": a wrong phase answered " + code);
+        }
+        auto const* set = std::get_if<phase_set>(&cmd);
+        if (kind == "ack" && set && before == phase::vote && set->phase != phase::vote) {
+            bool tallied = false;
+            for (auto const& e : out.events)
+                tallied = tallied || (e.audience == model::audience::everyone &&
+                                      e.frame->find("\"votes.tallied\"") != std::string::npos);
+            if (!tallied) fail(where + ": left the vote phase without votes.tallied to everyone");
+        }
     }
 
     // Events go to the viewers their audience names, each checked as received.
@@ -638,7 +691,7 @@ private:
                          "'s hidden card: " + text.substr(0, 300));
             }
             for (auto const& [id, author] : card_author_)
-                if (author != id_of(r) && contains(text, id) && !(sent && contains(*sent, id)))
+                if (author != id_of(r) && !disclosed_.count(id) && contains(text, id) && !(sent && contains(*sent, id)))
                     fail(what + ": carries the id of participant " + std::to_string(author) + "'s hidden card");
         }
         for (auto const& p : participants_)
@@ -690,7 +743,7 @@ private:
             for (auto const* text : {&md, &csv, &js}) {
                 if (!markers_in(unescape_markers(*text)).empty()) fail("an export carries a hidden card's text");
                 for (auto const& c : s.cards)
-                    if (contains(*text, c.id)) fail("an export carries a hidden card's id");
+                    if (!disclosed_.count(c.id) && contains(*text, c.id)) fail("an export carries a hidden card's id");
             }
 
         // JSON: each card once.
@@ -900,6 +953,7 @@ private:
         std::vector<std::string> cards, clusters, agreements; // every id handed out, in order
     } ids_;
     std::map<std::string, participant_id> card_author_;    // card id -> author, as first seen
+    std::set<std::string> disclosed_;                      // card ids a client has typed into a frame
     std::vector<participant_id> markers_;                  // marker n -> who wrote it
     std::map<std::string, std::string> first_answer_;      // acknowledged nonce -> its answer
 };

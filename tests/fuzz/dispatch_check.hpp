@@ -41,6 +41,9 @@ namespace brug::fuzz {
 //   a participant's token except its own welcome;
 // - `mine` marks only the viewer's own cards; participants see no tallies
 //   during the vote phase;
+// - the checks come in the contract's order (role, closed, phase): an ack
+//   passed them all, an error names the first that failed; leaving the vote
+//   phase sends votes.tallied to everyone;
 // - positions are dense (0..n-1) in every card slot, in every column's
 //   clusters and among agreements; cards lie in existing columns and clusters;
 // - votes: no voter beyond the limit, vote rows agree with every voter's dots
