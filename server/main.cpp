@@ -21,6 +21,7 @@
 #include <cstdio>
 #include <iostream>
 #include <memory>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -69,9 +70,51 @@ void purge_expired(std::shared_ptr<asio::steady_timer> t, store::store& st, live
     });
 }
 
+// `brug backup PATH [--data FILE]`: a consistent copy of the database while
+// a server may run on it, from a read-only connection (no second writer).
+// Prints the copy's path; exit 0, or 1 with the reason (2 for bad usage).
+int backup_command(int argc, char** argv) {
+    std::string data = app::options::default_data;
+    std::string path;
+    for (int i = 2; i < argc; ++i) {
+        std::string arg = argv[i];
+        if (arg == "--help") {
+            std::cout << "usage: brug backup PATH [--data FILE]\n\n"
+                         "Copies the database (default: "
+                      << app::options::default_data
+                      << ") to PATH with SQLite's online backup API; a server may keep "
+                         "running on it.\n";
+            return 0;
+        }
+        if (arg == "--data" && i + 1 < argc) {
+            data = argv[++i];
+        } else if (arg.rfind("--data=", 0) == 0) {
+            data = arg.substr(7);
+        } else if (arg.rfind("--", 0) == 0 || !path.empty()) {
+            std::cerr << "brug backup: unexpected argument '" << arg
+                      << "' (usage: brug backup PATH [--data FILE])\n";
+            return 2;
+        } else {
+            path = arg;
+        }
+    }
+    if (path.empty() || data.empty()) {
+        std::cerr << "brug backup: usage: brug backup PATH [--data FILE]\n";
+        return 2;
+    }
+    auto st = store::store::backup_file(data, path);
+    if (!st.ok) {
+        std::cerr << "brug " << st.message << "\n";
+        return 1;
+    }
+    std::cout << path << std::endl;
+    return 0;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
+    if (argc >= 2 && std::string(argv[1]) == "backup") return backup_command(argc, argv);
     auto parsed = app::parse_options(argc, argv);
     if (parsed.what == app::parse_result::kind::help) {
         std::cout << parsed.message << std::flush;

@@ -71,6 +71,13 @@ void hub::create(model::workshop_meta meta, std::function<void(std::string code)
     });
 }
 
+bool hub::remove(std::string const& typed_code, std::function<void(bool ok)> done) {
+    auto r = find(typed_code);
+    if (!r) return false;
+    r->remove(std::move(done));
+    return true;
+}
+
 bool hub::retire(room& r, bool force) {
     std::lock_guard lock(mutex_);
     auto it = rooms_.find(r.code());

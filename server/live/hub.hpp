@@ -40,6 +40,12 @@ public:
     // failed. `done` runs on the store's writer thread.
     void create(model::workshop_meta meta, std::function<void(std::string code)> done);
 
+    // Deletes the workshop with this code and all its data (through its room,
+    // loaded if need be, so that the removal is ordered after its changes).
+    // Returns false for an unknown code (nothing happens); otherwise calls
+    // `done(ok)` once the removal has committed or failed, from a room strand.
+    bool remove(std::string const& typed_code, std::function<void(bool ok)> done);
+
     // Called by a room on its strand when it has been empty for a while, or
     // after a failed commit (`force`). Removes it unless a connection was
     // handed it meanwhile. Returns whether it was removed.

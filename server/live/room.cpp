@@ -116,6 +116,7 @@ int room::participants_online() const { return static_cast<int>(participant_link
 // events committed after it reach it (protocol.md 3.1).
 void room::do_join(std::shared_ptr<connection> c, protocol::hello hello) {
     if (failed_) return c->close(1011, "workshop reloading, please reconnect");
+    if (removed_) return c->close(4404, "workshop deleted");
     if (members_.count(c.get())) return; // the session answers a second hello itself
     if (static_cast<int>(members_.size()) >= cfg_.max_connections) {
         app::log("workshop " + code_ + ": full, connection refused");
@@ -171,6 +172,7 @@ void room::on_joined(std::shared_ptr<connection> c, std::string welcome) {
 
 void room::do_command(std::shared_ptr<connection> c, protocol::envelope env) {
     if (failed_) return c->close(1011, "workshop reloading, please reconnect");
+    if (removed_) return c->close(4404, "workshop deleted");
     auto it = members_.find(c.get());
     if (it == members_.end()) return; // not joined (refused, or gone)
     auto req = env.req;
@@ -304,7 +306,7 @@ void room::arm_timer() {
 
 void room::on_timer(boost::system::error_code ec) {
     if (ec) return; // cancelled: re-armed or stopped
-    if (failed_) return;
+    if (failed_ || removed_) return;
     auto const& t = model_->timer();
     if (!t) return;
     auto now = now_ms();
@@ -315,7 +317,7 @@ void room::on_timer(boost::system::error_code ec) {
 }
 
 void room::arm_idle() {
-    if (cfg_.idle_seconds <= 0 || !members_.empty()) return;
+    if (cfg_.idle_seconds <= 0 || !members_.empty() || removed_) return;
     idle_timer_.expires_after(std::chrono::seconds(cfg_.idle_seconds));
     idle_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
         self->on_idle(ec);
@@ -348,6 +350,41 @@ void room::fail(char const* why) {
     // a room loaded afresh must see all of them in the store.
     if (inflight_ == 0) hub_.retire(*this, true);
     for (auto const& [ptr, m] : members_) m.conn->close(1011, "workshop reloading, please reconnect");
+}
+
+void room::remove(std::function<void(bool ok)> done) {
+    asio::post(strand_, [self = shared_from_this(), done = std::move(done)]() mutable {
+        self->do_remove(std::move(done));
+    });
+}
+
+// From here on no join or command is taken (4404). The removal is queued
+// behind every change set this room already submitted, so nothing of the
+// workshop is written after it. Once it has committed, the room leaves the
+// hub first (a later hello loads nothing from the store: 4404), then closes
+// its members. A failed removal is a failed commit like any other.
+void room::do_remove(std::function<void(bool ok)> done) {
+    attached_.fetch_sub(1, std::memory_order_relaxed);
+    if (failed_) return done(false);
+    removed_ = true;
+    timer_.cancel();
+    idle_timer_.cancel();
+    ++inflight_;
+    store_.submit(model::change_set{code_, {model::workshop_removed{}}},
+                  [self = shared_from_this(), done = std::move(done)](bool ok) mutable {
+                      asio::post(self->strand_, [self, ok, done = std::move(done)] {
+                          --self->inflight_;
+                          if (!ok) {
+                              self->fail("delete commit failed");
+                              return done(false);
+                          }
+                          self->hub_.retire(*self, true);
+                          app::log("workshop " + self->code_ + ": deleted by its facilitator");
+                          for (auto const& [ptr, m] : self->members_)
+                              m.conn->close(4404, "workshop deleted");
+                          done(true);
+                      });
+                  });
 }
 
 void room::settle() {

@@ -20,6 +20,7 @@
 #include <boost/asio/strand.hpp>
 
 #include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -64,6 +65,13 @@ public:
     // Stops the room's timers (server shutdown).
     void stop();
 
+    // Deletes the workshop and all its data (DELETE /api/workshops/{code}).
+    // The caller got this room from hub::find; this call stands for its
+    // room::leave. `done(ok)` runs on the strand once the removal committed
+    // (or failed); by then every member is closed with 4404 "workshop
+    // deleted" and the room has left the hub.
+    void remove(std::function<void(bool ok)> done);
+
     // Connections handed this room by hub::find and not yet left.
     // Incremented under the hub's mutex; decremented on the strand.
     std::atomic<int> attached_{0};
@@ -78,6 +86,7 @@ private:
     void do_join(std::shared_ptr<connection> c, protocol::hello hello);
     void do_command(std::shared_ptr<connection> c, protocol::envelope env);
     void do_leave(std::shared_ptr<connection> c);
+    void do_remove(std::function<void(bool ok)> done);
     void on_joined(std::shared_ptr<connection> c, std::string welcome);
 
     // Commits `oc.changes`, then sends its answer to `sender` (may be null) and
@@ -111,6 +120,7 @@ private:
     int sent_participants_ = -1, sent_facilitators_ = -1;    // last presence sent
     int inflight_ = 0;                                       // submitted, done not yet handled
     bool failed_ = false;                                    // a commit failed: no more commands
+    bool removed_ = false;                                   // deleted: no more joins or commands
     boost::asio::steady_timer timer_;                        // the workshop's timer
     boost::asio::steady_timer idle_timer_;                   // drop from memory when empty
 };

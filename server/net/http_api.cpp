@@ -371,6 +371,14 @@ void http_api::handle(http_request req, std::function<void(http_response)> done)
                 if (!get) return done(error(405, "method_not_allowed", "use GET"));
                 return done(export_workshop(seg[2], query, req.authorization));
             }
+            if (seg.size() == 3 && seg[1] == "workshops") {
+                if (req.method != "DELETE") {
+                    auto r = error(405, "method_not_allowed", "use DELETE to delete a workshop");
+                    r.headers.emplace_back("Allow", "DELETE");
+                    return done(std::move(r));
+                }
+                return delete_workshop(seg[2], req.authorization, std::move(done));
+            }
             return done(error(404, "not_found", "no such API"));
         }
         if (!seg.empty() && seg[0] == "ws")
@@ -468,6 +476,36 @@ http_response http_api::export_workshop(std::string const& typed, std::string co
     r.headers.emplace_back("Content-Disposition",
                            "attachment; filename=\"brug-" + code + "." + format + "\"");
     return with_headers(std::move(r));
+}
+
+// Deletes a workshop and all its data at once, in the contract's order:
+// unknown code 404, missing or wrong key 401. The 204 is sent once the
+// removal has committed; by then its WebSockets are closed with 4404
+// "workshop deleted" and its room has left memory.
+void http_api::delete_workshop(std::string const& typed, std::string const& authorization,
+                               std::function<void(http_response)> done) const {
+    if (!hub_) return done(error(500, "internal", "no store"));
+    auto code = util::canonical_code(typed);
+    auto state = code.empty() ? std::nullopt : hub_->storage().load(code);
+    if (!state) return done(error(404, "not_found", "no such workshop"));
+    std::string const prefix = "Bearer ";
+    if (authorization.rfind(prefix, 0) != 0 ||
+        !util::equal_secret(util::sha256_hex(authorization.substr(prefix.size())),
+                            state->meta.facilitator_key_hash)) {
+        auto r = error(401, "unauthorized", "a facilitator key is needed: Authorization: Bearer KEY");
+        r.headers.emplace_back("WWW-Authenticate", "Bearer");
+        return done(std::move(r));
+    }
+    auto shared_done = std::make_shared<std::function<void(http_response)>>(std::move(done));
+    bool found = hub_->remove(code, [shared_done](bool ok) {
+        if (!ok) return (*shared_done)(error(500, "internal", "the workshop could not be deleted"));
+        http_response r;
+        r.status = 204;
+        r.content_type.clear();
+        (*shared_done)(with_headers(std::move(r)));
+    });
+    // Deleted (or the server stopping) between the check and now.
+    if (!found) (*shared_done)(error(404, "not_found", "no such workshop"));
 }
 
 // The built-in open questions for the facilitator to pick from.

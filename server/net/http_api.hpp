@@ -75,6 +75,8 @@ private:
     void create_workshop(http_request const& req, std::function<void(http_response)> done) const;
     http_response export_workshop(std::string const& code, std::string const& query,
                                   std::string const& authorization) const;
+    void delete_workshop(std::string const& code, std::string const& authorization,
+                         std::function<void(http_response)> done) const;
     http_response static_file(std::string const& method, std::string const& path) const;
     http_response qr_code(std::string const& code, http_request const& req) const;
     http_response prompts(std::string const& query) const;

@@ -864,11 +864,15 @@ std::vector<std::string> store::expired(std::int64_t now_ms, int closed_days, in
     return codes;
 }
 
-// Copies the database with SQLite's online backup API from the reader
-// connection: one step of all pages runs inside one read transaction, so the
+// Copies the database with SQLite's online backup API from a reader
+// connection (the server's, or one of its own): one step of all pages runs inside one read transaction, so the
 // copy is one committed state, and in WAL mode the writer is not held up. The
 // copy goes to a temporary name first and is renamed when complete.
-status store::backup(std::string const& path) {
+namespace {
+
+// Copies the main database of `src` to `path` (a temporary name first, renamed
+// when complete). `src_mutex`, when given, is held while reading `src`.
+status copy_database(sqlite3* src, std::mutex* src_mutex, std::string const& path) {
     std::string const tmp = path + ".partial";
     std::error_code ec;
     std::filesystem::remove(tmp, ec);
@@ -885,9 +889,9 @@ status store::backup(std::string const& path) {
         tmp, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write, ec);
     std::string msg;
     {
-        std::lock_guard lk(impl_->reader_mu_);
-        sqlite3_backup* b =
-            sqlite3_backup_init(dest, "main", impl_->reader_db_->getHandle(), "main");
+        std::unique_lock<std::mutex> lk;
+        if (src_mutex) lk = std::unique_lock<std::mutex>(*src_mutex);
+        sqlite3_backup* b = sqlite3_backup_init(dest, "main", src, "main");
         if (!b) {
             msg = sqlite3_errmsg(dest);
         } else {
@@ -908,6 +912,38 @@ status store::backup(std::string const& path) {
         return status::failure("backup: " + msg);
     }
     return status::success();
+}
+
+} // namespace
+
+status store::backup(std::string const& path) {
+    return copy_database(impl_->reader_db_->getHandle(), &impl_->reader_mu_, path);
+}
+
+// A read-only connection neither migrates nor writes; in WAL mode it reads
+// beside a running server's writer (its checkpoints do not wait for us).
+status store::backup_file(std::string const& source, std::string const& path) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(source, ec))
+        return status::failure("backup: no database file at " + source);
+    sqlite3* src = nullptr;
+    int rc = sqlite3_open_v2(source.c_str(), &src, SQLITE_OPEN_READONLY, nullptr);
+    if (rc != SQLITE_OK) {
+        std::string msg = src ? sqlite3_errmsg(src) : sqlite3_errstr(rc);
+        sqlite3_close(src);
+        return status::failure("backup: cannot open " + source + ": " + msg);
+    }
+    sqlite3_busy_timeout(src, busy_timeout_ms);
+    // A file that is not a database fails here rather than half-way.
+    rc = sqlite3_exec(src, "SELECT count(*) FROM sqlite_master", nullptr, nullptr, nullptr);
+    if (rc != SQLITE_OK) {
+        std::string msg = sqlite3_errmsg(src);
+        sqlite3_close(src);
+        return status::failure("backup: " + source + " is not a readable database: " + msg);
+    }
+    auto st = copy_database(src, nullptr, path);
+    sqlite3_close(src);
+    return st;
 }
 
 store::stats store::counters() const {

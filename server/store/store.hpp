@@ -78,6 +78,11 @@ public:
     // (SQLite's online backup API).
     status backup(std::string const& path);
 
+    // The same copy of the database file `source`, made from a read-only
+    // connection of its own (`brug backup`): it starts no writer and changes
+    // nothing in `source`, so a server may keep running on it (WAL).
+    static status backup_file(std::string const& source, std::string const& path);
+
     // Numbers for /metrics and benchmarks.
     struct stats {
         std::uint64_t commits = 0;
