@@ -668,7 +668,7 @@ storm_figures reconnect_storm(int n) {
         cs.back()->send(json{{"type", "hello"}, {"protocol", 1}, {"role", "participant"}});
     }
     for (auto& c : cs) {
-        auto w = c->wait_for([](json const& j) { return is_type(j, "welcome"); }, 20s);
+        auto w = c->wait_for([](json const& j) { return is_type(j, "welcome"); }, 60s);
         REQUIRE(w);
         tokens.push_back((*w)["participant_token"].get<std::string>());
     }
@@ -685,7 +685,9 @@ storm_figures reconnect_storm(int n) {
     }
     for (int i = 0; i < n; ++i)
         for (int k = 0; k < 2; ++k) {
-            auto a = cs[i]->wait_for([](json const& j) { return is_type(j, "ack") || is_type(j, "error"); }, 20s);
+            auto a = cs[i]->wait_for([](json const& j) { return is_type(j, "ack") || is_type(j, "error"); }, 60s);
+            INFO("participant " << i << " card " << k << ": closed " << cs[i]->closed() << " "
+                                << cs[i]->close_reason());
             REQUIRE(a);
             REQUIRE(is_type(*a, "ack"));
             acked[i][post(i, (*a)["req"].get<int>())["text"].get<std::string>()] = (*a)["card_id"].get<std::string>();
@@ -704,7 +706,7 @@ storm_figures reconnect_storm(int n) {
     std::size_t bad_welcomes = 0;
     std::string first_bad;
     for (int i = 0; i < n; ++i) {
-        auto w = cs[i]->wait_for([](json const& j) { return is_type(j, "welcome"); }, 30s);
+        auto w = cs[i]->wait_for([](json const& j) { return is_type(j, "welcome"); }, 60s);
         REQUIRE(w);
         auto const& cards = (*w)["state"]["cards"];
         if (cards.size() == 3) ++fig.in_flight_committed;
@@ -731,7 +733,7 @@ storm_figures reconnect_storm(int n) {
     std::size_t mismatches = 0;
     for (int i = 0; i < n; ++i)
         for (int k = 0; k < 3; ++k) {
-            auto a = cs[i]->wait_for([](json const& j) { return is_type(j, "ack") || is_type(j, "error"); }, 20s);
+            auto a = cs[i]->wait_for([](json const& j) { return is_type(j, "ack") || is_type(j, "error"); }, 60s);
             REQUIRE(a);
             REQUIRE(is_type(*a, "ack"));
             auto text = post(i, (*a)["req"].get<int>())["text"].get<std::string>();
