@@ -161,8 +161,14 @@ int main(int argc, char** argv) {
     api_cfg.shard_name = opts.shard_name;
     protocol::limits lim;
     lim.max_card_chars = static_cast<std::size_t>(opts.max_card_chars);
+    net::address_limits::config al;
+    al.join_failures = opts.join_failures;
+    al.window = std::chrono::seconds(opts.join_window);
+    al.max_connections = opts.max_connections_per_address;
+    al.limit_loopback = opts.limit_loopback;
     auto ctx = std::make_shared<net::server_context const>(
-        net::server_context{opts, hub.get(), net::http_api(hub.get(), api_cfg), lim});
+        net::server_context{opts, hub.get(), net::http_api(hub.get(), api_cfg), lim,
+                            std::make_shared<net::address_limits>(al)});
 
     auto lst = std::make_shared<net::listener>(*ioc, ctx);
     if (!lst->open({address, static_cast<unsigned short>(opts.port)}, ec)) {

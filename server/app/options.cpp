@@ -129,6 +129,21 @@ std::vector<option_spec> const& specs() {
              opts.shard_prefixes = up;
              return {};
          }},
+        {"--join-failures", "N", std::to_string(o::default_join_failures),
+         "failed joins (unknown code, wrong key) per address per --join-window; then 4429",
+         int_in(&o::join_failures, 1, 1000000)},
+        {"--join-window", "SECONDS", std::to_string(o::default_join_window),
+         "the sliding window of --join-failures", int_in(&o::join_window, 1, 86400)},
+        {"--max-connections-per-address", "N",
+         std::to_string(o::default_max_connections_per_address),
+         "open WebSockets per client address (HTTP 429)",
+         int_in(&o::max_connections_per_address, 1, 10000000)},
+        {"--limit-loopback", nullptr, "",
+         "apply the per-address limits to loopback too (default: loopback is exempt)",
+         [](options& opts, std::string const&) -> std::string {
+             opts.limit_loopback = true;
+             return {};
+         }},
         {"--help", nullptr, "", "print this help and exit", nullptr},
     };
     return table;
@@ -144,7 +159,7 @@ int options::thread_count() const {
 
 std::string help_text() {
     std::ostringstream out;
-    out << "usage: brug [options]\n\n"
+    out << "usage: brug [options]\n       brug backup PATH [--data FILE]\n\n"
            "Brug, a self-hosted real-time facilitation server.\n\noptions:\n";
     for (auto const& s : specs()) {
         std::string left = std::string("  ") + s.name;
@@ -177,6 +192,15 @@ parse_result parse_options(int argc, char const* const* argv) {
             r.what = parse_result::kind::error;
             r.message = "unknown option '" + arg + "' (see --help)";
             return r;
+        }
+        if (!spec->value_name && spec->apply) { // a flag
+            if (has_value) {
+                r.what = parse_result::kind::error;
+                r.message = "option " + arg + " takes no value";
+                return r;
+            }
+            spec->apply(r.opts, {});
+            continue;
         }
         if (!spec->value_name) { // --help
             r.what = parse_result::kind::help;

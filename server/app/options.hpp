@@ -30,6 +30,9 @@ struct options {
     static constexpr int default_retention_days = 30;       // after close
     static constexpr int default_idle_days = 180;           // untouched
     static constexpr int default_room_idle_seconds = 60;    // empty room kept in memory
+    static constexpr int default_join_failures = 20;        // per address per window, then 4429
+    static constexpr int default_join_window = 60;          // seconds
+    static constexpr int default_max_connections_per_address = 200;
 
     std::string host = default_host;
     int port = default_port;
@@ -52,6 +55,10 @@ struct options {
     int retention_days = default_retention_days;
     int idle_days = default_idle_days;
     int room_idle_seconds = default_room_idle_seconds;
+    int join_failures = default_join_failures;
+    int join_window = default_join_window;
+    int max_connections_per_address = default_max_connections_per_address;
+    bool limit_loopback = false;               // loopback is exempt from per-address limits
     int send_buffer = 0;                       // SO_SNDBUF of a WebSocket, 0: the kernel's
     std::string tls_cert;                      // reserved: TLS comes later
     std::string tls_key;

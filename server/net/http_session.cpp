@@ -127,9 +127,25 @@ private:
         if (!origin_allowed(req, ctx_->opts))
             return send(http_api::error(403, "forbidden", "this Origin may not connect"), false,
                         req.version());
+        // Per address: past the connection limit the upgrade is refused.
+        std::string key;
+        bool holds_slot = false;
+        if (ctx_->by_address) {
+            beast::error_code addr_ec;
+            auto remote = stream_.socket().remote_endpoint(addr_ec);
+            if (!addr_ec) key = ctx_->by_address->key_of(remote.address());
+            auto a = ctx_->by_address->acquire_connection(key);
+            if (a == address_limits::admit::refused)
+                return send(http_api::error(429, "too_many_connections",
+                                            "too many connections from this address"),
+                            false, req.version());
+            holds_slot = a == address_limits::admit::tracked;
+        }
         stream_.expires_never();
-        std::make_shared<websocket_session>(stream_.release_socket(), path.substr(4), ctx_)
-            ->run(std::move(req));
+        auto session =
+            std::make_shared<websocket_session>(stream_.release_socket(), path.substr(4), ctx_);
+        session->limit_by(std::move(key), holds_slot);
+        session->run(std::move(req));
     }
 
     void send(http_response r, bool keep_alive, unsigned version) {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "app/options.hpp"
+#include "net/address_limits.hpp"
 #include "net/http_api.hpp"
 #include "protocol/limits.hpp"
 
@@ -14,6 +15,8 @@ struct server_context {
     live::hub* hub = nullptr;  // outlives every session
     net::http_api api;
     protocol::limits limits;   // for decoding client frames
+    // Per-address abuse limits; has its own mutex. May be null (no limits).
+    std::shared_ptr<net::address_limits> by_address;
 };
 
 } // namespace brug::net

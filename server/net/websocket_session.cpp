@@ -42,7 +42,13 @@ websocket_session::websocket_session(asio::ip::tcp::socket&& socket, std::string
 
 websocket_session::~websocket_session() {
     if (ctx_->hub) ctx_->hub->untrack(this);
+    if (holds_slot_ && ctx_->by_address) ctx_->by_address->release_connection(limit_key_);
     live::global_metrics().websocket_connections.fetch_sub(1, std::memory_order_relaxed);
+}
+
+void websocket_session::limit_by(std::string key, bool holds_slot) {
+    limit_key_ = std::move(key);
+    holds_slot_ = holds_slot;
 }
 
 void websocket_session::run(http::request<http::string_body> req) {
@@ -143,6 +149,8 @@ void websocket_session::handle_frame(std::string_view text) {
         auto* hello = std::get_if<protocol::hello>(&env.cmd);
         if (!hello) return do_close(4400, "the first frame must be hello");
         hello_seen_ = true;
+        if (ctx_->by_address && ctx_->by_address->joins_blocked(limit_key_))
+            return do_close(4429, "too many failed joins, wait a minute");
         if (hello->protocol != 1)
             return do_close(4426, "protocol " + std::to_string(hello->protocol) +
                                       " is not supported; this server speaks 1");
@@ -305,6 +313,11 @@ void websocket_session::do_close(int code, std::string reason) {
     close_code_ = code;
     close_reason_ = std::move(reason);
     close_deadline_ = clock::now() + close_grace;
+    // A join that failed on an unknown code or a wrong key counts against
+    // the address (a deleted workshop's 4404 to its members does not: they
+    // hold the room).
+    if (ctx_->by_address && ((code == 4404 && !room_) || code == 4401))
+        ctx_->by_address->record_join_failure(limit_key_);
     bool writer_idle = false;
     {
         std::lock_guard lock(queue_mutex_);

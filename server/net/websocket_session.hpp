@@ -31,6 +31,11 @@ public:
                       std::shared_ptr<server_context const> ctx);
     ~websocket_session() override;
 
+    // This session's key in the per-address limits ("" when exempt), and
+    // whether it holds one of that address's connection slots (given back
+    // when the session ends). Call before run.
+    void limit_by(std::string key, bool holds_slot);
+
     // Accepts the upgrade `req` and starts reading.
     void run(boost::beast::http::request<boost::beast::http::string_body> req);
 
@@ -61,6 +66,8 @@ private:
     boost::beast::websocket::stream<boost::asio::ip::tcp::socket> ws_;
     std::shared_ptr<server_context const> ctx_;
     std::string const code_;
+    std::string limit_key_;   // set before run, then read-only; never logged
+    bool holds_slot_ = false;
 
     // Guarded by the session's strand (the stream's executor).
     boost::beast::flat_buffer buffer_;

@@ -188,3 +188,90 @@ TEST_CASE("lifecycle: brug backup copies the database while the server runs") {
     CHECK(missing.find("no database file") != std::string::npos);
     CHECK(run(shell_quote(brug_binary()) + " backup").second == 2);
 }
+
+TEST_CASE("lifecycle: failed joins per address are limited in a sliding window") {
+    server_process srv({"--limit-loopback", "--join-failures", "3", "--join-window", "2"});
+    auto ws = create_workshop(srv.port());
+
+    // Two wrong keys and one unknown code: three failures.
+    for (int i = 0; i < 2; ++i) {
+        ws_client c(srv.port(), "/ws/" + ws.code);
+        join_facilitator(c, "wrong-key-" + std::to_string(i));
+        CHECK(c.wait_close() == 4401);
+    }
+    {
+        ws_client c(srv.port(), "/ws/ZZZZ-ZZZZ");
+        join_participant(c);
+        CHECK(c.wait_close() == 4404);
+    }
+    // Now even the right key is refused until the window has passed.
+    {
+        ws_client c(srv.port(), "/ws/" + ws.code);
+        REQUIRE(c.open());
+        join_facilitator(c, ws.key);
+        CHECK(c.wait_close() == 4429);
+        CHECK(c.close_reason() == "too many failed joins, wait a minute");
+    }
+    std::this_thread::sleep_for(2200ms);
+    {
+        ws_client c(srv.port(), "/ws/" + ws.code);
+        CHECK(is_type(join_facilitator(c, ws.key), "welcome"));
+    }
+    // The addresses are in memory only: nothing of them in the log.
+    CHECK(srv.log().find("127.0.0.1:") == std::string::npos);
+
+    // Without --limit-loopback, loopback is not limited.
+    server_process free_srv({"--join-failures", "1"});
+    auto ws2 = create_workshop(free_srv.port());
+    for (int i = 0; i < 3; ++i) {
+        ws_client c(free_srv.port(), "/ws/" + ws2.code);
+        join_facilitator(c, "wrong");
+        CHECK(c.wait_close() == 4401);
+    }
+    ws_client ok(free_srv.port(), "/ws/" + ws2.code);
+    CHECK(is_type(join_facilitator(ok, ws2.key), "welcome"));
+}
+
+TEST_CASE("lifecycle: connections per address are limited") {
+    server_process srv({"--limit-loopback", "--max-connections-per-address", "4"});
+    auto ws = create_workshop(srv.port());
+    std::vector<std::unique_ptr<ws_client>> open;
+    for (int i = 0; i < 4; ++i) {
+        open.push_back(std::make_unique<ws_client>(srv.port(), "/ws/" + ws.code));
+        REQUIRE(open.back()->open());
+        REQUIRE(is_type(join_participant(*open.back()), "welcome"));
+    }
+    {
+        ws_client refused(srv.port(), "/ws/" + ws.code);
+        CHECK_FALSE(refused.open());
+        CHECK(refused.upgrade_status() == 429);
+    }
+    // A closed connection gives its slot back.
+    open.front()->close();
+    open.erase(open.begin());
+    bool reopened = false;
+    for (int i = 0; i < 40 && !reopened; ++i) {
+        ws_client again(srv.port(), "/ws/" + ws.code);
+        if (again.open()) {
+            reopened = is_type(join_participant(again), "welcome");
+        } else {
+            std::this_thread::sleep_for(50ms);
+        }
+    }
+    CHECK(reopened);
+    // HTTP is not counted against WebSockets.
+    CHECK(http(srv.port(), "GET", "/healthz").status == 200);
+}
+
+TEST_CASE("lifecycle: --help names the new options and their defaults") {
+    auto [help, rc] = run(shell_quote(brug_binary()) + " --help");
+    CHECK(rc == 0);
+    CHECK(help.find("brug backup PATH [--data FILE]") != std::string::npos);
+    CHECK(help.find("--join-failures N") != std::string::npos);
+    CHECK(help.find("(default: 20)") != std::string::npos);
+    CHECK(help.find("--join-window SECONDS") != std::string::npos);
+    CHECK(help.find("--max-connections-per-address N") != std::string::npos);
+    CHECK(help.find("(default: 200)") != std::string::npos);
+    CHECK(help.find("--limit-loopback") != std::string::npos);
+    CHECK(run(shell_quote(brug_binary()) + " --limit-loopback=yes").second == 2);
+}
