@@ -9,7 +9,7 @@ HOST    ?= 127.0.0.1
 DATA    ?= var/brug.db
 CMAKE_FLAGS ?=
 
-.PHONY: all deps deps-run build configure run test test-unit test-integration test-browser \
+.PHONY: all deps deps-run build configure run test test-unit test-integration test-browser test-deploy \
         bench eval-suggest clean
 
 all: build
@@ -34,7 +34,7 @@ run: build
 
 test: deps configure
 	cmake --build $(BUILD) -j $(JOBS)
-	@$(MAKE) --no-print-directory test-unit test-integration test-browser
+	@$(MAKE) --no-print-directory test-unit test-integration test-browser test-deploy
 
 test-unit:
 	cd $(BUILD) && ctest --output-on-failure -R '^unit-'
@@ -54,6 +54,10 @@ bench: build
 eval-suggest: build
 	cmake --build $(BUILD) --target brug-suggest-eval -j $(JOBS)
 	$(BUILD)/brug-suggest-eval server/suggest/data/cards-dev.jsonl
+
+# nginx and systemd files checked, and nginx in front of one and of three servers.
+test-deploy:
+	BRUG_BINARY=$(abspath $(BUILD)/brug) tests/deploy/run.sh
 
 clean:
 	rm -rf $(BUILD)
