@@ -726,6 +726,16 @@ json run_coldstart(options const& o) {
             batch.push_back(l.open(ws[k].code, load::participant_hello()));
         }
         l.wait_welcomed(before + static_cast<int>(batch.size()));
+        // Cards only once every workshop of the batch is in its reflect phase.
+        // batch holds (facilitator, participant) pairs: wait for each phase.set's ack.
+        auto phase_set = [&] {
+            for (std::size_t b = 0; b < batch.size(); b += 2)
+                if (batch[b]->my_acks == 0) return false;
+            return true;
+        };
+        auto phase_until = clock_type::now() + std::chrono::seconds(30);
+        while (!phase_set() && clock_type::now() < phase_until)
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
         auto acks0 = l.st.acks.load();
         std::uint64_t want = 0;
         for (std::size_t b = 1; b < batch.size(); b += 2)
@@ -735,7 +745,7 @@ json run_coldstart(options const& o) {
                                      {"nonce", "c" + std::to_string(c)}})
                                    .dump());
         auto until = clock_type::now() + std::chrono::seconds(60);
-        while (l.st.acks - acks0 < want + batch.size() / 2 && clock_type::now() < until)
+        while (l.st.acks - acks0 < want && clock_type::now() < until)
             std::this_thread::sleep_for(std::chrono::milliseconds(10));
         posted += want;
         for (auto& c : batch) c->close();
