@@ -21,8 +21,10 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
     parser.header_limit(static_cast<std::uint32_t>(brug::app::options::default_max_header));
     parser.eager(true);
 
-    // Feed everything, then the end of the stream, as a socket would: the
-    // parser keeps what it could not use yet, so unused bytes go in again.
+    // Feed everything, then the end of the stream, as http::read does with a
+    // socket: the parser is given the bytes it has not used yet, and when it
+    // needs more than there are, the stream has ended (it must never be given
+    // the same bytes again without new ones: its chunk parser asserts that).
     if (size == 0) return 0; // nothing read: the session just closes
     boost::beast::error_code ec;
     std::size_t off = 0;
@@ -33,12 +35,12 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
         }
         auto const n = parser.put(boost::asio::buffer(data + off, size - off), ec);
         off += n;
-        if (ec == http::error::need_more) ec = {};
-        if (ec) break;
-        if (n == 0) { // wants more than there is
+        if (ec == http::error::need_more || (!ec && n == 0)) {
+            ec = {};
             parser.put_eof(ec);
             break;
         }
+        if (ec) break;
     }
     if (ec || !parser.is_done()) return 0; // answered 400, 413 or 431 by the session, or closed
 
