@@ -89,6 +89,16 @@ std::string integrity_of_copy(std::string const& db) {
     return r;
 }
 
+// A server built with AddressSanitizer: its RSS holds the allocator's
+// quarantine, so memory bounds are reported, not asserted.
+bool sanitized(pid_t pid) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/maps");
+    std::string line;
+    while (std::getline(in, line))
+        if (line.find("libasan") != std::string::npos || line.find("clang_rt.asan") != std::string::npos) return true;
+    return false;
+}
+
 long rss_kib(pid_t pid) {
     std::ifstream in("/proc/" + std::to_string(pid) + "/status");
     std::string line;
@@ -637,7 +647,7 @@ TEST_CASE("reliability: a slow consumer is closed with 1013, memory stays bounde
     CHECK(base.size() == 1600);
     CHECK(p99b < 3 * p99a + 25);
     CHECK(p50b < 3 * p50a + 10);
-    CHECK(rss_max - rss_before < 16 * 1024);
+    if (!sanitized(srv.pid())) CHECK(rss_max - rss_before < 16 * 1024);
     CHECK(f.request({{"type", "ping"}})["type"] == "pong");
 }
 
@@ -958,7 +968,7 @@ malformed_figures malformed_volume(int total) {
         CHECK(good_acks > 0);
     }
     CHECK(counts() == rows_before);
-    CHECK(fig.rss_end - fig.rss_warm < 20 * 1024);
+    if (!sanitized(srv.pid())) CHECK(fig.rss_end - fig.rss_warm < 20 * 1024);
     // Still serving.
     for (auto& c : cs) CHECK(c->request({{"type", "ping"}})["type"] == "pong");
     ws_client g2(srv.port(), "/ws/" + target.code);
@@ -980,4 +990,31 @@ TEST_CASE("reliability: 10,000 malformed frames get their error or close, and ch
     std::cout << "; well-behaved client " << fig.good_acks << " acks (card.post round trip p50 " << fig.good_p50
               << " ms, p99 " << fig.good_p99 << " ms); server RSS " << fig.rss_warm
               << " KiB after warm-up, " << fig.rss_end << " KiB at the end" << std::endl;
+}
+
+// ------------------------------------------------------------ shutdown
+
+TEST_CASE("reliability: SIGTERM with clients that stop reading still shuts down cleanly (exit 0, no leak)",
+          "[reliability][shutdown]") {
+    server_process srv;
+    auto ws = create_workshop(srv.port());
+    ws_client f(srv.port(), "/ws/" + ws.code);
+    REQUIRE(is_type(join_facilitator(f, ws.key), "welcome"));
+    std::vector<std::unique_ptr<ws_client>> ps;
+    for (int i = 0; i < 3; ++i) {
+        ps.push_back(std::make_unique<ws_client>(srv.port(), "/ws/" + ws.code));
+        REQUIRE(is_type(join_participant(*ps.back()), "welcome"));
+    }
+    // Nobody reads from here on, so nobody answers the server's 1001 close.
+    auto const t0 = clock_type::now();
+    int const status = srv.stop(SIGTERM, std::chrono::seconds(20));
+    auto const took = std::chrono::duration<double>(clock_type::now() - t0).count();
+    std::cout << "[reliability] SIGTERM with 4 clients that do not read: exit " << status << " after " << took << " s"
+              << std::endl;
+    INFO("server log: " << srv.log().substr(0, 4000));
+    CHECK(status == 0); // under AddressSanitizer, a leaked session makes this 1
+    CHECK(took < 10);
+    // And every client got its 1001.
+    CHECK(f.wait_close(2s) == 1001);
+    for (auto& p : ps) CHECK(p->wait_close(2s) == 1001);
 }
