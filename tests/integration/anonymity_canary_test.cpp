@@ -484,7 +484,7 @@ TEST_CASE("anonymity canary: the order of revealed cards does not follow the ord
         for (int i = 0; i < cards; ++i) {
             auto a = ps[static_cast<std::size_t>(i % authors)]->request(
                 {{"type", "card.post"}, {"kind", "concern"}, {"text", "kaart " + std::to_string(i)},
-                 {"nonce", "o" + std::to_string(i)}});
+                 {"nonce", std::string("o").append(std::to_string(i))}});
             REQUIRE(is_type(a, "ack"));
             ids.push_back(a["card_id"].get<std::string>());
         }

@@ -853,7 +853,7 @@ malformed_figures malformed_volume(int total) {
         for (int i = 0; !stop.load(); ++i) {
             auto const t0 = now_ns();
             auto a = g.request({{"type", "card.post"}, {"kind", "concern"}, {"text", "goed " + std::to_string(i)},
-                                {"nonce", "g" + std::to_string(i)}},
+                                {"nonce", std::string("g").append(std::to_string(i))}},
                                5s);
             good_ms.push_back(static_cast<double>(now_ns() - t0) / 1e6);
             if (is_type(a, "ack")) ++good_acks;
