@@ -119,6 +119,7 @@ void hub::clear() {
         std::lock_guard lock(mutex_);
         rooms.swap(rooms_);
     }
+    for (auto& [code, r] : rooms) r->drop_members();
     // Destroyed here, outside the lock: a room's destructor may run code that
     // takes it (through a member connection leaving).
 }

@@ -65,6 +65,11 @@ public:
     // Stops the room's timers (server shutdown).
     void stop();
 
+    // Lets go of every member's connection, which in turn holds this room:
+    // at exit, sessions whose leave never ran would otherwise keep the pair
+    // alive. REQUIRES: no thread runs the io_context any more.
+    void drop_members() { members_.clear(); }
+
     // Deletes the workshop and all its data (DELETE /api/workshops/{code}).
     // The caller got this room from hub::find; this call stands for its
     // room::leave. `done(ok)` runs on the strand once the removal committed

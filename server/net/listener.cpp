@@ -54,6 +54,10 @@ void listener::on_accept(boost::system::error_code ec, tcp::socket socket) {
         // Out of descriptors and the like: say so, and keep accepting.
         app::log(std::string("accept: ") + ec.message());
     } else {
+        // Small frames go out at once: with Nagle on, an event written right
+        // after an ack waits for the client's delayed ACK (about 40 ms).
+        boost::system::error_code ignored;
+        socket.set_option(tcp::no_delay(true), ignored);
         run_http_session(std::move(socket), ctx_);
     }
     do_accept();

@@ -1043,7 +1043,7 @@ int client_sockets_no_delay() {
 } // namespace
 
 TEST_CASE("reliability: command round trips have no 40 ms stalls (Nagle and delayed ACKs)",
-          "[reliability][latency][!mayfail]") {
+          "[reliability][latency]") {
     server_process srv({"--sync", "normal", "--rate-limit", "100000", "--rate-burst", "100000"});
     auto ws = create_workshop(srv.port());
     ws_client f(srv.port(), "/ws/" + ws.code);
@@ -1070,8 +1070,8 @@ TEST_CASE("reliability: command round trips have no 40 ms stalls (Nagle and dela
     std::cout << "[reliability] round trips of card.post and card.delete (" << ms.size() << "): p50 "
               << percentile(ms, 0.5) << " ms, p90 " << percentile(ms, 0.9) << " ms, p99 " << percentile(ms, 0.99)
               << " ms, max " << percentile(ms, 1.0) << " ms; " << stalls << " of them 35 ms or more" << std::endl;
-    // Fails while the server leaves Nagle on (no TCP_NODELAY on accepted
+    // Fails when the server leaves Nagle on (no TCP_NODELAY on accepted
     // sockets): the event written after an ack waits for the client's delayed
-    // ACK, about 40 ms. [!mayfail] until the server sets tcp::no_delay.
+    // ACK, about 40 ms.
     CHECK(stalls <= 3);
 }
