@@ -34,7 +34,7 @@ run: build
 
 test: deps configure
 	cmake --build $(BUILD) -j $(JOBS)
-	@$(MAKE) --no-print-directory test-unit test-integration test-browser test-deploy
+	@$(MAKE) --no-print-directory test-unit test-integration test-browser test-deploy fuzz-smoke
 
 test-unit:
 	cd $(BUILD) && ctest --output-on-failure -R '^unit-'
@@ -63,3 +63,4 @@ clean:
 	rm -rf $(BUILD)
 
 -include mk/fuzz.mk
+-include mk/soak.mk
