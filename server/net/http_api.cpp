@@ -20,6 +20,7 @@
 #include <mutex>
 #include <regex>
 #include <unordered_map>
+#include <variant>
 #include <set>
 #include <sstream>
 
@@ -443,8 +444,11 @@ void http_api::create_workshop(http_request const& req,
 // Export answers in the contract's order: unknown code 404, then a missing or
 // wrong key 401, then an unknown format 400. The export reads the stored
 // state, which holds every acknowledged change.
-http_response http_api::export_workshop(std::string const& typed, std::string const& query,
-                                        std::string const& authorization) const {
+// The stored workshop named by `typed`, for a request that must carry its
+// facilitator key as a bearer token; or the answer that refuses it, in the
+// contract's order: no store 500, unknown code 404, missing or wrong key 401.
+std::variant<model::workshop_state, http_response>
+http_api::facilitators_workshop(std::string const& typed, std::string const& authorization) const {
     if (!hub_) return error(500, "internal", "no store");
     auto code = util::canonical_code(typed);
     auto state = code.empty() ? std::nullopt : hub_->storage().load(code);
@@ -457,6 +461,14 @@ http_response http_api::export_workshop(std::string const& typed, std::string co
         r.headers.emplace_back("WWW-Authenticate", "Bearer");
         return r;
     }
+    return std::move(*state);
+}
+
+http_response http_api::export_workshop(std::string const& typed, std::string const& query,
+                                        std::string const& authorization) const {
+    auto found = facilitators_workshop(typed, authorization);
+    if (auto* refused = std::get_if<http_response>(&found)) return std::move(*refused);
+    auto const& state = std::get<model::workshop_state>(found);
     auto format = query_param(query, "format");
     if (format.empty()) format = "md";
     if (format != "md" && format != "csv" && format != "json")
@@ -464,17 +476,17 @@ http_response http_api::export_workshop(std::string const& typed, std::string co
     http_response r;
     if (format == "md") {
         r.content_type = "text/markdown; charset=utf-8";
-        r.body = model::export_markdown(*state, now_ms());
+        r.body = model::export_markdown(state, now_ms());
     } else if (format == "csv") {
         r.content_type = "text/csv; charset=utf-8";
-        r.body = model::export_csv(*state);
+        r.body = model::export_csv(state);
     } else {
         r.content_type = "application/json";
-        r.body = model::export_json(*state).dump();
+        r.body = model::export_json(state).dump();
     }
     r.headers.emplace_back("Cache-Control", "no-store");
     r.headers.emplace_back("Content-Disposition",
-                           "attachment; filename=\"brug-" + code + "." + format + "\"");
+                           "attachment; filename=\"brug-" + state.meta.code + "." + format + "\"");
     return with_headers(std::move(r));
 }
 
@@ -484,18 +496,9 @@ http_response http_api::export_workshop(std::string const& typed, std::string co
 // "workshop deleted" and its room has left memory.
 void http_api::delete_workshop(std::string const& typed, std::string const& authorization,
                                std::function<void(http_response)> done) const {
-    if (!hub_) return done(error(500, "internal", "no store"));
-    auto code = util::canonical_code(typed);
-    auto state = code.empty() ? std::nullopt : hub_->storage().load(code);
-    if (!state) return done(error(404, "not_found", "no such workshop"));
-    std::string const prefix = "Bearer ";
-    if (authorization.rfind(prefix, 0) != 0 ||
-        !util::equal_secret(util::sha256_hex(authorization.substr(prefix.size())),
-                            state->meta.facilitator_key_hash)) {
-        auto r = error(401, "unauthorized", "a facilitator key is needed: Authorization: Bearer KEY");
-        r.headers.emplace_back("WWW-Authenticate", "Bearer");
-        return done(std::move(r));
-    }
+    auto workshop = facilitators_workshop(typed, authorization);
+    if (auto* refused = std::get_if<http_response>(&workshop)) return done(std::move(*refused));
+    auto const code = std::get<model::workshop_state>(workshop).meta.code;
     auto shared_done = std::make_shared<std::function<void(http_response)>>(std::move(done));
     bool found = hub_->remove(code, [shared_done](bool ok) {
         if (!ok) return (*shared_done)(error(500, "internal", "the workshop could not be deleted"));

@@ -7,9 +7,12 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <variant>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "model/state.hpp"
 
 namespace brug::live { class hub; }
 
@@ -73,6 +76,8 @@ public:
 
 private:
     void create_workshop(http_request const& req, std::function<void(http_response)> done) const;
+    std::variant<model::workshop_state, http_response>
+    facilitators_workshop(std::string const& code, std::string const& authorization) const;
     http_response export_workshop(std::string const& code, std::string const& query,
                                   std::string const& authorization) const;
     void delete_workshop(std::string const& code, std::string const& authorization,
