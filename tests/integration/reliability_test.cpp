@@ -382,7 +382,9 @@ crash_figures crash_cycles(int cycles, std::string const& sync, int participants
     raise_fd_limit();
     crash_figures fig;
     std::mt19937_64 rng(std::random_device{}());
-    server_process srv({"--sync", sync, "--rate-limit", "100000", "--rate-burst", "100000"});
+    // The card limit is not what this test is about: a cycle under full load
+    // can post more than the 2,000-card default before the next workshop starts.
+    server_process srv({"--sync", sync, "--rate-limit", "100000", "--rate-burst", "100000", "--max-cards", "1000000"});
     auto w = new_crash_workshop(srv.port(), participants, 0);
     int generation = 0;
     bool seeded = false;
