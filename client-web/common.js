@@ -2,7 +2,7 @@
 // the timer, the agreements list and the check-in cloud.
 
 import { h, replace } from './dom.js';
-import { t, lang, setLang, otherLang } from './i18n.js';
+import { t, errorText, lang, setLang, otherLang } from './i18n.js';
 
 export function topBar(title, code, extra) {
   const status = h('p', { class: 'conn', role: 'status', 'aria-live': 'polite', id: 'conn-status' });
@@ -122,4 +122,14 @@ export function loadingPage(root) {
       status),
     h('main', { class: 'center-page loading', id: 'main' }, h('p', { class: 'quiet', text: t('loading') })));
   return status;
+}
+
+// Shows a refused command's message in a view's error line for a few
+// seconds. `ui` may not be built yet (then there is nowhere to show it).
+export function flashError(ui, e) {
+  if (!ui) return;
+  ui.error.textContent = errorText(e);
+  ui.error.hidden = false;
+  clearTimeout(ui.errorTimer);
+  ui.errorTimer = setTimeout(() => { ui.error.hidden = true; }, 8000);
 }

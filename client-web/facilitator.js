@@ -3,11 +3,11 @@
 // and a presentation mode for the beamer.
 
 import { h, replace, announce } from './dom.js';
-import { t, errorText, initLang, onLangChange, builtinPrompts } from './i18n.js';
+import { t, initLang, onLangChange, builtinPrompts } from './i18n.js';
 import { Connection } from './connection.js';
 import { Store } from './store/state.js';
 import { renderBoard, votesBadge } from './board.js';
-import { topBar, showStatus, loadingPage, timerView, agreementsList, wordCloud, phaseNames, fmtDate } from './common.js';
+import { topBar, showStatus, loadingPage, timerView, agreementsList, wordCloud, phaseNames, fmtDate, flashError } from './common.js';
 import { fetchPrompts, downloadExport, qrUrl } from './api.js';
 import { fatalPage } from './participant.js';
 import { suggestPanel } from './suggest.js';
@@ -88,13 +88,7 @@ export function facilitatorView(root, code) {
   conn.connect();
 
   const send = (type, fields) => conn.send(type, fields);
-  function showError(e) {
-    if (!ui) return;
-    ui.error.textContent = errorText(e);
-    ui.error.hidden = false;
-    clearTimeout(ui.errorTimer);
-    ui.errorTimer = setTimeout(() => { ui.error.hidden = true; }, 8000);
-  }
+  const showError = (e) => flashError(ui, e);
 
   function build() {
     const s = store.state;

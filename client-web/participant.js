@@ -2,11 +2,11 @@
 // my own cards, the board after reveal, check-in, dots, timer, agreements.
 
 import { h, replace, announce } from './dom.js';
-import { t, errorText, tn, initLang, onLangChange } from './i18n.js';
+import { t, tn, initLang, onLangChange } from './i18n.js';
 import { Connection } from './connection.js';
 import { Store } from './store/state.js';
 import { renderBoard } from './board.js';
-import { topBar, showStatus, loadingPage, timerView, agreementsList, wordCloud } from './common.js';
+import { topBar, showStatus, loadingPage, timerView, agreementsList, wordCloud, flashError } from './common.js';
 
 const SAVED_KINDS = new Set(['card.post', 'card.edit', 'checkin.post']);
 
@@ -93,13 +93,7 @@ export function participantView(root, code) {
   function send(type, fields) {
     return conn.send(type, fields);
   }
-  function showError(e) {
-    if (!ui) return;
-    ui.error.textContent = errorText(e);
-    ui.error.hidden = false;
-    clearTimeout(ui.errorTimer);
-    ui.errorTimer = setTimeout(() => { ui.error.hidden = true; }, 8000);
-  }
+  const showError = (e) => flashError(ui, e);
 
   function build() {
     const s = store.state;
