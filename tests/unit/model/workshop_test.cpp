@@ -63,6 +63,21 @@ struct bench {
         return w.handle(who, env, now, 0);
     }
 
+    // One participant's card, revealed, and an empty theme "Contact" in behouden.
+    struct scene {
+        joined author;
+        std::string card_id;
+        std::string cluster_id;
+    };
+    scene revealed_card_and_theme() {
+        phase(protocol::phase::reflect);
+        auto p = join();
+        auto id = post(p.who, "x");
+        send(facilitator, protocol::cards_reveal{});
+        auto cl = json::parse(send(facilitator, protocol::cluster_create{"behouden", "Contact"}).answer);
+        return {p, id, cl["cluster_id"].get<std::string>()};
+    }
+
     void phase(protocol::phase p) {
         auto o = send(facilitator, protocol::phase_set{p});
         REQUIRE(json::parse(o.answer)["type"] == "ack");
@@ -262,12 +277,7 @@ TEST_CASE("workshop: card.move places a card and shifts the others") {
 
 TEST_CASE("workshop: a cluster from another column is bad_message") {
     bench b(make_state(1));
-    b.phase(protocol::phase::reflect);
-    auto p = b.join();
-    auto id = b.post(p.who, "x");
-    b.send(b.facilitator, protocol::cards_reveal{});
-    auto cl = answer(b.send(b.facilitator, protocol::cluster_create{"behouden", "Contact"}))["cluster_id"]
-                  .get<std::string>();
+    auto [p, id, cl] = b.revealed_card_and_theme();
     CHECK(code_of(b.send(b.facilitator, protocol::card_move{id, "vernieuwen", cl, {}})) == "bad_message");
     CHECK(code_of(b.send(b.facilitator, protocol::card_move{id, "nergens", {}, {}})) == "not_found");
     CHECK(answer(b.send(b.facilitator, protocol::card_move{id, "behouden", cl, {}}))["type"] == "ack");
@@ -275,12 +285,7 @@ TEST_CASE("workshop: a cluster from another column is bad_message") {
 
 TEST_CASE("workshop: deleting a cluster leaves its cards in the column and returns its votes") {
     bench b(make_state(1));
-    b.phase(protocol::phase::reflect);
-    auto p = b.join();
-    auto id = b.post(p.who, "x");
-    b.send(b.facilitator, protocol::cards_reveal{});
-    auto cl = answer(b.send(b.facilitator, protocol::cluster_create{"behouden", "Contact"}))["cluster_id"]
-                  .get<std::string>();
+    auto [p, id, cl] = b.revealed_card_and_theme();
     b.send(b.facilitator, protocol::card_move{id, "behouden", cl, {}});
     b.phase(protocol::phase::vote);
     REQUIRE(answer(b.send(p.who, protocol::vote_cast{cl}))["left"] == 2);
