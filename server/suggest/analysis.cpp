@@ -18,9 +18,9 @@ namespace {
 
 // Stance cues say how, not about what: they are no topic of a theme.
 bool is_stance_only(std::string_view tag) {
-    static std::set<std::string_view> const tags = {"fear",  "loss", "keep",  "wish",    "now",
-                                                    "later", "neg",  "plain", "able",    "new",
-                                                    "old",   "self", "we",    "problem", "effort"};
+    static std::set<std::string_view> const tags = {
+        "fear", "loss", "keep", "wish", "now",  "later", "neg",     "plain",
+        "able", "new",  "cond", "old",  "self", "we",    "problem", "effort"};
     return tags.count(tag) > 0;
 }
 
@@ -75,9 +75,9 @@ struct sentence {
 // sees "fear with loss" apart from "fear with a problem".
 void add_pairs(std::set<std::string> const& tags, std::vector<std::string>& out) {
     static std::set<std::string_view> const paired = {
-        "fear",   "loss",    "keep",     "value", "wish",   "problem", "question",
-        "better", "process", "relation", "tech",  "now",    "later",   "neg",
-        "new",    "old",     "self",     "we",    "effort", "plain",   "able"};
+        "fear",    "loss",     "keep", "value",  "wish",  "problem", "question", "better",
+        "process", "relation", "tech", "cond",   "now",   "later",   "neg",      "new",
+        "old",     "self",     "we",   "effort", "plain", "able"};
     std::vector<std::string> t;
     for (auto const& tag : tags)
         if (paired.count(tag)) t.push_back(tag);

@@ -13,17 +13,23 @@ std::vector<lexicon_entry> const concept_entries = {
     {"#people-served",
      "klant, klanten, cliënt, client, inwoner, burger, patiënt, leerling, student, ouders, "
      "gebruiker, "
-     "bezoeker, bewoner, deelnemer, familie, doelgroep, opdrachtgever, aanvrager, relatie, pupil",
+     "bezoeker, bewoner, deelnemer, familie, doelgroep, opdrachtgever, aanvrager, relatie, pupil, "
+     "huurder, huurders, reiziger, reizigers, passagier, abonnee, prospect, lead, leads, cursist, "
+     "verwanten, mantelzorgers, achterban, publiek",
      "customer, client, user, patient, student, pupil, citizen, resident, visitor, consumer, "
      "parent, family, "
-     "member, buyer, account holder, end user"},
+     "member, buyer, account holder, end user, guest, guests, tenant, tenants, passenger, "
+     "passengers, traveller, subscriber, prospect, lead, leads, learner, learners, public, caller, "
+     "callers"},
     {"#contact",
      "contact, persoonlijk, gesprek, praten, spreken, bellen, langsgaan, bezoek, ontmoeten, "
      "fysiek, "
      "gezicht, face-to-face, menselijk, mens, luisteren, aandacht, band, praatje, aanspreken, "
-     "terugbellen, persoonlijke aandacht, echt contact, zien",
+     "terugbellen, persoonlijke aandacht, echt contact, zien, persoonlijk contact, oogcontact, "
+     "telefoontje, aanspreekbaar, nabijheid, empathie, warm contact, klantcontact, huisbezoek",
      "contact, personal, person, talk, conversation, speak, call, visit, meet, face, face-to-face, "
-     "human, listen, listens, attention, bond, relationship, touch, personal touch, in person"},
+     "human, listen, listens, attention, bond, relationship, touch, personal touch, in person, eye "
+     "contact, phone call, empathy, human touch, face time, home visit, rapport"},
     {"#access",
      "bereikbaar, bereikbaarheid, loket, balie, binnenlopen, telefonisch, telefoon, telefoonlijn, "
      "openingstijden, langskomen, afspraak maken, wachtrij",
@@ -40,19 +46,23 @@ std::vector<lexicon_entry> const concept_entries = {
     {"#team",
      "collega, collegialiteit, team, teamgeest, samen, samenwerken, samenwerking, elkaar, "
      "onderling, ploeg, "
-     "hecht, steunen, inspringen, saamhorigheid, wij-gevoel, ieder voor zich, helpen",
+     "hecht, steunen, inspringen, saamhorigheid, wij-gevoel, ieder voor zich, helpen, teamwork, "
+     "samenwerken, collega's, teamleden, hechte, gezamenlijk",
      "colleague, colleagues, team, teammate, together, each other, collaboration, collaborate, "
      "peers, crew, "
      "tight-knit, help each other, support each other, camaraderie, squad, everyone for "
-     "themselves"},
+     "themselves, teamwork, cooperation, teammates, jointly"},
     {"#knowledge",
      "kennis, ervaring, ervaren, expertise, vakmanschap, vakkennis, kennen, inzicht, gevoel, "
      "senior, oudere, "
-     "specialist, deskundig, intuïtie, leren van elkaar, weten, geleerd, kent",
+     "specialist, deskundig, intuïtie, leren van elkaar, weten, geleerd, kent, kennisoverdracht, "
+     "know-how, ervaringskennis, onderbuik, buikgevoel, fingerspitzengefühl, vakmensen, oude "
+     "rotten",
      "knowledge, experience, experienced, expertise, craft, skill, insight, know-how, senior, "
      "seniors, "
      "specialist, expert, intuition, edge case, learn from each other, knowledge base, knowing, "
-     "learned"},
+     "learned, gut feeling, gut, tacit knowledge, domain knowledge, judgement, judgment, veterans, "
+     "old hands, tribal knowledge"},
     {"#newcomers",
      "nieuwe collega, nieuwe collega's, junior, inwerken, ingewerkt, meelopen, stagiair, "
      "starters, nieuwkomer, opvangen",
@@ -63,33 +73,44 @@ std::vector<lexicon_entry> const concept_entries = {
      "training, trainen, cursus, opleiding, scholing, leren, uitleg, uitleggen, handleiding, "
      "instructie, "
      "begeleiding, ondersteuning, helpdesk, vraagbaak, coach, aanspreekpunt, oefenen, studiedag, "
-     "digitaal vaardig, meekomen, bijbenen, uitproberen, hulp, workshop, e-learning",
+     "digitaal vaardig, meekomen, bijbenen, uitproberen, hulp, workshop, e-learning, cursussen, "
+     "bijscholing, omscholing, opleiden, instructievideo, filmpje, superuser, key user, "
+     "ambassadeur, buddy, meekijken, voordoen, oefenomgeving",
      "training, train, course, learn, learning, explain, explanation, manual, guide, instruction, "
      "coaching, "
      "coach, helpdesk, support, onboarding, practice, tutorial, documentation, walkthrough, keep "
      "up, "
-     "wiki"},
+     "wiki, upskilling, reskilling, workshop, workshops, video, videos, buddy, champion, "
+     "champions, super user, key user, hands-on, sandbox, show me"},
     {"#time", "tijd, tijd voor, tijd om, geen tijd, uren, bovenop, erbij, naast het werk",
      "time, time for, time to, no time, hours, on top of, extra work"},
     {"#workload",
      "werkdruk, druk, overuren, drukte, stress, moe, uitgeput, opbranden, burn-out, zwaar, rust, "
-     "ademhalen, haast, opgebrand, volhouden, gejaagd, overbelast",
+     "ademhalen, haast, opgebrand, volhouden, gejaagd, overbelast, piek, pieken, uitval, verzuim, "
+     "ziekteverzuim, overwerk, te veel, hollen, rennen, onderbezetting, personeelstekort",
      "workload, pressure, busy, stress, tired, exhausted, exhausting, burnout, burn out, burns "
      "out, overtime, "
-     "heavy, calm, breathe, rush, crunch, sustainable, pace, overloaded, on call"},
+     "heavy, calm, breathe, rush, crunch, sustainable, pace, overloaded, on call, overworked, "
+     "stretched, understaffed, sick leave, fatigue, strain, too much, firefighting, paged"},
     {"#speed",
      "snel, sneller, snelheid, traag, trage, langzaam, wachten, wachttijd, vertraging, direct, "
      "meteen, "
-     "opvolging, reactietijd, doorlooptijd, schakelen, vlot, liggen, achterstand, binnen een dag",
+     "opvolging, reactietijd, doorlooptijd, schakelen, vlot, liggen, achterstand, binnen een dag, "
+     "tempo, vlotter, wachtlijst, snelle, vertraagd, tijdig, op tijd, maanden, reageren, reactie, "
+     "doorlooptijden, opgepakt",
      "fast, faster, quick, quickly, slow, wait, waiting, delay, immediately, instantly, speed, "
      "turnaround, "
-     "lag, response time, lead time, backlog, months"},
+     "lag, response time, lead time, backlog, months, pace, delays, delayed, latency, sluggish, "
+     "waitlist, responsive, on time, promptly, respond, response, picked up"},
     {"#tools",
      "systeem, app, applicatie, software, platform, pakket, tool, programma, dashboard, "
-     "digitaal, ict, it, techniek, algoritme, elo, crm, chatbot, bot, website, portaal, computer",
+     "digitaal, ict, it, techniek, algoritme, elo, crm, chatbot, bot, website, portaal, computer, "
+     "programma's, tooling, excel, spreadsheet, database, ai, robot, erp, epd, ecd, koppeling, "
+     "koppelingen, interface",
      "system, app, application, software, platform, package, tool, program, dashboard, digital, "
      "it, "
-     "algorithm, bot, chatbot, website, portal, crm, vendor, computer"},
+     "algorithm, bot, chatbot, website, portal, crm, vendor, computer, tooling, excel, "
+     "spreadsheet, database, ai, erp, integration, integrations, interface, ui"},
     {"#equipment",
      "laptop, scherm, schermen, stoel, dockingstation, camera, microfoon, headset, kabel, kabels, "
      "printer, "
@@ -99,18 +120,22 @@ std::vector<lexicon_entry> const concept_entries = {
      "printer, printing, scanning, wifi, internet, equipment, hardware, device"},
     {"#overview",
      "overzicht, inzicht, cijfers, data, gegevens, informatie, één plek, rapportage, transparant, "
-     "zichtbaar, terugvinden, vinden, bijhouden, status, stand van zaken, in één oogopslag",
+     "zichtbaar, terugvinden, vinden, bijhouden, status, stand van zaken, in één oogopslag, "
+     "dashboard, centraal, versnipperd, zoeken, op één plek, alles bij elkaar, actueel",
      "overview, insight, data, numbers, figures, information, one place, visibility, visible, "
      "report, "
-     "reporting, transparent, find, track, status, single source, at a glance"},
+     "reporting, transparent, find, track, status, single source, at a glance, dashboard, central, "
+     "centralised, scattered, search, lookup, up to date, in one place"},
     {"#admin",
      "invoeren, invullen, velden, veld, formulier, registreren, registratie, administratie, "
      "overtikken, "
      "klikken, klik, papier, papieren, dossier, kopiëren, plakken, verplicht, typen, handmatig, "
-     "dubbel",
+     "dubbel, bureaucratie, regeldruk, papierwerk, rompslomp, formulieren, administratief, "
+     "verantwoording, verantwoorden, invoer, lijstjes, turven",
      "enter, fill in, field, fields, form, register, registration, admin, paperwork, click, "
      "clicks, paper, "
-     "copy, paste, copy-pasting, mandatory, type, manual, manually, duplicate, data entry"},
+     "copy, paste, copy-pasting, mandatory, type, manual, manually, duplicate, data entry, "
+     "bureaucracy, red tape, forms, logging, spreadsheets, box ticking, data entry"},
     {"#repetition",
      "automatisch, automatiseren, herhalen, repetitief, steeds hetzelfde, standaard, routine, "
      "saai, "
@@ -124,20 +149,26 @@ std::vector<lexicon_entry> const concept_entries = {
      "handover, hand over, handoff, pass on, escalate, escalation, escalations, transfer, pick up"},
     {"#autonomy",
      "autonomie, zelf, eigen, regie, bepalen, kiezen, keuze, vrijheid, ruimte, invloed, "
-     "verantwoordelijkheid, zeggenschap, volwassen, grip, eigen manier",
+     "verantwoordelijkheid, zeggenschap, volwassen, grip, eigen manier, professionele ruimte, "
+     "eigen inbreng, eigen invulling, zelfstandig, zelfsturing, zelfsturend, eigen oordeel",
      "autonomy, own, choose, choice, decide, freedom, influence, responsibility, ownership, say "
      "in, "
-     "grown-up, own way"},
+     "grown-up, own way, discretion, independence, independent, self-organising, self-organizing, "
+     "own judgement, latitude, empowered"},
     {"#trust",
      "vertrouwen, vertrouwd, gecontroleerd, controle, wantrouwen, serieus genomen, gewaardeerd, "
-     "afrekenen, turven",
-     "trust, trusted, controlled, control, micromanage, distrust, taken seriously, valued, judged"},
+     "afrekenen, turven, micromanagement, gecontroleerd worden, bewaking, meekijken, wantrouwig, "
+     "verantwoording afleggen",
+     "trust, trusted, controlled, control, micromanage, distrust, taken seriously, valued, judged, "
+     "micromanagement, surveillance, monitoring, watched, checked up on, breathing down"},
     {"#measurement",
      "gemeten, meting, cijfers, prestatie, prestaties, targets, kpi, ranglijst, tellen, score, "
      "productie, "
-     "beoordeling, beoordelen",
+     "beoordeling, beoordelen, kpi's, productiecijfers, urenregistratie, tijdschrijven, uren "
+     "schrijven, normtijd, normtijden, statistieken, afgerekend",
      "measure, measured, metrics, performance, targets, kpi, ranking, leaderboard, count, score, "
-     "handle time, appraisal, rated"},
+     "handle time, appraisal, rated, kpis, timesheet, timesheets, tracking, tracked, stats, "
+     "statistics, quota, quotas"},
     {"#management",
      "leidinggevende, management, manager, directie, schoolleiding, baas, leiding, bestuur, "
      "teamleider",
@@ -145,12 +176,14 @@ std::vector<lexicon_entry> const concept_entries = {
     {"#quality",
      "kwaliteit, veilig, veiligheid, zorgvuldig, fout, fouten, risico, testen, test, review, "
      "stabiel, "
-     "stabiliteit, betrouwbaar, incident, storing, nauwkeurig, controleren, correct, verkeerd",
+     "stabiliteit, betrouwbaar, incident, storing, nauwkeurig, controleren, correct, verkeerd, "
+     "zorgvuldigheid, nauwkeurigheid, foutgevoelig, foutloos, precisie, grondig, vakkundig",
      "quality, safe, safety, careful, error, errors, mistake, bug, bugs, risk, test, tests, "
      "testing, review, "
      "reviews, stable, stability, reliable, reliability, incident, outage, accurate, check, "
      "rollback, "
-     "correct, wrong, breaks, data loss"},
+     "correct, wrong, breaks, data loss, diligence, thorough, thoroughness, accuracy, precision, "
+     "craftsmanship, regression, regressions"},
     {"#schedule",
      "rooster, roosteren, dienst, diensten, planning, planner, plannen, weekend, weekenden, nacht, "
      "nachtdienst, avond, feestdagen, vakantie, vrije dag, werktijden, ruilen, werkuren, "
@@ -161,23 +194,31 @@ std::vector<lexicon_entry> const concept_entries = {
     {"#rules",
      "eerlijk, oneerlijk, regels, regel, afspraken, afspraak, spelregels, duidelijk, "
      "duidelijkheid, helder, "
-     "voorrang, gelijk, rechtvaardig, beleid, richtlijn, criteria, verwachtingen",
+     "voorrang, gelijk, rechtvaardig, beleid, richtlijn, criteria, verwachtingen, protocol, "
+     "procedure, werkafspraken, kaders, kader, gelijke behandeling, voorkeursbehandeling, "
+     "willekeur",
      "fair, unfair, fairness, rules, rule, agreement, agreements, clear, clarity, policy, "
      "priority, equal, "
-     "guideline, guidelines, criteria, expectations, agreed, process, strategy"},
+     "guideline, guidelines, criteria, expectations, agreed, process, strategy, procedure, "
+     "protocol, framework, favouritism, favoritism, arbitrary, consistent"},
     {"#involvement",
      "betrekken, betrokken, inspraak, meedenken, meebeslissen, meepraten, gevraagd, communicatie, "
      "communiceren, informeren, mening, gehoord, serieus genomen, draagvlak, beslissingen, "
-     "besluiten",
+     "besluiten, participatie, input, van bovenaf, opgelegd, top-down, bottom-up, meepraten, "
+     "klankbordgroep, meedoen",
      "involve, involved, involvement, asked, voice, communicate, communication, inform, consult, "
-     "opinion, feedback, heard, listened to, buy-in, taken seriously, decisions, decide"},
+     "opinion, feedback, heard, listened to, buy-in, taken seriously, decisions, decide, "
+     "participation, input, top-down, bottom-up, imposed, sounding board, say in it, consulted"},
     {"#rollout",
      "invoering, uitrol, uitrollen, implementatie, pilot, proef, proefperiode, stapsgewijs, "
      "deadline, live, starten, evalueren, overstap, overstappen, migratie, overzetten, testfase, "
-     "in één keer",
+     "in één keer, gefaseerd, stap voor stap, geleidelijk, proefdraaien, overgangsperiode, "
+     "parallel, terugvaloptie, terugval, ingangsdatum, per direct",
      "rollout, roll out, implementation, pilot, trial, phased, deadline, go-live, go live, launch, "
      "switch, "
-     "migration, migrate, evaluate, transition, big bang, ready, step by step, first step"},
+     "migration, migrate, evaluate, transition, big bang, ready, step by step, first step, "
+     "gradual, gradually, phase, phases, fallback, cutover, transition period, parallel run, pilot "
+     "group"},
     {"#workplace",
      "plek, werkplek, kantoor, gebouw, ruimte, flexplek, flexplekken, flexwerken, locatie, lokaal, "
      "kamer, "
@@ -187,21 +228,27 @@ std::vector<lexicon_entry> const concept_entries = {
     {"#remote",
      "thuis, thuiswerken, hybride, online, op afstand, reizen, file, reistijd, vergaderen, "
      "videobellen, "
-     "ms teams, zoom, beeldbellen, op kantoor",
+     "ms teams, zoom, beeldbellen, op kantoor, thuiswerkdag, kantoordag, kantoordagen, hybride "
+     "werken, videocall, teams-vergadering, beeldscherm",
      "home, remote, hybrid, online, distance, commute, commuting, travel, meeting, meetings, video "
      "call, "
-     "zoom, ms teams, work from home, in the office"},
+     "zoom, ms teams, work from home, in the office, wfh, remote work, office days, video calls, "
+     "camera on"},
     {"#job",
      "baan, banen, functie, rol, taak, taken, beroep, afwisseling, gevarieerd, zekerheid, ontslag, "
-     "reorganisatie, vakinhoud, zinvol, uitdaging, carrière, werkzekerheid, vak",
+     "reorganisatie, vakinhoud, zinvol, uitdaging, carrière, werkzekerheid, vak, werkzekerheid, "
+     "ontslagen, boventallig, overbodig, vervangen, banenverlies, functieverlies, werkgelegenheid",
      "job, jobs, role, task, tasks, career, variety, varied, security, layoff, layoffs, cutting, "
-     "meaningful, challenge, position, headcount, job security"},
+     "meaningful, challenge, position, headcount, job security, redundant, redundancy, replaced, "
+     "obsolete, job loss, jobs at risk"},
     {"#life",
      "gezin, kinderen, kind, privé, mantelzorg, mantelzorger, gezondheid, balans, rekening houden, "
-     "persoonlijke situatie, thuissituatie, zorg voor, ziek, slapen, combineren, studie",
+     "persoonlijke situatie, thuissituatie, zorg voor, ziek, slapen, combineren, studie, "
+     "werk-privé, werk-privébalans, kinderopvang, oppas, herstel, vermoeid",
      "family, kids, children, child, private, personal life, health, balance, caregiver, "
      "wellbeing, "
-     "well-being, sick, sleep, combine, life, study"},
+     "well-being, sick, sleep, combine, life, study, work-life balance, childcare, school run, "
+     "recovery, personal time"},
     {"#structure",
      "structuur, ritme, vast, vaste, regelmaat, voorspelbaar, voorspelbaarheid, rust, routine, "
      "discipline, "
@@ -212,10 +259,12 @@ std::vector<lexicon_entry> const concept_entries = {
     {"#social",
      "koffie, lunch, borrel, gezellig, gezelligheid, praatje, informeel, wandeling, uitje, "
      "verhalen, "
-     "koffieautomaat, kletsen, sfeer",
+     "koffieautomaat, kletsen, sfeer, teamuitje, verjaardag, taart, kerstborrel, "
+     "vrijdagmiddagborrel, pauze, koffiepraat, kantine",
      "coffee, lunch, drinks, banter, informal, social, walk, outing, stories, fun, small talk, "
      "water cooler, "
-     "atmosphere"},
+     "atmosphere, birthday, birthdays, cake, team outing, chit-chat, hallway, break, breaks, "
+     "canteen, pub"},
     {"#messages",
      "mail, mailen, mailtje, e-mail, bericht, berichten, kanaal, kanalen, appen, whatsapp, "
      "notificatie, "
@@ -229,7 +278,7 @@ std::vector<lexicon_entry> const concept_entries = {
 };
 
 // Stance cues. Tags: fear, loss, keep, value, wish, problem, better, process,
-// relation, tech, now, later, neg, plain, able, new, old, self, we, effort.
+// relation, tech, cond, now, later, neg, plain, able, new, old, self, we, effort.
 std::vector<lexicon_entry> const cue_entries = {
     {"fear",
      "bang, angst, vrees, vrezen, zorgen maken, bezorgd, huiverig, benauwd, eng, ongerust, schrik, "
@@ -243,12 +292,14 @@ std::vector<lexicon_entry> const cue_entries = {
      "versnipperen, "
      "ondergeschikt, loslaten, niet meer, geen tijd meer, afraffelen, overhaast, haastwerk, "
      "slordig, uithollen, "
-     "afkalven, verwateren, inboeten, achteruitgaan",
+     "afkalven, verwateren, inboeten, achteruitgaan, nooit meer, niks meer, niets meer, niemand "
+     "meer, ten koste van",
      "lose, losing, lost, loss, disappear, disappears, gone, miss, away, kill, cut, cuts, drop, "
      "abolish, "
      "erode, give up, sacrifice, gamble, no longer, anymore, replace, replaced, turns into, skip, "
      "skipping, "
-     "rush, rushed, cut corners, water down, watered down, sloppy, slip, decline, wear down"},
+     "rush, rushed, cut corners, water down, watered down, sloppy, slip, decline, wear down, no "
+     "more, never again, nothing left, at the expense of, at the cost of"},
     {"keep",
      "blijven, behouden, houden, bewaren, vasthouden, koesteren, beschermen, handhaven, nog "
      "steeds, "
@@ -271,19 +322,22 @@ std::vector<lexicon_entry> const cue_entries = {
      "onbereikbaar, kapot, verouderd, achterhaald, ramp, nachtmerrie, knokken, oorlog, moeite, "
      "lastig, "
      "vastlopen, vastloopt, onduidelijk, smeken, overtikken, versnipperd, mis, kwijt, chaotisch, "
-     "haak af, afhaken, niks, niemand weet",
+     "haak af, afhaken, niks, niemand weet, blijft liggen, blijven liggen, loopt vast, loopt "
+     "achter, achterstand, misgaat, mis gaat, altijd dezelfde, steeds dezelfde",
      "problem, problems, drama, slow, cumbersome, waste, mess, frustrating, annoying, broken, "
      "outdated, "
      "nightmare, ridiculous, painful, insane, awful, hell, confusing, fail, fails, struggle, "
      "terrible, "
-     "stuck, nobody knows, no idea, doesn't scale, exhausted, breaks"},
+     "stuck, nobody knows, no idea, doesn't scale, exhausted, breaks, falls through, piles up, "
+     "pile up, goes wrong, always the same, every single time"},
     {"better",
      "beter, sneller, slimmer, makkelijker, eenvoudiger, simpeler, automatisch, overzichtelijk, "
      "handiger, "
-     "efficiënter, goede, minder, één plek, in plaats van, ipv",
+     "efficiënter, goede, minder, één plek, in plaats van, ipv, anders, verbeteren, verbetering, "
+     "oplossen, opgelost",
      "better, faster, smarter, easier, simpler, automatic, automated, clearer, efficient, less, "
      "fewer, "
-     "one place, instead of, good"},
+     "one place, instead of, good, different, differently, improve, improvement, solve, solved"},
     {"process",
      "training, leren, uitleg, begeleiding, ondersteuning, tijd om, proef, pilot, proefperiode, "
      "invoering, "
@@ -306,6 +360,7 @@ std::vector<lexicon_entry> const cue_entries = {
      "automatisch",
      "system, app, platform, algorithm, computer, screen, bot, chatbot, dashboard, digital, "
      "online, tool"},
+    {"cond", "als, indien, stel dat, wat als, wanneer", "if, what if, in case, whenever"},
     {"now", "nu, momenteel, tegenwoordig, op dit moment, vandaag, al jaren, nu al, huidige",
      "now, currently, right now, today, at the moment, for years, current, these days"},
     {"later", "straks, zometeen, binnenkort, voortaan, zodra",
