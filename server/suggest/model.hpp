@@ -67,8 +67,6 @@ struct tuning {
     double placed_weight = 3.0;    // a placed card, in the online fit
     double online_strength = 40.0; // pull of the fine-tuned model towards the built-in one,
                                    // in placed-card weights
-    double smoothing = 0.2;        // share of a card's column taken from its neighbours
-    int neighbours = 5;
     double merge_threshold = 0.3;  // average-linkage similarity that always merges two themes
     double theme_size = 4.0;       // typical cards per theme (0: threshold only)
     double merge_floor = 0.0;      // below the threshold, merge only above this
@@ -83,7 +81,7 @@ struct tuning {
                                        // workshop's own words are what its placements teach best
 };
 
-// Sets a knob by name ("smoothing=0.3"); false when unknown.
+// Sets a knob by name ("theme_size=5"); false when unknown.
 bool set_tuning(tuning& t, std::string_view assignment);
 
 tuning& default_tuning();

@@ -1,9 +1,7 @@
 // The pipeline of one suggestion, all within the workshop's own cards:
 //   1. analyse every card (language, stems, compounds, cues, concepts);
 //   2. column: the built-in model, fine-tuned on the facilitator's
-//      placements in this workshop, then smoothed over each card's most
-//      alike cards (themes belong to one column, so alike cards tend to
-//      share it);
+//      placements in this workshop;
 //   3. themes: average-linkage clustering per column on weighted term
 //      vectors (a threshold, and a hint of how many themes a column of its
 //      size has), the facilitator's themes as fixed seeds;
@@ -176,8 +174,10 @@ void build_vectors(workshop_state& s, model const& m, tuning const& t) {
         s.sim[i * s.n + i] = 1;
 }
 
-// Column probabilities: the model fine-tuned on this workshop's placements,
-// then each unplaced card moved towards its most alike cards.
+// Column probabilities: the model fine-tuned on this workshop's placements.
+// Not mixed with the columns of the most alike cards: likeness is about
+// topic, and a topic often has cards in both columns (contact to keep, slow
+// follow-up to change), so such a mix lowered accuracy in every dev workshop.
 void predict_columns(workshop_state& s, model const& m, tuning const& t) {
     int const k = static_cast<int>(s.columns.size());
     column_roles const roles = find_roles(s.columns);
@@ -207,43 +207,14 @@ void predict_columns(workshop_state& s, model const& m, tuning const& t) {
         double const strength = mapped ? t.online_strength : 1.0;
         fm.fit(examples, strength / total, online_iterations, t.online_word_l2_scale);
     }
-    std::vector<std::vector<double>> own(s.n);
+    s.probs.resize(s.n);
     for (std::size_t i = 0; i < s.n; ++i) {
         if (s.placed[i] >= 0) {
-            own[i].assign(k, 0.0);
-            own[i][s.placed[i]] = 1;
+            s.probs[i].assign(k, 0.0);
+            s.probs[i][s.placed[i]] = 1;
         } else {
-            own[i] = fm.probabilities(s.cards[i].column_features);
+            s.probs[i] = fm.probabilities(s.cards[i].column_features);
         }
-    }
-    // Neighbours by similarity, excluding the card itself.
-    std::vector<std::vector<std::pair<double, std::size_t>>> near(s.n);
-    for (std::size_t i = 0; i < s.n; ++i) {
-        if (s.placed[i] >= 0) continue;
-        auto& nb = near[i];
-        for (std::size_t j = 0; j < s.n; ++j)
-            if (j != i && s.similarity(i, j) > 0) nb.emplace_back(s.similarity(i, j), j);
-        std::size_t const keep =
-            std::min<std::size_t>(nb.size(), static_cast<std::size_t>(t.neighbours));
-        std::partial_sort(nb.begin(), nb.begin() + keep, nb.end(), std::greater<>());
-        nb.resize(keep);
-    }
-    s.probs = own;
-    for (int round = 0; round < 2; ++round) {
-        auto next = s.probs;
-        for (std::size_t i = 0; i < s.n; ++i) {
-            if (s.placed[i] >= 0 || near[i].empty()) continue;
-            std::vector<double> mix(k, 0.0);
-            double wsum = 0;
-            for (auto const& [w, j] : near[i]) {
-                for (int c = 0; c < k; ++c)
-                    mix[c] += w * s.probs[j][c];
-                wsum += w;
-            }
-            for (int c = 0; c < k; ++c)
-                next[i][c] = (1 - t.smoothing) * own[i][c] + t.smoothing * mix[c] / wsum;
-        }
-        s.probs = std::move(next);
     }
 }
 
@@ -322,7 +293,6 @@ bool set_tuning(tuning& t, std::string_view assignment) {
     static std::pair<std::string_view, double tuning::*> const reals[] = {
         {"placed_weight", &tuning::placed_weight},
         {"online_strength", &tuning::online_strength},
-        {"smoothing", &tuning::smoothing},
         {"merge_threshold", &tuning::merge_threshold},
         {"theme_size", &tuning::theme_size},
         {"merge_floor", &tuning::merge_floor},
@@ -337,7 +307,6 @@ bool set_tuning(tuning& t, std::string_view assignment) {
     };
     static std::pair<std::string_view, int tuning::*> const integers[] = {
         {"max_cards", &tuning::max_cards},
-        {"neighbours", &tuning::neighbours},
     };
     auto const eq = assignment.find('=');
     if (eq == std::string_view::npos) return false;
