@@ -10,11 +10,13 @@
 #include "live/metrics.hpp"
 #include "net/listener.hpp"
 #include "net/server_context.hpp"
+#include "net/tls.hpp"
 #include "store/store.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 #include <chrono>
@@ -125,8 +127,8 @@ int main(int argc, char** argv) {
         return 2;
     }
     auto const opts = parsed.opts;
-    if (!opts.tls_cert.empty() || !opts.tls_key.empty()) {
-        std::cerr << "brug: --tls-cert/--tls-key are not supported yet; put a TLS proxy in front\n";
+    if (opts.tls_cert.empty() != opts.tls_key.empty()) {
+        std::cerr << "brug: --tls-cert and --tls-key go together\n";
         return 2;
     }
 
@@ -135,6 +137,17 @@ int main(int argc, char** argv) {
     if (ec) {
         std::cerr << "brug: option --host: not an IP address: '" << opts.host << "'\n";
         return 2;
+    }
+
+    // Before the database: a wrong key file is found without touching it.
+    std::shared_ptr<asio::ssl::context> tls;
+    if (!opts.tls_cert.empty()) {
+        std::string problem;
+        tls = net::make_tls_context(opts.tls_cert, opts.tls_key, problem);
+        if (!tls) {
+            std::cerr << "brug: TLS: " << problem << "\n";
+            return 1;
+        }
     }
 
     store::options so;
@@ -168,7 +181,7 @@ int main(int argc, char** argv) {
     al.limit_loopback = opts.limit_loopback;
     auto ctx = std::make_shared<net::server_context const>(
         net::server_context{opts, hub.get(), net::http_api(hub.get(), api_cfg), lim,
-                            std::make_shared<net::address_limits>(al)});
+                            std::make_shared<net::address_limits>(al), tls, {}});
 
     auto lst = std::make_shared<net::listener>(*ioc, ctx);
     if (!lst->open({address, static_cast<unsigned short>(opts.port)}, ec)) {
@@ -192,7 +205,7 @@ int main(int argc, char** argv) {
     purge_expired(purge_timer, *storage, *hub, opts);
 
     auto ep = lst->local_endpoint();
-    std::cout << "listening on http://" << opts.host << ":" << ep.port() << std::endl;
+    std::cout << "listening on " << (tls ? "https" : "http") << "://" << opts.host << ":" << ep.port() << std::endl;
 
     std::vector<std::thread> threads;
     int n = opts.thread_count();

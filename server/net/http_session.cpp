@@ -1,6 +1,8 @@
-// Follows Beast's advanced_server: one request at a time, with a parser that
-// enforces the body and header limits, a timeout on every read, and a
-// WebSocket upgrade handed to its own session with the stream.
+// Follows Beast's advanced_server (and advanced_server_flex for TLS): one
+// request at a time, with a parser that enforces the body and header limits,
+// a timeout on the TLS handshake and on every read, and a WebSocket upgrade
+// handed to its own session with the stream. The session is a template over
+// the stream, plain or TLS; run_http_session picks one per server.
 #include "net/http_session.hpp"
 
 #include "app/log.hpp"
@@ -11,6 +13,7 @@
 #include <boost/asio/post.hpp>
 
 #include <optional>
+#include <type_traits>
 
 namespace brug::net {
 
@@ -24,6 +27,9 @@ namespace {
 
 constexpr auto read_timeout = std::chrono::seconds(30);  // a slow client is dropped
 constexpr auto write_timeout = std::chrono::seconds(30);
+// What a browser is told to remember once it has reached us over TLS: two
+// years, as deploy/nginx/brug.conf sends it.
+constexpr char const* hsts = "max-age=63072000";
 
 std::string lower(beast::string_view s) {
     std::string out(s);
@@ -48,24 +54,52 @@ bool origin_allowed(http::request<http::string_body> const& req, app::options co
     return origin == "http://" + host || origin == "https://" + host;
 }
 
-class http_session : public std::enable_shared_from_this<http_session> {
+// Stream: beast::tcp_stream, or tls_stream (TLS over a tcp_stream). Either
+// way the tcp_stream's timer bounds every step.
+template <class Stream>
+class http_session : public std::enable_shared_from_this<http_session<Stream>> {
 public:
-    http_session(tcp::socket&& socket, std::shared_ptr<server_context const> ctx)
-        : stream_(std::move(socket)), ctx_(std::move(ctx)) {}
+    http_session(Stream&& stream, std::shared_ptr<server_context const> ctx)
+        : stream_(std::move(stream)), ctx_(std::move(ctx)) {}
 
     void run() {
         asio::dispatch(stream_.get_executor(),
-                       beast::bind_front_handler(&http_session::do_read, shared_from_this()));
+                       beast::bind_front_handler(&http_session::start, this->shared_from_this()));
     }
 
 private:
+    static constexpr bool tls = std::is_same_v<Stream, tls_stream>;
+
+    beast::tcp_stream& tcp() { return beast::get_lowest_layer(stream_); }
+
+    // TLS first, under the same deadline as a request: a client that
+    // connects and never says anything is dropped either way.
+    void start() {
+        if constexpr (tls) {
+            tcp().expires_after(read_timeout);
+            stream_.async_handshake(asio::ssl::stream_base::server,
+                                    beast::bind_front_handler(&http_session::on_handshake,
+                                                              this->shared_from_this()));
+        } else {
+            do_read();
+        }
+    }
+
+    // A failed handshake (plain HTTP on the TLS port, TLS 1.1, a timeout) has
+    // no one to answer: the connection just closes.
+    void on_handshake(beast::error_code ec) {
+        if (ec) return;
+        do_read();
+    }
+
     void do_read() {
         parser_.emplace();
         parser_->body_limit(ctx_->opts.max_body);
         parser_->header_limit(static_cast<std::uint32_t>(ctx_->opts.max_header));
-        stream_.expires_after(read_timeout);
+        tcp().expires_after(read_timeout);
         http::async_read(stream_, buffer_, *parser_,
-                         beast::bind_front_handler(&http_session::on_read, shared_from_this()));
+                         beast::bind_front_handler(&http_session::on_read,
+                                                   this->shared_from_this()));
     }
 
     void on_read(beast::error_code ec, std::size_t) {
@@ -78,7 +112,7 @@ private:
         }
         if (ec == beast::error::timeout || ec == asio::error::operation_aborted ||
             ec == asio::error::eof || ec == asio::error::connection_reset ||
-            ec == http::error::partial_message)
+            ec == http::error::partial_message || ec == asio::ssl::error::stream_truncated)
             return do_close();
         if (ec) return send(http_api::error(400, "bad_request", "malformed HTTP request"), false, 11);
 
@@ -92,9 +126,10 @@ private:
         in.target = std::string(req.target());
         in.authorization = std::string(req[http::field::authorization]);
         in.host = std::string(req[http::field::host]);
-        in.forwarded_proto = std::string(req["X-Forwarded-Proto"]);
+        // Over our own TLS the scheme is known; behind a proxy, it says.
+        in.forwarded_proto = tls ? std::string("https") : std::string(req["X-Forwarded-Proto"]);
         beast::error_code addr_ec;
-        auto remote = stream_.socket().remote_endpoint(addr_ec);
+        auto remote = tcp().socket().remote_endpoint(addr_ec);
         if (!addr_ec) {
             in.remote = remote.address().to_string();
             in.remote_loopback = remote.address().is_loopback();
@@ -102,7 +137,7 @@ private:
         in.body = std::move(req.body());
         bool keep_alive = req.keep_alive();
         unsigned version = req.version();
-        ctx_->api.handle(std::move(in), [self = shared_from_this(), keep_alive,
+        ctx_->api.handle(std::move(in), [self = this->shared_from_this(), keep_alive,
                                          version](http_response r) mutable {
             // May run on the store's writer thread: back to this session's strand.
             asio::post(self->stream_.get_executor(), [self, r = std::move(r), keep_alive,
@@ -132,7 +167,7 @@ private:
         bool holds_slot = false;
         if (ctx_->by_address) {
             beast::error_code addr_ec;
-            auto remote = stream_.socket().remote_endpoint(addr_ec);
+            auto remote = tcp().socket().remote_endpoint(addr_ec);
             if (!addr_ec) key = ctx_->by_address->key_of(remote.address());
             auto a = ctx_->by_address->acquire_connection(key);
             if (a == address_limits::admit::refused)
@@ -141,11 +176,21 @@ private:
                             false, req.version());
             holds_slot = a == address_limits::admit::tracked;
         }
-        stream_.expires_never();
-        auto session =
-            std::make_shared<websocket_session>(stream_.release_socket(), path.substr(4), ctx_);
+        tcp().expires_never(); // the WebSocket keeps its own deadlines
+        auto session = make_websocket_session(path.substr(4));
         session->limit_by(std::move(key), holds_slot);
         session->run(std::move(req));
+    }
+
+    // Plain: the bare socket moves on (an idle WebSocket is cheaper without
+    // the tcp_stream's timer). TLS: the whole stream, with its TLS state.
+    auto make_websocket_session(std::string code) {
+        if constexpr (tls)
+            return std::make_shared<websocket_session<tls_stream>>(std::move(stream_),
+                                                                   std::move(code), ctx_);
+        else
+            return std::make_shared<websocket_session<tcp::socket>>(stream_.release_socket(),
+                                                                    std::move(code), ctx_);
     }
 
     void send(http_response r, bool keep_alive, unsigned version) {
@@ -153,6 +198,7 @@ private:
             static_cast<http::status>(r.status), version ? version : 11);
         if (!r.content_type.empty()) res->set(http::field::content_type, r.content_type);
         for (auto const& [name, value] : r.headers) res->set(name, value);
+        if constexpr (tls) res->set(http::field::strict_transport_security, hsts);
         res->keep_alive(keep_alive);
         if (r.head_only) {
             res->content_length(r.body.size());
@@ -160,9 +206,9 @@ private:
             res->body() = std::move(r.body);
             res->prepare_payload();
         }
-        stream_.expires_after(write_timeout);
+        tcp().expires_after(write_timeout);
         http::async_write(stream_, *res,
-                          [self = shared_from_this(), res, keep_alive](beast::error_code ec,
+                          [self = this->shared_from_this(), res, keep_alive](beast::error_code ec,
                                                                        std::size_t bytes) {
                               self->on_write(keep_alive, ec, bytes);
                           });
@@ -174,12 +220,19 @@ private:
         do_read();
     }
 
+    // TLS says close_notify first (the peer may not answer: the deadline
+    // ends the wait); the socket closes with the session.
     void do_close() {
-        beast::error_code ec;
-        stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+        if constexpr (tls) {
+            tcp().expires_after(write_timeout);
+            stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) {});
+        } else {
+            beast::error_code ec;
+            stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+        }
     }
 
-    beast::tcp_stream stream_;
+    Stream stream_;
     std::shared_ptr<server_context const> ctx_;
     beast::flat_buffer buffer_;
     // Guarded by the strand: one request is read and answered at a time.
@@ -189,7 +242,16 @@ private:
 } // namespace
 
 void run_http_session(tcp::socket socket, std::shared_ptr<server_context const> ctx) {
-    std::make_shared<http_session>(std::move(socket), std::move(ctx))->run();
+    if (ctx->tls) {
+        auto& tls = *ctx->tls;
+        std::make_shared<http_session<tls_stream>>(
+            tls_stream(beast::tcp_stream(std::move(socket)), tls), std::move(ctx))
+            ->run();
+    } else {
+        std::make_shared<http_session<beast::tcp_stream>>(beast::tcp_stream(std::move(socket)),
+                                                          std::move(ctx))
+            ->run();
+    }
 }
 
 } // namespace brug::net

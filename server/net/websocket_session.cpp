@@ -31,33 +31,45 @@ std::string req_json(std::optional<std::int64_t> req) {
     return req ? std::to_string(*req) : "null";
 }
 
+// The TCP socket under a plain or a TLS stream.
+asio::ip::tcp::socket& tcp_socket(asio::ip::tcp::socket& s) { return s; }
+asio::ip::tcp::socket& tcp_socket(beast::tcp_stream& s) { return s.socket(); }
+
 } // namespace
 
-websocket_session::websocket_session(asio::ip::tcp::socket&& socket, std::string code,
-                                     std::shared_ptr<server_context const> ctx)
-    : ws_(std::move(socket)), ctx_(std::move(ctx)), code_(std::move(code)),
+template <class NextLayer>
+websocket_session<NextLayer>::websocket_session(NextLayer&& stream, std::string code,
+                                                std::shared_ptr<server_context const> ctx)
+    : ws_(std::move(stream)), ctx_(std::move(ctx)), code_(std::move(code)),
       tick_(ws_.get_executor()) {
     live::global_metrics().websocket_connections.fetch_add(1, std::memory_order_relaxed);
 }
 
-websocket_session::~websocket_session() {
+template <class NextLayer>
+websocket_session<NextLayer>::~websocket_session() {
     if (ctx_->hub) ctx_->hub->untrack(this);
     if (holds_slot_ && ctx_->by_address) ctx_->by_address->release_connection(limit_key_);
     live::global_metrics().websocket_connections.fetch_sub(1, std::memory_order_relaxed);
 }
 
-void websocket_session::limit_by(std::string key, bool holds_slot) {
+template <class NextLayer>
+asio::ip::tcp::socket& websocket_session<NextLayer>::socket() {
+    return tcp_socket(beast::get_lowest_layer(ws_));
+}
+
+template <class NextLayer>
+void websocket_session<NextLayer>::limit_by(std::string key, bool holds_slot) {
     limit_key_ = std::move(key);
     holds_slot_ = holds_slot;
 }
 
-void websocket_session::run(http::request<http::string_body> req) {
+template <class NextLayer>
+void websocket_session<NextLayer>::run(http::request<http::string_body> req) {
     if (ctx_->opts.send_buffer > 0) {
         // A fixed kernel buffer bounds the memory a slow reader can hold in
         // the kernel, so that the queue limit decides when it is too slow.
         beast::error_code ignored;
-        ws_.next_layer().set_option(
-            asio::socket_base::send_buffer_size(ctx_->opts.send_buffer), ignored);
+        socket().set_option(asio::socket_base::send_buffer_size(ctx_->opts.send_buffer), ignored);
     }
     websocket::stream_base::timeout t{};
     t.handshake_timeout = std::chrono::seconds(10);         // opening and closing handshakes
@@ -75,15 +87,16 @@ void websocket_session::run(http::request<http::string_body> req) {
     ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
         res.set(http::field::server, "brug");
     }));
-    if (ctx_->hub && !ctx_->hub->track(shared_from_this())) {
+    if (ctx_->hub && !ctx_->hub->track(this->shared_from_this())) {
         close_code_ = 1001;
         close_reason_ = "server shutting down";
     }
     ws_.async_accept(req, beast::bind_front_handler(&websocket_session::on_accept,
-                                                    shared_from_this()));
+                                                    this->shared_from_this()));
 }
 
-void websocket_session::on_accept(beast::error_code ec) {
+template <class NextLayer>
+void websocket_session<NextLayer>::on_accept(beast::error_code ec) {
     if (ec) return finish();
     auto now = clock::now();
     hello_deadline_ = now + std::chrono::seconds(ctx_->opts.hello_timeout);
@@ -108,13 +121,15 @@ void websocket_session::on_accept(beast::error_code ec) {
 // Reads in small pieces (a whole message is usually one piece): an idle
 // connection then holds a small read buffer, not one sized for the largest
 // message it ever sent.
-void websocket_session::do_read() {
+template <class NextLayer>
+void websocket_session<NextLayer>::do_read() {
     ws_.async_read_some(buffer_, read_chunk,
                         beast::bind_front_handler(&websocket_session::on_read,
-                                                  shared_from_this()));
+                                                  this->shared_from_this()));
 }
 
-void websocket_session::on_read(beast::error_code ec, std::size_t) {
+template <class NextLayer>
+void websocket_session<NextLayer>::on_read(beast::error_code ec, std::size_t) {
     // closed: the peer closed, or our close completed. Other errors are
     // network failures, or protocol violations that Beast has already
     // answered with their close code (1009 too big, 1007 bad UTF-8, 1002).
@@ -138,7 +153,8 @@ void websocket_session::on_read(beast::error_code ec, std::size_t) {
 
 // One text frame. Answers in the contract's order (protocol.md 3.5): the
 // frame's shape first, then the rate limit; the room does the rest.
-void websocket_session::handle_frame(std::string_view text) {
+template <class NextLayer>
+void websocket_session<NextLayer>::handle_frame(std::string_view text) {
     bool allowed = take_token();
     auto decoded = protocol::decode(text, ctx_->limits);
 
@@ -156,7 +172,7 @@ void websocket_session::handle_frame(std::string_view text) {
                                       " is not supported; this server speaks 1");
         room_ = ctx_->hub ? ctx_->hub->find(code_) : nullptr;
         if (!room_) return do_close(4404, "unknown workshop");
-        room_->join(shared_from_this(), std::move(*hello));
+        room_->join(this->shared_from_this(), std::move(*hello));
         return;
     }
 
@@ -182,11 +198,12 @@ void websocket_session::handle_frame(std::string_view text) {
     }
     if (std::holds_alternative<protocol::ping>(env.cmd))
         return answer("{\"type\":\"pong\",\"req\":" + req_json(env.req) + "}");
-    room_->command(shared_from_this(), std::move(env));
+    room_->command(this->shared_from_this(), std::move(env));
 }
 
 // Token bucket: `rate_limit` tokens a second, at most `rate_burst` saved up.
-bool websocket_session::take_token() {
+template <class NextLayer>
+bool websocket_session<NextLayer>::take_token() {
     auto now = clock::now();
     double elapsed = std::chrono::duration<double>(now - refilled_at_).count();
     refilled_at_ = now;
@@ -197,13 +214,15 @@ bool websocket_session::take_token() {
     return true;
 }
 
-void websocket_session::answer(std::string frame) {
+template <class NextLayer>
+void websocket_session<NextLayer>::answer(std::string frame) {
     deliver(std::make_shared<std::string const>(std::move(frame)));
 }
 
 // Thread-safe: called from the rooms' strands. Never waits for the network;
 // past the queue limit the connection is a slow consumer, dropped with 1013.
-void websocket_session::deliver(std::shared_ptr<std::string const> frame) {
+template <class NextLayer>
+void websocket_session<NextLayer>::deliver(std::shared_ptr<std::string const> frame) {
     bool kick = false;
     bool slow = false;
     {
@@ -223,17 +242,18 @@ void websocket_session::deliver(std::shared_ptr<std::string const> frame) {
     }
     if (slow) {
         live::global_metrics().slow_consumers.fetch_add(1, std::memory_order_relaxed);
-        asio::post(ws_.get_executor(), [self = shared_from_this()] {
+        asio::post(ws_.get_executor(), [self = this->shared_from_this()] {
             self->do_close(1013, "too slow: outgoing queue over its limit");
         });
     } else if (kick) {
-        asio::post(ws_.get_executor(), [self = shared_from_this()] { self->do_write(); });
+        asio::post(ws_.get_executor(), [self = this->shared_from_this()] { self->do_write(); });
     }
 }
 
 // Takes what waits in the queue: one message goes as itself, several go as
 // one JSON array in one frame (protocol.md 3.1), up to max_batch_bytes.
-void websocket_session::do_write() {
+template <class NextLayer>
+void websocket_session<NextLayer>::do_write() {
     {
         std::lock_guard lock(queue_mutex_);
         if (queue_.empty() || finished_) {
@@ -263,7 +283,7 @@ void websocket_session::do_write() {
     }
     if (in_flight_.size() == 1) {
         ws_.async_write(asio::buffer(*in_flight_.front()),
-                        beast::bind_front_handler(&websocket_session::on_write, shared_from_this()));
+                        beast::bind_front_handler(&websocket_session::on_write, this->shared_from_this()));
         return;
     }
     std::size_t total = in_flight_.size() + 1;
@@ -276,10 +296,11 @@ void websocket_session::do_write() {
     }
     batch_.push_back(']');
     ws_.async_write(asio::buffer(batch_),
-                    beast::bind_front_handler(&websocket_session::on_write, shared_from_this()));
+                    beast::bind_front_handler(&websocket_session::on_write, this->shared_from_this()));
 }
 
-void websocket_session::on_write(beast::error_code ec, std::size_t) {
+template <class NextLayer>
+void websocket_session<NextLayer>::on_write(beast::error_code ec, std::size_t) {
     auto& m = live::global_metrics();
     m.frames_out.fetch_add(1, std::memory_order_relaxed);
     m.messages_out.fetch_add(in_flight_.size(), std::memory_order_relaxed);
@@ -298,8 +319,9 @@ void websocket_session::on_write(beast::error_code ec, std::size_t) {
     do_write();
 }
 
-void websocket_session::close(int code, std::string reason) {
-    asio::post(ws_.get_executor(), [self = shared_from_this(), code, r = std::move(reason)]() mutable {
+template <class NextLayer>
+void websocket_session<NextLayer>::close(int code, std::string reason) {
+    asio::post(ws_.get_executor(), [self = this->shared_from_this(), code, r = std::move(reason)]() mutable {
         self->do_close(code, std::move(r));
     });
 }
@@ -307,7 +329,8 @@ void websocket_session::close(int code, std::string reason) {
 // The first close wins. Frames already queued go out first (except for a slow
 // consumer, whose queue is dropped); then the close frame; and if the peer
 // does not finish the handshake within close_grace, the socket is torn down.
-void websocket_session::do_close(int code, std::string reason) {
+template <class NextLayer>
+void websocket_session<NextLayer>::do_close(int code, std::string reason) {
     if (close_code_ != 0 || close_started_ || finished_) return;
     if (reason.size() > 120) reason.resize(120); // a close reason holds at most 123 bytes
     close_code_ = code;
@@ -337,26 +360,29 @@ void websocket_session::do_close(int code, std::string reason) {
     arm_tick();
 }
 
-void websocket_session::start_close() {
+template <class NextLayer>
+void websocket_session<NextLayer>::start_close() {
     if (close_started_ || finished_ || ping_in_progress_) return; // on_ping comes back here
     close_started_ = true;
     websocket::close_reason cr;
     cr.code = static_cast<std::uint16_t>(close_code_);
     cr.reason.assign(close_reason_.data(), close_reason_.size());
-    ws_.async_close(cr, beast::bind_front_handler(&websocket_session::on_close, shared_from_this()));
+    ws_.async_close(cr, beast::bind_front_handler(&websocket_session::on_close, this->shared_from_this()));
 }
 
-void websocket_session::on_close(beast::error_code ec) {
+template <class NextLayer>
+void websocket_session<NextLayer>::on_close(beast::error_code ec) {
     if (ec) {
         beast::error_code ignored;
-        ws_.next_layer().close(ignored);
+        socket().close(ignored);
     }
 }
 
 // One timer for the hello deadline, the idle limit (with a ping at half of
 // it), and the close deadline. It recomputes from timestamps when it fires,
 // so reads only update a timestamp.
-void websocket_session::arm_tick() {
+template <class NextLayer>
+void websocket_session<NextLayer>::arm_tick() {
     if (finished_) return;
     auto now = clock::now();
     auto idle = std::chrono::duration_cast<clock::duration>(
@@ -371,16 +397,17 @@ void websocket_session::arm_tick() {
     }
     next = std::max(next, now + std::chrono::milliseconds(10));
     tick_.expires_at(next);
-    tick_.async_wait(beast::bind_front_handler(&websocket_session::on_tick, shared_from_this()));
+    tick_.async_wait(beast::bind_front_handler(&websocket_session::on_tick, this->shared_from_this()));
 }
 
-void websocket_session::on_tick(beast::error_code ec) {
+template <class NextLayer>
+void websocket_session<NextLayer>::on_tick(beast::error_code ec) {
     if (ec || finished_) return;
     auto now = clock::now();
     if (close_code_ != 0) {
         if (now >= close_deadline_) {
             beast::error_code ignored;
-            ws_.next_layer().close(ignored);
+            socket().close(ignored);
             return;
         }
         return arm_tick();
@@ -395,12 +422,13 @@ void websocket_session::on_tick(beast::error_code ec) {
         ping_sent_ = true;
         ping_in_progress_ = true;
         ws_.async_ping({}, beast::bind_front_handler(&websocket_session::on_ping,
-                                                     shared_from_this()));
+                                                     this->shared_from_this()));
     }
     arm_tick();
 }
 
-void websocket_session::on_ping(beast::error_code ec) {
+template <class NextLayer>
+void websocket_session<NextLayer>::on_ping(beast::error_code ec) {
     ping_in_progress_ = false;
     if (ec) return;
     if (close_code_ != 0) {
@@ -415,7 +443,8 @@ void websocket_session::on_ping(beast::error_code ec) {
 
 // The read loop has ended: the connection is over. Leaves the room (once)
 // and drops whatever was still queued.
-void websocket_session::finish() {
+template <class NextLayer>
+void websocket_session<NextLayer>::finish() {
     if (finished_) return;
     finished_ = true;
     tick_.cancel();
@@ -426,9 +455,13 @@ void websocket_session::finish() {
         queue_bytes_ = 0;
     }
     if (room_) {
-        room_->leave(shared_from_this());
+        room_->leave(this->shared_from_this());
         room_.reset();
     }
 }
+
+// The two kinds of session, compiled here once (http_session.cpp makes them).
+template class websocket_session<asio::ip::tcp::socket>;
+template class websocket_session<tls_stream>;
 
 } // namespace brug::net

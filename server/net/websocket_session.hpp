@@ -3,7 +3,10 @@
 // the workshop's room; writes what the room delivers through a bounded
 // single-writer queue that batches waiting messages into one frame.
 //
-// Included only by the two Beast translation units of the network layer.
+// A template over the stream under the WebSocket: a bare TCP socket, or TLS
+// over TCP (--tls-cert). Both kinds are compiled once, in
+// websocket_session.cpp; this header is included only by the two Beast
+// translation units of the network layer.
 #pragma once
 
 #include "live/connection.hpp"
@@ -13,6 +16,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
 
 #include <chrono>
@@ -23,11 +27,17 @@
 
 namespace brug::net {
 
+// TLS over a tcp_stream, whose timer bounded the TLS handshake and the
+// upgrade request (the HTTP session's stream, moved on).
+using tls_stream = boost::beast::ssl_stream<boost::beast::tcp_stream>;
+
+// NextLayer: boost::asio::ip::tcp::socket or tls_stream.
+template <class NextLayer>
 class websocket_session : public live::connection,
-                          public std::enable_shared_from_this<websocket_session> {
+                          public std::enable_shared_from_this<websocket_session<NextLayer>> {
 public:
     // `code` is the workshop code as written in the path (not yet checked).
-    websocket_session(boost::asio::ip::tcp::socket&& socket, std::string code,
+    websocket_session(NextLayer&& stream, std::string code,
                       std::shared_ptr<server_context const> ctx);
     ~websocket_session() override;
 
@@ -45,6 +55,7 @@ public:
 private:
     using clock = std::chrono::steady_clock;
 
+    boost::asio::ip::tcp::socket& socket(); // the TCP socket at the bottom
     void on_accept(boost::beast::error_code ec);
     void do_read();
     void on_read(boost::beast::error_code ec, std::size_t bytes);
@@ -61,9 +72,10 @@ private:
     void on_ping(boost::beast::error_code ec);
     void finish();
 
-    // A bare socket, not a beast::tcp_stream: the websocket keeps its own
-    // handshake timer and we keep ours, and an idle connection is cheaper.
-    boost::beast::websocket::stream<boost::asio::ip::tcp::socket> ws_;
+    // Plain: a bare socket, not a beast::tcp_stream: the websocket keeps its
+    // own handshake timer and we keep ours, and an idle connection is
+    // cheaper. TLS: the tcp_stream stays, its timer disarmed.
+    boost::beast::websocket::stream<NextLayer> ws_;
     std::shared_ptr<server_context const> ctx_;
     std::string const code_;
     std::string limit_key_;   // set before run, then read-only; never logged

@@ -7,6 +7,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
 
 #include <cerrno>
@@ -99,7 +100,8 @@ void server_process::start() {
     close(out[0]);
     auto pos = line.rfind(':');
     std::string const prefix = "listening on http://127.0.0.1:";
-    if (line.rfind(prefix, 0) != 0 || pos == std::string::npos)
+    std::string const tls_prefix = "listening on https://127.0.0.1:";
+    if ((line.rfind(prefix, 0) != 0 && line.rfind(tls_prefix, 0) != 0) || pos == std::string::npos)
         throw std::runtime_error("server did not start: '" + line + "' log: " + log());
     port_ = std::atoi(line.c_str() + pos + 1);
 }
@@ -134,13 +136,13 @@ std::string server_process::log() const {
 
 // ---------------------------------------------------------------- HTTP
 
-http_result http(int port, std::string const& method, std::string const& target,
-                 std::string const& body,
-                 std::vector<std::pair<std::string, std::string>> const& headers) {
-    asio::io_context ioc;
-    beast::tcp_stream stream(ioc);
-    stream.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"),
-                                 static_cast<unsigned short>(port)));
+namespace {
+
+// One request and its response over `stream` (plain or TLS), connected.
+template <class Stream>
+http_result exchange(Stream& stream, int port, std::string const& method,
+                     std::string const& target, std::string const& body,
+                     std::vector<std::pair<std::string, std::string>> const& headers) {
     bhttp::request<bhttp::string_body> req(bhttp::string_to_verb(method), target, 11);
     req.set(bhttp::field::host, "127.0.0.1:" + std::to_string(port));
     for (auto const& [k, v] : headers) req.set(k, v);
@@ -164,9 +166,66 @@ http_result http(int port, std::string const& method, std::string const& target,
         for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
         out.headers[name] = std::string(f.value());
     }
+    return out;
+}
+
+tcp::endpoint local_port(int port) {
+    return tcp::endpoint(asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port));
+}
+
+// A client context that takes any certificate (the tests' are self-signed)
+// and speaks at most `max_version` (e.g. TLS1_1_VERSION), with every cipher
+// this OpenSSL has: a refusal is then the server's.
+std::unique_ptr<asio::ssl::context> client_tls(int max_version = 0) {
+    auto ctx = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_client);
+    ctx->set_verify_mode(asio::ssl::verify_none);
+    if (max_version != 0) {
+        SSL_CTX_set_min_proto_version(ctx->native_handle(), 0);
+        SSL_CTX_set_max_proto_version(ctx->native_handle(), max_version);
+        SSL_CTX_set_cipher_list(ctx->native_handle(), "ALL:@SECLEVEL=0");
+    }
+    return ctx;
+}
+
+} // namespace
+
+http_result http(int port, std::string const& method, std::string const& target,
+                 std::string const& body,
+                 std::vector<std::pair<std::string, std::string>> const& headers) {
+    asio::io_context ioc;
+    beast::tcp_stream stream(ioc);
+    stream.connect(local_port(port));
+    auto out = exchange(stream, port, method, target, body, headers);
     beast::error_code ec;
     stream.socket().shutdown(tcp::socket::shutdown_both, ec);
     return out;
+}
+
+http_result https(int port, std::string const& method, std::string const& target,
+                  std::string const& body,
+                  std::vector<std::pair<std::string, std::string>> const& headers) {
+    asio::io_context ioc;
+    auto tls = client_tls();
+    beast::ssl_stream<beast::tcp_stream> stream(ioc, *tls);
+    beast::get_lowest_layer(stream).connect(local_port(port));
+    stream.handshake(asio::ssl::stream_base::client);
+    auto out = exchange(stream, port, method, target, body, headers);
+    beast::error_code ec;
+    stream.shutdown(ec);
+    return out;
+}
+
+std::string tls_handshake(int port, int max_version) {
+    asio::io_context ioc;
+    auto tls = client_tls(max_version);
+    beast::ssl_stream<beast::tcp_stream> stream(ioc, *tls);
+    beast::get_lowest_layer(stream).connect(local_port(port));
+    beast::error_code ec;
+    stream.handshake(asio::ssl::stream_base::client, ec);
+    if (ec) return ec.message();
+    auto* version = SSL_get_version(stream.native_handle());
+    stream.shutdown(ec);
+    return std::string("ok ") + version;
 }
 
 std::string raw_http(int port, std::string const& bytes, std::chrono::milliseconds timeout) {
@@ -356,6 +415,71 @@ void ws_client::close() {
         impl_->ioc.restart();
     }
     closed_ = true;
+}
+
+// ---------------------------------------------------------------- WebSocket over TLS
+
+struct wss_client::impl {
+    asio::io_context ioc;
+    std::unique_ptr<asio::ssl::context> tls = client_tls();
+    websocket::stream<beast::ssl_stream<beast::tcp_stream>> ws{ioc, *tls};
+    beast::flat_buffer buffer;
+    std::deque<json> inbox;
+    bool open = false;
+};
+
+wss_client::wss_client(int port, std::string const& target) : impl_(new impl) {
+    beast::get_lowest_layer(impl_->ws).connect(local_port(port));
+    beast::error_code ec;
+    impl_->ws.next_layer().handshake(asio::ssl::stream_base::client, ec);
+    if (ec) return;
+    impl_->ws.handshake("127.0.0.1:" + std::to_string(port), target, ec);
+    impl_->open = !ec;
+}
+
+wss_client::~wss_client() {
+    beast::error_code ec;
+    beast::get_lowest_layer(impl_->ws).socket().close(ec);
+}
+
+bool wss_client::open() const { return impl_->open; }
+
+void wss_client::send(json const& j) {
+    if (!impl_->open) return;
+    impl_->ws.text(true);
+    beast::error_code ec;
+    impl_->ws.write(asio::buffer(j.dump()), ec);
+    if (ec) impl_->open = false;
+}
+
+std::optional<json> wss_client::next(std::chrono::milliseconds timeout) {
+    if (impl_->inbox.empty() && impl_->open) {
+        bool done = false;
+        impl_->ws.async_read(impl_->buffer, [&](beast::error_code ec, std::size_t) {
+            done = true;
+            if (ec) {
+                impl_->open = false;
+                return;
+            }
+            auto j = json::parse(beast::buffers_to_string(impl_->buffer.data()), nullptr, false);
+            impl_->buffer.consume(impl_->buffer.size());
+            if (j.is_array())
+                for (auto& m : j) impl_->inbox.push_back(m);
+            else
+                impl_->inbox.push_back(j);
+        });
+        impl_->ioc.run_for(timeout);
+        impl_->ioc.restart();
+        if (!done) { // timed out: the read is abandoned with the connection
+            impl_->open = false;
+            beast::error_code ec;
+            beast::get_lowest_layer(impl_->ws).socket().close(ec);
+        }
+    }
+    if (impl_->inbox.empty()) return std::nullopt;
+    auto j = std::move(impl_->inbox.front());
+    impl_->inbox.pop_front();
+    return j;
 }
 
 json join_participant(ws_client& c, std::string const& token) {

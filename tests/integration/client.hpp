@@ -65,6 +65,16 @@ http_result http(int port, std::string const& method, std::string const& target,
 std::string raw_http(int port, std::string const& bytes,
                      std::chrono::milliseconds timeout = std::chrono::milliseconds(3000));
 
+// The same over TLS, for a server started with --tls-cert; any certificate
+// is accepted (the tests make self-signed ones).
+http_result https(int port, std::string const& method, std::string const& target,
+                  std::string const& body = {},
+                  std::vector<std::pair<std::string, std::string>> const& headers = {});
+
+// A TLS handshake with at most `max_version` (OpenSSL's TLS1_1_VERSION and
+// so on; 0: any): "ok TLSv1.3" and the like, or why it failed.
+std::string tls_handshake(int port, int max_version = 0);
+
 struct workshop_keys {
     std::string code;
     std::string key;
@@ -124,6 +134,22 @@ private:
     std::int64_t next_req_ = 1;
     int batched_ = 0;
     friend struct impl;
+};
+
+// A WebSocket over TLS, for a server started with --tls-cert: the little the
+// TLS tests need. next() waits for one message (a batch is split); after a
+// timeout or a close the client is no longer open.
+class wss_client {
+public:
+    wss_client(int port, std::string const& target);
+    ~wss_client();
+    bool open() const;
+    void send(json const& j);
+    std::optional<json> next(std::chrono::milliseconds timeout = std::chrono::milliseconds(5000));
+
+private:
+    struct impl;
+    std::unique_ptr<impl> impl_;
 };
 
 // hello helpers: return the welcome (or null json when closed).
