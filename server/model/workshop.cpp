@@ -68,6 +68,9 @@ json tallies_json(std::map<std::string, int> const& tallies) {
     return j;
 }
 
+// The slot of cards not yet placed: no column, no cluster.
+bool unplaced(card const& c) { return !c.column && !c.cluster_id; }
+
 bool in_slot(card const& c, std::optional<std::string> const& column,
              std::optional<std::string> const& cluster_id) {
     return c.column == column && c.cluster_id == cluster_id;
@@ -248,8 +251,10 @@ struct workshop::context {
         auto at = std::min<std::size_t>(position ? static_cast<std::size_t>(*position) : target.size(),
                                         target.size());
         target.insert(target.begin() + static_cast<std::ptrdiff_t>(at), &c);
+        if (unplaced(c)) --w.unplaced_;
         c.column = std::move(column);
         c.cluster_id = std::move(cluster_id);
+        if (unplaced(c)) ++w.unplaced_;
         c.position = -1; // forces a store of the moved card
         renumber(target);
     }
@@ -306,10 +311,9 @@ struct workshop::context {
         n.text = c.text;
         if (c.kind == protocol::card_kind::concern && c.intention && !c.intention->empty())
             n.intention = c.intention;
-        // Appended to the unplaced cards: a count, not slot(), which sorts.
-        n.position = static_cast<int>(std::count_if(s.cards.begin(), s.cards.end(), [](card const& k) {
-            return !k.column && !k.cluster_id;
-        }));
+        // Appended to the unplaced cards, whose positions are 0..n-1: the kept
+        // count, since counting them is a scan of every card per post.
+        n.position = static_cast<int>(w.unplaced_);
         n.author_tag = util::hmac_hex(p.author_key, "card:" + n.id);
         n.author = who.participant;
         if (!p.has_card) {
@@ -317,6 +321,7 @@ struct workshop::context {
             s.meta.authors += 1;
         }
         s.cards.push_back(n);
+        ++w.unplaced_;
         put(card_put{n});
         emit_card("card.posted", n);
         if (!s.meta.revealed) emit_counted();
@@ -353,6 +358,7 @@ struct workshop::context {
         auto rest = slot(c->column, c->cluster_id);
         rest.erase(std::remove(rest.begin(), rest.end(), c), rest.end());
         renumber(rest);
+        if (unplaced(*c)) --w.unplaced_;
         // Erasing moves cards in memory: nothing may hold a card* past here.
         s.cards.erase(s.cards.begin() + (c - s.cards.data()));
         put(card_removed{id});
@@ -743,6 +749,8 @@ workshop::workshop(workshop_state state, std::string secret, model::limits lim)
     for (std::size_t i = 0; i < state_.participants.size(); ++i)
         by_token_hash_[state_.participants[i].token_hash] = static_cast<participant_id>(i + 1);
     for (auto const& v : state_.votes) tallies_[v.target_id] += v.count;
+    unplaced_ = static_cast<std::size_t>(
+        std::count_if(state_.cards.begin(), state_.cards.end(), unplaced));
 }
 
 int workshop::hidden_cards() const {

@@ -109,6 +109,7 @@ private:
     // Indexes and tallies derived from state_, rebuilt on construction.
     std::unordered_map<std::string, participant_id> by_token_hash_;
     std::map<std::string, int> tallies_;   // target id -> dots from everyone
+    std::size_t unplaced_ = 0;             // cards with no column and no cluster
     std::string last_suggestions_;         // JSON of the last suggestions, for suggest.apply
 };
 

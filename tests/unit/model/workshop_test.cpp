@@ -275,6 +275,47 @@ TEST_CASE("workshop: card.move places a card and shifts the others") {
     CHECK(pos[c] == 2);
 }
 
+// The unplaced slot's size is kept as a count, not found by a scan per post:
+// it must follow every way a card enters or leaves that slot, and a reload.
+TEST_CASE("workshop: a posted card goes to the end of the unplaced cards") {
+    bench b(make_state(1));
+    b.phase(protocol::phase::cluster);
+    auto p = b.join();
+    auto position_of = [&](model::workshop const& w, std::string const& id) {
+        for (auto const& k : w.state().cards)
+            if (k.id == id) return k.position;
+        FAIL("no card " << id);
+        return -1;
+    };
+    auto a = b.post(p.who, "a"), c = b.post(p.who, "c"), d = b.post(p.who, "d");
+    CHECK(position_of(b.w, d) == 2);
+    REQUIRE(answer(b.send(b.facilitator, protocol::cards_reveal{}))["revealed"] == 3);
+    b.send(b.facilitator, protocol::card_move{a, "behouden", {}, {}}); // leaves the slot
+    CHECK(position_of(b.w, b.post(p.who, "e")) == 2);
+    b.send(b.facilitator, protocol::card_delete{c});                   // an unplaced card goes
+    CHECK(position_of(b.w, b.post(p.who, "f")) == 2);
+    b.send(b.facilitator, protocol::card_delete{a});                   // a placed one: no change
+    auto g = b.post(p.who, "g");
+    CHECK(position_of(b.w, g) == 3);
+    b.send(b.facilitator, protocol::card_move{d, "behouden", {}, {}});
+    b.send(b.facilitator, protocol::card_move{d, {}, {}, 0});          // back into the slot
+    CHECK(position_of(b.w, b.post(p.who, "h")) == 4);
+    // A workshop loaded from its state counts the unplaced cards once.
+    b.send(b.facilitator, protocol::card_move{g, "behouden", {}, {}});
+    model::workshop reloaded(b.w.state(), secret);
+    auto token = p.token;
+    protocol::hello h;
+    h.protocol = 1;
+    h.role = role::participant;
+    h.participant_token = token;
+    auto r = reloaded.join(h, 0);
+    REQUIRE(r.close_code == 0);
+    protocol::envelope env{1, util::random_hex(),
+                           protocol::card_post{protocol::card_kind::concern, "i", {}}};
+    auto id = json::parse(reloaded.handle(r.who, env, b.now, 0).answer)["card_id"].get<std::string>();
+    CHECK(position_of(reloaded, id) == 4);
+}
+
 TEST_CASE("workshop: a cluster from another column is bad_message") {
     bench b(make_state(1));
     auto [p, id, cl] = b.revealed_card_and_theme();
