@@ -217,6 +217,11 @@ std::vector<analysed_card> analyse_cards(std::vector<card_text> const& cards, la
         std::vector<std::string> pairs;
         add_pairs(cue_tags, pairs);
         features.insert(pairs.begin(), pairs.end());
+        // The same cue reads differently on a concern than on an intention:
+        // a fear voiced as a concern usually guards what exists, a wish
+        // written as an intention usually asks for something new.
+        for (auto const& tag : cue_tags)
+            features.insert("kc:" + std::string(cards[i].kind) + "+" + tag);
         a.column_features.assign(features.begin(), features.end());
         a.theme_terms.assign(terms.begin(), terms.end());
     }

@@ -141,3 +141,30 @@ TEST_CASE("analysis: stance cues see negation and fear of loss") {
     CHECK(has(a[2], "n:loss"));
     CHECK(a[2].language == lang::en);
 }
+
+TEST_CASE("analysis: conditions, lost-for-good phrases and the card's kind") {
+    std::vector<card_text> const cards = {
+        {"concern", "Als iedereen thuis zit hoor je niks meer bij de koffie", std::nullopt,
+         std::nullopt},
+        {"intention", "Dat het rooster eindelijk anders wordt", std::nullopt, std::nullopt},
+        {"concern", "If the office closes we will never again have lunch together", std::nullopt,
+         lang::en},
+    };
+    auto const a = analyse_cards(cards, lang::nl, nullptr);
+    auto const has = [](analysed_card const& c, char const* f) {
+        return std::find(c.column_features.begin(), c.column_features.end(), f) !=
+               c.column_features.end();
+    };
+    CHECK(has(a[0], "c:cond"));
+    CHECK(has(a[0], "c:loss")); // "niks meer"
+    CHECK(has(a[0], "p:cond+loss"));
+    CHECK(has(a[0], "kc:concern+loss"));
+    CHECK_FALSE(has(a[0], "kc:intention+loss"));
+    CHECK(has(a[1], "c:better")); // "anders"
+    CHECK(has(a[1], "kc:intention+better"));
+    CHECK(has(a[2], "c:cond"));
+    CHECK(has(a[2], "c:loss")); // "never again"
+    // Stance cues are no topic: "als" and "niks meer" add no theme terms.
+    for (auto const& [term, count] : a[0].theme_terms)
+        CHECK((term != "als" && term != "niks"));
+}
