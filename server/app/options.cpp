@@ -3,6 +3,9 @@
 // forget an option.
 #include "app/options.hpp"
 
+#include <boost/asio/ip/address.hpp>
+
+#include <algorithm>
 #include <charconv>
 #include <functional>
 #include <sstream>
@@ -139,6 +142,24 @@ std::vector<option_spec> const& specs() {
          std::to_string(o::default_max_connections_per_address),
          "open WebSockets per client address (HTTP 429)",
          int_in(&o::max_connections_per_address, 1, 10000000)},
+        {"--trusted-proxy", "ADDR[,ADDR...]", "",
+         "reverse proxies whose X-Real-IP (or last X-Forwarded-For) names the client for the "
+         "per-address limits; from any other peer those headers are ignored",
+         [](options& opts, std::string const& v) -> std::string {
+             std::vector<std::string> list;
+             std::size_t pos = 0;
+             while (pos <= v.size()) {
+                 auto comma = std::min(v.find(',', pos), v.size());
+                 auto one = v.substr(pos, comma - pos);
+                 boost::system::error_code ec;
+                 boost::asio::ip::make_address(one, ec);
+                 if (ec) return "expects IP addresses separated by commas, got '" + one + "'";
+                 list.push_back(one);
+                 pos = comma + 1;
+             }
+             opts.trusted_proxies = std::move(list);
+             return {};
+         }},
         {"--limit-loopback", nullptr, "",
          "apply the per-address limits to loopback too (default: loopback is exempt)",
          [](options& opts, std::string const&) -> std::string {

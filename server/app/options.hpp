@@ -60,6 +60,7 @@ struct options {
     int max_connections_per_address = default_max_connections_per_address;
     bool limit_loopback = false;               // loopback is exempt from per-address limits
     int send_buffer = 0;                       // SO_SNDBUF of a WebSocket, 0: the kernel's
+    std::vector<std::string> trusted_proxies;  // peers whose X-Real-IP names the client
     std::string tls_cert;                      // both set: every connection is TLS
     std::string tls_key;
     std::string shard_prefixes;                // first letters of this server's codes; "" = all

@@ -7,6 +7,7 @@
 
 #include "app/log.hpp"
 #include "live/metrics.hpp"
+#include "net/client_address.hpp"
 #include "net/websocket_session.hpp"
 
 #include <boost/asio/dispatch.hpp>
@@ -119,7 +120,8 @@ private:
         live::global_metrics().http_requests.fetch_add(1, std::memory_order_relaxed);
         auto req = parser_->release();
         parser_.reset();
-        if (websocket::is_upgrade(req)) return upgrade(std::move(req));
+        auto client = client_of(req);
+        if (websocket::is_upgrade(req)) return upgrade(std::move(req), client);
 
         http_request in;
         in.method = std::string(req.method_string());
@@ -128,11 +130,9 @@ private:
         in.host = std::string(req[http::field::host]);
         // Over our own TLS the scheme is known; behind a proxy, it says.
         in.forwarded_proto = tls ? std::string("https") : std::string(req["X-Forwarded-Proto"]);
-        beast::error_code addr_ec;
-        auto remote = tcp().socket().remote_endpoint(addr_ec);
-        if (!addr_ec) {
-            in.remote = remote.address().to_string();
-            in.remote_loopback = remote.address().is_loopback();
+        if (client) {
+            in.remote = client->to_string();
+            in.remote_loopback = client->is_loopback();
         }
         in.body = std::move(req.body());
         bool keep_alive = req.keep_alive();
@@ -147,9 +147,23 @@ private:
         });
     }
 
+    // The client's address: the TCP peer's, or behind a trusted proxy the
+    // one the proxy names. nullopt when the socket has already gone.
+    std::optional<asio::ip::address> client_of(http::request<http::string_body> const& req) {
+        beast::error_code ec;
+        auto remote = tcp().socket().remote_endpoint(ec);
+        if (ec) return std::nullopt;
+        auto real_ip = req["X-Real-IP"];
+        auto forwarded_for = req["X-Forwarded-For"];
+        return client_address(remote.address(), {real_ip.data(), real_ip.size()},
+                              {forwarded_for.data(), forwarded_for.size()},
+                              ctx_->trusted_proxies);
+    }
+
     // /ws/{code}: the code is checked after hello (4404), so that a browser
     // can read why; a foreign browser Origin is refused here with 403.
-    void upgrade(http::request<http::string_body> req) {
+    void upgrade(http::request<http::string_body> req,
+                 std::optional<asio::ip::address> const& client) {
         auto target = std::string(req.target());
         auto path = target.substr(0, target.find('?'));
         if (path.rfind("/ws/", 0) != 0 || path.size() <= 4 ||
@@ -166,9 +180,7 @@ private:
         std::string key;
         bool holds_slot = false;
         if (ctx_->by_address) {
-            beast::error_code addr_ec;
-            auto remote = tcp().socket().remote_endpoint(addr_ec);
-            if (!addr_ec) key = ctx_->by_address->key_of(remote.address());
+            if (client) key = ctx_->by_address->key_of(*client);
             auto a = ctx_->by_address->acquire_connection(key);
             if (a == address_limits::admit::refused)
                 return send(http_api::error(429, "too_many_connections",

@@ -99,6 +99,13 @@ def main():
           "nginx: mounts deploy/nginx/brug-sharded.conf")
     hosts = dict(h.split(":", 1) for h in ng.get("extra_hosts", []))
     check(hosts == subnet_hosts, f"nginx: extra_hosts match the shards' addresses {subnet_hosts}")
+    # The shards believe X-Real-IP from nginx only: its fixed address.
+    ng_nets = ng.get("networks") or {}
+    ng_addr = (ng_nets.get("brug") or {}).get("ipv4_address") if isinstance(ng_nets, dict) else None
+    for name, s in sorted(shards.items()):
+        proxy = option(s.get("command", []), "--trusted-proxy")
+        check(ng_addr is not None and proxy == ng_addr,
+              f"{name}: --trusted-proxy {proxy} is nginx's address {ng_addr}")
 
     # Dockerfile COPY sources (those from the build context, not --from=).
     dockerfile = open(os.path.join(REPO, "deploy/Dockerfile")).read()

@@ -19,12 +19,15 @@ import {
 let tmp;
 let brug;
 const nginxes = [];
+// As deploy/systemd/brug.service runs it behind nginx, plus --limit-loopback
+// so that 127.0.0.x can stand for clients elsewhere, and a small join budget.
+const brugArgs = ['--trusted-proxy', '127.0.0.1', '--limit-loopback', '--join-failures', '3'];
 
 before(async () => {
   requireBinaries();
   tmp = makeTmp('single');
   await reserveProxyPorts();
-  brug = await startBrug({ name: 'brug', db: path.join(tmp, 'brug.db') });
+  brug = await startBrug({ name: 'brug', db: path.join(tmp, 'brug.db'), args: brugArgs });
 });
 
 after(async () => {
@@ -70,6 +73,21 @@ test('brug.conf: one server behind nginx', { timeout: 30000 }, async (t) => {
     assert.equal((await fac.ok('cards.reveal')).revealed, 1);
     await p.waitFor((m) => m.type === 'event' && m.name === 'cards.revealed', 'cards.revealed');
     w.live = [fac, p];
+  });
+
+  await t.test('Brug counts failed joins per client nginx names (X-Real-IP)', async () => {
+    const hello = async (localAddress, key) => {
+      const c = new Client(`wss://127.0.0.1:${proxy.httpsPort}/ws/${w.code}`, { localAddress });
+      await c.open();
+      c.ws.send(JSON.stringify({ type: 'hello', protocol: 1, role: 'facilitator', facilitator_key: key }));
+      const m = await c.waitFor((x) => x.type === 'welcome' || x.type === '__closed', 'welcome or close');
+      c.close();
+      return m.type === 'welcome' ? 'welcome' : m.code;
+    };
+    for (let i = 0; i < 3; i++) assert.equal(await hello('127.0.0.3', 'wrong key'), 4401);
+    assert.equal(await hello('127.0.0.3', w.facilitator_key), 4429);
+    // Another client behind the same nginx keeps its own budget.
+    assert.equal(await hello('127.0.0.4', w.facilitator_key), 'welcome');
   });
 
   await t.test('Brug sees the Host users typed: the QR link, the Origin check', async () => {
@@ -136,7 +154,7 @@ test('brug.conf: one server behind nginx', { timeout: 30000 }, async (t) => {
     // What is not a file still goes to Brug, which is down.
     assert.equal((await request('GET', `/api/workshops/${w.code}/export`)).status, 503);
     // Brug back: the API answers again through the same nginx.
-    brug = await startBrug({ name: 'brug', db: brug.db, port: brug.port });
+    brug = await startBrug({ name: 'brug', db: brug.db, port: brug.port, args: brugArgs });
     const r = await request('GET', `/api/workshops/${w.code}/export?format=json`, { headers: { authorization: `Bearer ${w.facilitator_key}` } });
     assert.ok(![404, 502, 503].includes(r.status), `export after restart: ${r.status} ${r.text}`);
   });
