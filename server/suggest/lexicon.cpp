@@ -293,7 +293,7 @@ std::vector<lexicon_entry> const cue_entries = {
      "ondergeschikt, loslaten, niet meer, geen tijd meer, afraffelen, overhaast, haastwerk, "
      "slordig, uithollen, "
      "afkalven, verwateren, inboeten, achteruitgaan, nooit meer, niks meer, niets meer, niemand "
-     "meer, ten koste van",
+     "meer, ten koste van, nergens meer",
      "lose, losing, lost, loss, disappear, disappears, gone, miss, away, kill, cut, cuts, drop, "
      "abolish, "
      "erode, give up, sacrifice, gamble, no longer, anymore, replace, replaced, turns into, skip, "
