@@ -44,6 +44,7 @@ FUZZ_SRC_dispatch := tests/fuzz/fuzz_dispatch.cpp tests/fuzz/dispatch_check.cpp 
                      tests/fuzz/deterministic_rand.cpp $(FUZZ_PROTOCOL) $(FUZZ_UTIL) $(FUZZ_MODEL) \
                      $(FUZZ_SUGGEST)
 FUZZ_HTTP_COMMON  := tests/fuzz/http_check.cpp tests/fuzz/net_stubs.cpp server/net/http_api.cpp \
+                     server/net/address_limits.cpp \
                      server/live/metrics.cpp $(FUZZ_PROTOCOL) $(FUZZ_UTIL) $(FUZZ_MODEL) $(FUZZ_SUGGEST)
 FUZZ_SRC_http     := tests/fuzz/fuzz_http.cpp $(FUZZ_HTTP_COMMON)
 FUZZ_SRC_http_api := tests/fuzz/fuzz_http_api.cpp $(FUZZ_HTTP_COMMON)

@@ -180,12 +180,13 @@ int main(int argc, char** argv) {
     al.window = std::chrono::seconds(opts.join_window);
     al.max_connections = opts.max_connections_per_address;
     al.limit_loopback = opts.limit_loopback;
+    auto by_address = std::make_shared<net::address_limits>(al); // HTTP and WebSockets share it
     std::vector<asio::ip::address> proxies;
     for (auto const& p : opts.trusted_proxies)
         proxies.push_back(net::plain_address(asio::ip::make_address(p))); // checked by the parser
     auto ctx = std::make_shared<net::server_context const>(
-        net::server_context{opts, hub.get(), net::http_api(hub.get(), api_cfg), lim,
-                            std::make_shared<net::address_limits>(al), tls, std::move(proxies)});
+        net::server_context{opts, hub.get(), net::http_api(hub.get(), api_cfg, by_address), lim,
+                            by_address, tls, std::move(proxies)});
 
     auto lst = std::make_shared<net::listener>(*ioc, ctx);
     if (!lst->open({address, static_cast<unsigned short>(opts.port)}, ec)) {

@@ -5,6 +5,7 @@
 #include "live/hub.hpp"
 #include "live/metrics.hpp"
 #include "model/export.hpp"
+#include "net/address_limits.hpp"
 #include "model/prompts.hpp"
 #include "model/state.hpp"
 #include "protocol/utf8.hpp"
@@ -272,8 +273,9 @@ bool http_api::allow_create(http_request const& req) const {
     return true;
 }
 
-http_api::http_api(live::hub* hub, http_api_config cfg)
-    : hub_(hub), cfg_(std::move(cfg)), limiter_(std::make_shared<create_limiter>()) {
+http_api::http_api(live::hub* hub, http_api_config cfg, std::shared_ptr<address_limits> by_address)
+    : hub_(hub), cfg_(std::move(cfg)), by_address_(std::move(by_address)),
+      limiter_(std::make_shared<create_limiter>()) {
     std::error_code ec;
     auto root = fs::canonical(cfg_.web_root, ec);
     if (!ec) root_ = root.string();
@@ -370,7 +372,7 @@ void http_api::handle(http_request req, std::function<void(http_response)> done)
             }
             if (seg.size() == 4 && seg[1] == "workshops" && seg[3] == "export") {
                 if (!get) return done(error(405, "method_not_allowed", "use GET"));
-                return done(export_workshop(seg[2], query, req.authorization));
+                return done(export_workshop(seg[2], query, req));
             }
             if (seg.size() == 3 && seg[1] == "workshops") {
                 if (req.method != "DELETE") {
@@ -378,7 +380,7 @@ void http_api::handle(http_request req, std::function<void(http_response)> done)
                     r.headers.emplace_back("Allow", "DELETE");
                     return done(std::move(r));
                 }
-                return delete_workshop(seg[2], req.authorization, std::move(done));
+                return delete_workshop(seg[2], req, std::move(done));
             }
             return done(error(404, "not_found", "no such API"));
         }
@@ -409,11 +411,17 @@ void http_api::create_workshop(http_request const& req,
     if (!hub_) return done(error(500, "internal", "no store"));
 
     if (from) {
+        if (auto r = refuse_if_blocked(req.limit_key)) return done(std::move(*r));
         auto code = util::canonical_code(from->first);
         auto source = code.empty() ? std::nullopt : hub_->storage().load(code);
-        if (!source) return done(error(404, "not_found", "from.code: no such workshop"));
-        if (!util::equal_secret(util::sha256_hex(from->second), source->meta.facilitator_key_hash))
+        if (!source) {
+            record_failure(req.limit_key);
+            return done(error(404, "not_found", "from.code: no such workshop"));
+        }
+        if (!util::equal_secret(util::sha256_hex(from->second), source->meta.facilitator_key_hash)) {
+            record_failure(req.limit_key);
             return done(error(401, "unauthorized", "from.facilitator_key: wrong key"));
+        }
         meta.columns = source->meta.columns;
         if (!body.contains("settings")) meta.settings = source->meta.settings;
         if (!body.contains("language")) meta.language = source->meta.language;
@@ -441,22 +449,39 @@ void http_api::create_workshop(http_request const& req,
     });
 }
 
-// Export answers in the contract's order: unknown code 404, then a missing or
-// wrong key 401, then an unknown format 400. The export reads the stored
-// state, which holds every acknowledged change.
+// Guessing a facilitator key or a code over HTTP costs the same as over a
+// WebSocket: each wrong guess is a failed join of the address, and past
+// --join-failures in --join-window every keyed request from it is refused,
+// even one with the right key (as a hello is closed with 4429).
+std::optional<http_response> http_api::refuse_if_blocked(std::string const& limit_key) const {
+    if (!by_address_ || !by_address_->joins_blocked(limit_key)) return std::nullopt;
+    return error(429, "rate_limited", "too many failed attempts from this address; wait a minute");
+}
+
+void http_api::record_failure(std::string const& limit_key) const {
+    if (by_address_) by_address_->record_join_failure(limit_key);
+}
+
 // The stored workshop named by `typed`, for a request that must carry its
 // facilitator key as a bearer token; or the answer that refuses it, in the
-// contract's order: no store 500, unknown code 404, missing or wrong key 401.
+// contract's order: no store 500, too many failed attempts 429, unknown code
+// 404, missing or wrong key 401 (these two count as failed attempts).
 std::variant<model::workshop_state, http_response>
-http_api::facilitators_workshop(std::string const& typed, std::string const& authorization) const {
+http_api::facilitators_workshop(std::string const& typed, std::string const& authorization,
+                                std::string const& limit_key) const {
     if (!hub_) return error(500, "internal", "no store");
+    if (auto r = refuse_if_blocked(limit_key)) return std::move(*r);
     auto code = util::canonical_code(typed);
     auto state = code.empty() ? std::nullopt : hub_->storage().load(code);
-    if (!state) return error(404, "not_found", "no such workshop");
+    if (!state) {
+        record_failure(limit_key);
+        return error(404, "not_found", "no such workshop");
+    }
     std::string const prefix = "Bearer ";
     if (authorization.rfind(prefix, 0) != 0 ||
         !util::equal_secret(util::sha256_hex(authorization.substr(prefix.size())),
                             state->meta.facilitator_key_hash)) {
+        record_failure(limit_key);
         auto r = error(401, "unauthorized", "a facilitator key is needed: Authorization: Bearer KEY");
         r.headers.emplace_back("WWW-Authenticate", "Bearer");
         return r;
@@ -464,9 +489,12 @@ http_api::facilitators_workshop(std::string const& typed, std::string const& aut
     return std::move(*state);
 }
 
+// Export answers in the contract's order: unknown code 404, then a missing or
+// wrong key 401, then an unknown format 400. The export reads the stored
+// state, which holds every acknowledged change.
 http_response http_api::export_workshop(std::string const& typed, std::string const& query,
-                                        std::string const& authorization) const {
-    auto found = facilitators_workshop(typed, authorization);
+                                        http_request const& req) const {
+    auto found = facilitators_workshop(typed, req.authorization, req.limit_key);
     if (auto* refused = std::get_if<http_response>(&found)) return std::move(*refused);
     auto const& state = std::get<model::workshop_state>(found);
     auto format = query_param(query, "format");
@@ -494,9 +522,9 @@ http_response http_api::export_workshop(std::string const& typed, std::string co
 // unknown code 404, missing or wrong key 401. The 204 is sent once the
 // removal has committed; by then its WebSockets are closed with 4404
 // "workshop deleted" and its room has left memory.
-void http_api::delete_workshop(std::string const& typed, std::string const& authorization,
+void http_api::delete_workshop(std::string const& typed, http_request const& req,
                                std::function<void(http_response)> done) const {
-    auto workshop = facilitators_workshop(typed, authorization);
+    auto workshop = facilitators_workshop(typed, req.authorization, req.limit_key);
     if (auto* refused = std::get_if<http_response>(&workshop)) return done(std::move(*refused));
     auto const code = std::get<model::workshop_state>(workshop).meta.code;
     auto shared_done = std::make_shared<std::function<void(http_response)>>(std::move(done));

@@ -18,6 +18,8 @@ namespace brug::live { class hub; }
 
 namespace brug::net {
 
+class address_limits;
+
 // The parts of an HTTP request the API looks at.
 struct http_request {
     std::string method;        // "GET", "POST", ...
@@ -27,6 +29,7 @@ struct http_request {
     std::string forwarded_proto; // X-Forwarded-Proto from a TLS proxy, or ""
     std::string remote;        // client address, for abuse limits only: never logged or stored
     bool remote_loopback = true; // loopback is not limited (tests, load generators)
+    std::string limit_key;     // the client's key in address_limits ("" when exempt)
     std::string body;
 };
 
@@ -53,8 +56,12 @@ struct http_api_config {
 class http_api {
 public:
     // `hub` may be null (tests, fuzzing): then the API answers 500 where it
-    // needs the store.
-    http_api(live::hub* hub, http_api_config cfg);
+    // needs the store. `by_address` (may be null: no limits) counts a wrong
+    // facilitator key or an unknown code on the keyed paths (export, delete,
+    // create from a template) as a failed join of the request's limit_key,
+    // and refuses those paths with 429 past the limit, as it does hellos.
+    http_api(live::hub* hub, http_api_config cfg,
+             std::shared_ptr<address_limits> by_address = nullptr);
 
     // Answers `req` by calling `done` exactly once: at once for most requests,
     // from the store's writer thread for a create (the 201 goes out only once
@@ -77,11 +84,15 @@ public:
 private:
     void create_workshop(http_request const& req, std::function<void(http_response)> done) const;
     std::variant<model::workshop_state, http_response>
-    facilitators_workshop(std::string const& code, std::string const& authorization) const;
+    facilitators_workshop(std::string const& code, std::string const& authorization,
+                          std::string const& limit_key) const;
     http_response export_workshop(std::string const& code, std::string const& query,
-                                  std::string const& authorization) const;
-    void delete_workshop(std::string const& code, std::string const& authorization,
+                                  http_request const& req) const;
+    void delete_workshop(std::string const& code, http_request const& req,
                          std::function<void(http_response)> done) const;
+    // The 429 for an address past its failed joins, or nullopt.
+    std::optional<http_response> refuse_if_blocked(std::string const& limit_key) const;
+    void record_failure(std::string const& limit_key) const;
     http_response static_file(std::string const& method, std::string const& path) const;
     http_response qr_code(std::string const& code, http_request const& req) const;
     http_response prompts(std::string const& query) const;
@@ -93,6 +104,7 @@ private:
 
     live::hub* hub_;
     http_api_config cfg_;
+    std::shared_ptr<address_limits> by_address_; // thread-safe; may be null
     std::shared_ptr<create_limiter> limiter_;
     std::string root_; // canonical web root, without trailing slash; "" if it does not exist
 };

@@ -133,6 +133,7 @@ private:
         if (client) {
             in.remote = client->to_string();
             in.remote_loopback = client->is_loopback();
+            if (ctx_->by_address) in.limit_key = ctx_->by_address->key_of(*client);
         }
         in.body = std::move(req.body());
         bool keep_alive = req.keep_alive();

@@ -1,10 +1,15 @@
 // The client's real address behind a reverse proxy (--trusted-proxy; issue
 // 8): the per-address limits count each client the proxy names, not the
-// proxy; and the headers are ignored from anyone else. The test itself plays
-// the proxy, from 127.0.0.1, and names clients from documentation ranges.
+// proxy; and the headers are ignored from anyone else. Then the failed
+// attempts over HTTP (issue 5), counted with the failed joins. The test
+// itself plays the proxy, from 127.0.0.1, and names clients from
+// documentation ranges.
 #include "client.hpp"
 
 #include <catch2/catch.hpp>
+
+#include <thread>
+#include <tuple>
 
 using namespace brug::test;
 using namespace std::chrono_literals;
@@ -121,4 +126,68 @@ TEST_CASE("proxy: --trusted-proxy takes IP addresses only") {
     CHECK_THROWS(server_process({"--trusted-proxy", "nginx.local"}));
     server_process srv({"--trusted-proxy", "127.0.0.1,::1"});
     CHECK(http(srv.port(), "GET", "/healthz").status == 200);
+}
+
+TEST_CASE("limits: wrong keys and unknown codes over HTTP count as failed joins") {
+    server_process srv({"--trusted-proxy", "127.0.0.1", "--join-failures", "3", "--join-window",
+                        "2"});
+    auto ws = create_workshop(srv.port());
+    headers const a = {{"X-Real-IP", "198.51.100.10"}};
+    headers const b = {{"X-Real-IP", "198.51.100.11"}};
+    auto with_key = [](headers h, std::string const& key) {
+        h.emplace_back("Authorization", "Bearer " + key);
+        return h;
+    };
+    auto from_template = [&](std::string const& code, std::string const& key) {
+        return json{{"title", "Again"}, {"from", {{"code", code}, {"facilitator_key", key}}}}.dump();
+    };
+    auto export_path = "/api/workshops/" + ws.code + "/export";
+
+    // One failure on each keyed path: a wrong key, an unknown code, a
+    // template with a wrong key.
+    CHECK(http(srv.port(), "GET", export_path, {}, with_key(a, "wrong")).status == 401);
+    CHECK(http(srv.port(), "DELETE", "/api/workshops/ZZZZ-ZZZZ", {}, with_key(a, ws.key)).status ==
+          404);
+    CHECK(http(srv.port(), "POST", "/api/workshops", from_template(ws.code, "wrong"), a).status ==
+          401);
+
+    // Now every keyed request from that address is refused, the right key
+    // too, in the contract's error shape; and its hellos (one budget).
+    for (auto const& [method, path, body] :
+         {std::tuple<std::string, std::string, std::string>{"GET", export_path, ""},
+          {"DELETE", "/api/workshops/" + ws.code, ""},
+          {"POST", "/api/workshops", from_template(ws.code, ws.key)}}) {
+        INFO(method << " " << path);
+        auto r = http(srv.port(), method, path, body, with_key(a, ws.key));
+        CHECK(r.status == 429);
+        CHECK(r.json_body()["error"]["code"] == "rate_limited");
+        CHECK(r.headers["x-content-type-options"] == "nosniff");
+    }
+    {
+        ws_client c(srv.port(), "/ws/" + ws.code, from(a));
+        join_facilitator(c, ws.key);
+        CHECK(c.wait_close() == 4429);
+    }
+    // A plain create is not a keyed request: it has its own limit.
+    CHECK(http(srv.port(), "POST", "/api/workshops", R"({"title":"New"})", a).status == 201);
+    // Another client is not touched.
+    CHECK(http(srv.port(), "GET", export_path, {}, with_key(b, ws.key)).status == 200);
+
+    // Failed hellos count against HTTP the same way.
+    for (int i = 0; i < 3; ++i) CHECK(failed_join(srv.port(), ws.code, b) == 4401);
+    CHECK(http(srv.port(), "GET", export_path, {}, with_key(b, ws.key)).status == 429);
+
+    // Once the failures have left the window, the right key works again.
+    std::this_thread::sleep_for(2200ms);
+    CHECK(http(srv.port(), "GET", export_path, {}, with_key(a, ws.key)).status == 200);
+    auto again = http(srv.port(), "POST", "/api/workshops", from_template(ws.code, ws.key), a);
+    CHECK(again.status == 201);
+
+    // Loopback stays exempt: the proxy's own requests, scripts on the machine.
+    for (int i = 0; i < 5; ++i)
+        CHECK(http(srv.port(), "GET", export_path, {}, {{"Authorization", "Bearer wrong"}}).status ==
+              401);
+    CHECK(http(srv.port(), "DELETE", "/api/workshops/" + ws.code, {},
+               {{"Authorization", "Bearer " + ws.key}})
+              .status == 204);
 }
