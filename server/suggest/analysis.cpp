@@ -40,6 +40,25 @@ bool is_low_content(std::string_view w, lang l) {
     return l == lang::nl ? nl.count(w) > 0 : en.count(w) > 0;
 }
 
+// Everyday verbs, people and measures of time that cards of any theme use:
+// shared by two cards, they make them alike in nothing. Left out of the theme
+// terms only; the column model still reads them.
+bool is_common_word(std::string_view w, lang l) {
+    static std::set<std::string_view> const nl = {
+        "gaan", "gaat", "komen", "komt", "kom", "maken", "maakt", "krijgen", "krijgt", "krijg",
+        "staan", "staat", "sta", "zitten", "zit", "zien", "ziet", "doen", "doet", "doe",
+        "geven", "geeft", "nemen", "neemt", "past", "ligt", "liggen", "moeten", "mogen",
+        "kunnen", "week", "weken", "dag", "dagen", "jaar", "jaren", "uur", "keer", "mensen",
+        "iedereen", "iemand", "alles", "iets", "soms", "steeds", "eerst", "pas", "weer"};
+    static std::set<std::string_view> const en = {
+        "get", "gets", "getting", "make", "makes", "take", "takes", "taking", "go", "goes",
+        "going", "come", "comes", "give", "gives", "put", "look", "looks", "seen", "see",
+        "do", "does", "doing", "done", "happen", "happens", "week", "weeks", "day", "days",
+        "year", "years", "hour", "people", "everyone", "someone", "anyone",
+        "something", "stuff", "actually", "really", "just", "even", "still"};
+    return l == lang::nl ? nl.count(w) > 0 : en.count(w) > 0;
+}
+
 char const* opening_kind(std::string const& first) {
     static std::set<std::string_view> const definite = {
         "de", "het", "the", "our", "onze", "ons", "mijn", "my", "this", "die", "deze", "dit"};
@@ -198,6 +217,7 @@ std::vector<analysed_card> analyse_cards(std::vector<card_text> const& cards, la
                     std::all_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; });
                 if (is_number) continue;
                 features.insert("w:" + st);
+                if (is_common_word(w, l)) continue;
                 terms[st] += 1;
                 a.surfaces.emplace_back(w, st);
                 std::string const folded = fold_accents(w);

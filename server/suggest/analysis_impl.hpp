@@ -3,6 +3,14 @@
 
 namespace brug::suggest {
 
+// Word endings that are known words or stems elsewhere but here only inflect
+// the word: "snel|ler" (sneller), "afgerek|end", "leidinggev|ende", "week|ends".
+inline bool is_inflection_tail(std::string_view tail) {
+    for (std::string_view e : {"ler", "lers", "end", "ende", "enden", "ends", "ender"})
+        if (tail == e) return true;
+    return false;
+}
+
 template <class Known>
 std::optional<std::pair<std::string, std::string>> split_compound(std::string const& folded, lang l,
                                                                   Known const& known) {
@@ -16,7 +24,8 @@ std::optional<std::pair<std::string, std::string>> split_compound(std::string co
         for (std::string_view linker : {"", "s", "e", "en"}) {
             if (folded.compare(i, linker.size(), linker) != 0) continue;
             std::string const tail = folded.substr(i + linker.size());
-            if (tail.size() < min_part || is_stop_word(tail, l)) continue;
+            if (tail.size() < min_part || is_stop_word(tail, l) || is_inflection_tail(tail))
+                continue;
             if (!known(tail) && !known(stem(tail, l))) continue;
             // Prefer balanced splits: "werk|plek" over "wer|kplek".
             std::size_t const score =

@@ -89,6 +89,35 @@ TEST_CASE("compounds: split into known parts, with Dutch linking letters") {
     CHECK_FALSE(split("klant"));
 }
 
+TEST_CASE("compounds: an inflected ending is no part, even when it is a known stem") {
+    // "ler" is the stem of "leren", "end"/"ende" are words elsewhere: a split
+    // "snel|ler" would make "sneller" a card about training.
+    std::set<std::string> const known = {"snel", "ler", "afgerek", "end", "ende", "week", "ends"};
+    auto const is_known = [&](std::string const& w) { return known.count(w) > 0; };
+    CHECK_FALSE(split_compound("sneller", lang::nl, is_known));
+    CHECK_FALSE(split_compound("afgerekend", lang::nl, is_known));
+    CHECK_FALSE(split_compound("weekends", lang::en, is_known));
+}
+
+TEST_CASE("theme terms leave out everyday verbs and measures of time") {
+    std::vector<card_text> const cards = {
+        {"concern", "We krijgen elke week een nieuw rooster", std::nullopt, std::nullopt},
+        {"concern", "It takes a whole day to get the release out", std::nullopt, std::nullopt},
+    };
+    auto const a = analyse_cards(cards, lang::nl, nullptr);
+    auto const has = [](analysed_card const& c, std::string const& term) {
+        for (auto const& [t, n] : c.theme_terms)
+            if (t == term) return true;
+        return false;
+    };
+    CHECK(has(a[0], stem("rooster", lang::nl)));
+    CHECK_FALSE(has(a[0], stem("week", lang::nl)));
+    CHECK_FALSE(has(a[0], stem("krijgen", lang::nl)));
+    CHECK(has(a[1], stem("release", lang::en)));
+    CHECK_FALSE(has(a[1], stem("day", lang::en)));
+    CHECK_FALSE(has(a[1], stem("takes", lang::en)));
+}
+
 TEST_CASE("compounds: 'klantcontact' and 'klant contact' share their terms") {
     std::vector<card_text> const cards = {
         {"concern", "Het klantcontact gaat verloren", std::nullopt, std::nullopt},
