@@ -68,7 +68,8 @@ struct tuning {
     double online_strength = 40.0; // pull of the fine-tuned model towards the built-in one,
                                    // in placed-card weights
     double merge_threshold = 0.3;  // average-linkage similarity that always merges two themes
-    double theme_size = 4.0;       // typical cards per theme (0: threshold only)
+    double theme_size = 5.0;       // typical cards per theme (0: threshold only); facilitators
+                                   // sort a column of ~18 cards into ~3 themes
     double merge_floor = 0.0;      // below the threshold, merge only above this
     double concept_weight = 2.0;   // a concept against a content word
     double second_order = 0.3;     // share of neighbourhood overlap in card similarity
