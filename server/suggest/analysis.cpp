@@ -229,7 +229,7 @@ std::vector<analysed_card> analyse_cards(std::vector<card_text> const& cards, la
                     std::string const& ps = stems.get(part, l);
                     terms[ps] += 0.7;
                     features.insert("w:" + ps);
-                    for (auto const& m : concepts.match({part}, {ps}, l, true))
+                    for (auto const& m : concepts.match({part}, {ps}, l, true, true))
                         terms[std::string(m.tag)] += 1;
                 }
             }

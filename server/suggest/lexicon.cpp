@@ -424,7 +424,7 @@ lexicon const& lexicon::cues() {
 
 std::vector<lexicon_match> lexicon::match(std::vector<std::string> const& words,
                                           std::vector<std::string> const& stems, lang l,
-                                          bool skip_stop_words) const {
+                                          bool skip_stop_words, bool own_language_only) const {
     std::vector<lexicon_match> out;
     auto const& own = by_stem_[static_cast<int>(l)];
     auto const& other = by_word_[static_cast<int>(l)];
@@ -448,7 +448,7 @@ std::vector<lexicon_match> lexicon::match(std::vector<std::string> const& words,
     };
     for (std::size_t i = 0; i < stems.size() && i < words.size(); ++i) {
         if (skip_stop_words && is_stop_word(words[i], l)) continue;
-        if (!try_map(own, stems, i)) try_map(other, folded, i);
+        if (!try_map(own, stems, i) && !own_language_only) try_map(other, folded, i);
     }
     return out;
 }

@@ -41,9 +41,11 @@ class lexicon {
     // (loan words such as "deadline"), because a stem of one language is
     // often a different word in the other ("evening" -> "even").
     // `skip_stop_words`: a function word of `l` never starts a match.
+    // `own_language_only`: no loan words (for the parts of a compound: the
+    // "form" of "platform" is no English form).
     std::vector<lexicon_match> match(std::vector<std::string> const& words,
                                      std::vector<std::string> const& stems, lang l,
-                                     bool skip_stop_words) const;
+                                     bool skip_stop_words, bool own_language_only = false) const;
 
     // Accent-folded single words of all entries and their stems, for
     // splitting compounds.

@@ -152,6 +152,12 @@ TEST_CASE("lexicon: own-language entries match by stem, loan words only as writt
     CHECK(tags("een harde deadline", lang::nl).count("#rollout")); // English loan word
     CHECK_FALSE(tags("even kijken", lang::nl).count("#schedule")); // not "evening"
     CHECK(tags("the customers want to talk to a human", lang::en).count("#contact"));
+    // The part of a Dutch compound is a Dutch word: the "form" of "platform"
+    // is no English form to fill in.
+    std::vector<std::string> const part = {"form"};
+    std::vector<std::string> const part_stem = {stem("form", lang::nl)};
+    CHECK_FALSE(concepts.match(part, part_stem, lang::nl, true).empty());
+    CHECK(concepts.match(part, part_stem, lang::nl, true, true).empty());
 }
 
 TEST_CASE("analysis: stance cues see negation and fear of loss") {
