@@ -282,6 +282,31 @@ int argmax(std::vector<double> const& v) {
     return static_cast<int>(std::max_element(v.begin(), v.end()) - v.begin());
 }
 
+// The column of every card: the facilitator's, else the most likely.
+std::vector<int> chosen_columns(workshop_state const& s) {
+    std::vector<int> column(s.n);
+    for (std::size_t i = 0; i < s.n; ++i)
+        column[i] = s.placed[i] >= 0 ? s.placed[i] : argmax(s.probs[i]);
+    return column;
+}
+
+// The cards of column `c` and their theme within it, 0..themes-1.
+std::pair<std::vector<std::size_t>, std::vector<int>>
+column_themes(workshop_state const& s, std::vector<int> const& column, int c, tuning const& t) {
+    std::vector<std::size_t> members;
+    for (std::size_t i = 0; i < s.n; ++i)
+        if (column[i] == c) members.push_back(i);
+    if (members.empty()) return {};
+    std::vector<int> fixed;
+    for (auto i : members)
+        fixed.push_back(s.fixed_cluster[i]);
+    auto groups = cluster_average_linkage(
+        members.size(),
+        [&](std::size_t a, std::size_t b) { return s.similarity(members[a], members[b]); }, fixed,
+        t.merge_threshold, theme_count_hint(members.size(), t), t.merge_floor);
+    return {std::move(members), std::move(groups)};
+}
+
 } // namespace
 
 tuning& default_tuning() {
@@ -402,9 +427,7 @@ suggestions suggest(workshop_input const& all, model const& m) {
     workshop_input const& in = bounded(all, t, storage);
     workshop_state s = analyse_workshop(in, m, t);
     suggestions out;
-    std::vector<int> column(s.n);
-    for (std::size_t i = 0; i < s.n; ++i)
-        column[i] = s.placed[i] >= 0 ? s.placed[i] : argmax(s.probs[i]);
+    std::vector<int> const column = chosen_columns(s);
 
     // Themes per column.
     std::vector<std::string> theme_of(s.n);
@@ -414,17 +437,8 @@ suggestions suggest(workshop_input const& all, model const& m) {
         return it == s.idf.end() ? 1.0 : it->second;
     };
     for (int c = 0; c < static_cast<int>(s.columns.size()); ++c) {
-        std::vector<std::size_t> members;
-        for (std::size_t i = 0; i < s.n; ++i)
-            if (column[i] == c) members.push_back(i);
+        auto const [members, groups] = column_themes(s, column, c, t);
         if (members.empty()) continue;
-        std::vector<int> fixed;
-        for (auto i : members)
-            fixed.push_back(s.fixed_cluster[i]);
-        auto const groups = cluster_average_linkage(
-            members.size(),
-            [&](std::size_t a, std::size_t b) { return s.similarity(members[a], members[b]); },
-            fixed, t.merge_threshold, theme_count_hint(members.size(), t), t.merge_floor);
         int const count = groups.empty() ? 0 : *std::max_element(groups.begin(), groups.end()) + 1;
         std::vector<theme_suggestion> themes(count);
         for (std::size_t k = 0; k < members.size(); ++k) {
@@ -481,7 +495,8 @@ similar(workshop_input const& all, std::string const& card_id, int limit, model 
                            [&](card_input const& c) { return c.id == card_id; });
     if (it == in.cards.end() || limit <= 0) return out;
     std::size_t const target = static_cast<std::size_t>(it - in.cards.begin());
-    workshop_state s = analyse_workshop(in, m, default_tuning());
+    tuning const& t = default_tuning();
+    workshop_state s = analyse_workshop(in, m, t);
     // Alike in words and concepts, discounted when the cards are unlikely to
     // share a column (a theme never spans columns); cards of the same theme
     // made by the facilitator come first.
@@ -493,7 +508,7 @@ similar(workshop_input const& all, std::string const& card_id, int limit, model 
         // A little column agreement alone, so that cards with no word in
         // common still rank by column.
         double score = (s.similarity(target, j) + 0.02) *
-                       std::pow(same_column, default_tuning().column_agreement);
+                       std::pow(same_column, t.column_agreement);
         if (s.fixed_cluster[target] >= 0 && s.fixed_cluster[target] == s.fixed_cluster[j])
             score = 0.5 + 0.5 * score;
         if (score > 0) out.emplace_back(in.cards[j].id, std::min(1.0, score));

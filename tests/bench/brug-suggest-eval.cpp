@@ -219,6 +219,20 @@ int main(int argc, char** argv) {
             for (std::size_t i = 0; i < n; ++i)
                 got_known.push_back(known_theme[in.cards[i].id]);
             true_ari_sum += adjusted_rand_index(got_known, want);
+            if (verbose) {
+                std::printf("    with every column known: ARI %.3f\n",
+                            adjusted_rand_index(got_known, want));
+                for (auto const& th : sk.themes) {
+                    std::printf("      [%s] %s (%zu):", th.column.c_str(), th.title.c_str(),
+                                th.card_ids.size());
+                    std::map<std::string, int> labels;
+                    for (auto const& id : th.card_ids)
+                        labels[test[std::stoul(id.substr(1))]->theme]++;
+                    for (auto const& [l, k] : labels)
+                        std::printf(" %s=%d", l.c_str(), k);
+                    std::printf("\n");
+                }
+            }
             for (std::size_t i = 0; i < n; ++i)
                 for (auto const& [id, score] : similar(known, in.cards[i].id, 3, *m))
                     true_sim_hits += (test[std::stoul(id.substr(1))]->theme == test[i]->theme) / 3.0;
