@@ -22,6 +22,7 @@
 #include <nlohmann/json.hpp>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <chrono>
@@ -32,6 +33,7 @@
 #include <mutex>
 #include <thread>
 #include <type_traits>
+#include <unordered_map>
 
 namespace brug::store {
 
@@ -47,6 +49,10 @@ constexpr std::size_t secret_bytes = 32;
 // truncates the WAL to zero bytes.
 constexpr auto checkpoint_idle_delay = std::chrono::milliseconds(250);
 constexpr auto checkpoint_max_delay = std::chrono::seconds(5);
+// The writer connection's page cache, and the WAL size (4 KiB pages) at which
+// a commit checkpoints: see configure_writer.
+constexpr int writer_cache_kib = 32 * 1024;
+constexpr int wal_autocheckpoint_pages = 8192;
 
 // One line on stderr: what failed, for which workshop, and SQLite's message.
 // SQLite's messages name tables and columns, never bound values, so no card
@@ -280,8 +286,10 @@ struct apply_change {
     write_statements& st;
     std::string const& code;
     bool& wants_checkpoint; // set when old text may now linger in the WAL
+    bool skip_meta = false; // a later change set of the batch writes this workshop's row
 
     void operator()(model::meta_put const& c) {
+        if (skip_meta) return;
         auto const& m = c.meta;
         run(st.meta_put, [&](SQLite::Statement& s) {
             s.bind(1, code);
@@ -428,11 +436,69 @@ void configure_writer(SQLite::Database& db, sync_mode sync) {
     db.exec("PRAGMA foreign_keys = ON");
     // After a checkpoint resets the WAL, SQLite cuts it back to this size.
     db.exec("PRAGMA journal_size_limit = 0");
+    // A batch of a few hundred cards touches as many pages (their keys are
+    // random), more than SQLite's default 2 MiB cache holds: it then spilled
+    // pages into the WAL mid-transaction and read them back. The cache is an
+    // upper bound, filled only as pages are used.
+    db.exec("PRAGMA cache_size = -" + std::to_string(writer_cache_kib));
+    // SQLite checkpoints inside the commit that takes the WAL past this many
+    // pages. At its default (1,000 pages) nearly every large batch paid for
+    // one; later, each page written many times is copied once.
+    db.exec("PRAGMA wal_autocheckpoint = " + std::to_string(wal_autocheckpoint_pages));
 }
 
 struct pending {
     model::change_set changes;
     std::function<void(bool)> done;
+};
+
+// The last meta_put of a change set, if it has one.
+model::meta_put const* meta_of(model::change_set const& cs) {
+    model::meta_put const* m = nullptr;
+    for (auto const& c : cs.changes)
+        if (auto const* p = std::get_if<model::meta_put>(&c)) m = p;
+    return m;
+}
+
+// Nearly every command rewrites its workshop's row (seq, last change), so a
+// batch of one busy workshop held hundreds of upserts of one row, each as
+// dear as the card it came with. Each put replaces the whole row, so within
+// one transaction only the last one of a workshop decides what is stored.
+// The change sets of a batch that put one workshop's row form a span; the
+// first put of a span is written (a workshop created in this batch has its
+// row before anything refers to it) and so is the last, those in between are
+// skipped. Should the last one's change set fail alone, the row of the latest
+// change set of the span that committed is written in its place
+// (write_batch). A workshop's removal ends its span, so that nothing is
+// written back after it.
+struct meta_plan {
+    struct span {
+        std::size_t first = 0, last = 0;
+        std::optional<std::size_t> last_ok; // latest change set of the span that committed
+    };
+    std::vector<span> spans;
+    std::vector<int> span_of; // per change set: index into spans, or -1
+
+    explicit meta_plan(std::vector<pending> const& batch) : span_of(batch.size(), -1) {
+        std::unordered_map<std::string_view, int> open; // code -> its open span
+        for (std::size_t i = 0; i < batch.size(); ++i) {
+            auto const& cs = batch[i].changes;
+            bool removes = std::any_of(cs.changes.begin(), cs.changes.end(), [](auto const& c) {
+                return std::holds_alternative<model::workshop_removed>(c);
+            });
+            if (meta_of(cs)) {
+                auto [it, fresh] = open.try_emplace(cs.code, static_cast<int>(spans.size()));
+                if (fresh) spans.push_back({i, i, {}});
+                spans[static_cast<std::size_t>(it->second)].last = i;
+                span_of[i] = it->second;
+            }
+            if (removes) open.erase(cs.code);
+        }
+    }
+
+    span* of(std::size_t i) {
+        return span_of[i] < 0 ? nullptr : &spans[static_cast<std::size_t>(span_of[i])];
+    }
 };
 
 } // namespace
@@ -532,17 +598,21 @@ void store::impl::write_batch(std::vector<pending>& batch) {
             log_error("begin failed", "", e.what());
             tx_ok = false;
         }
+        meta_plan metas(batch);
         for (std::size_t i = 0; tx_ok && i < batch.size(); ++i) {
             auto const& cs = batch[i].changes;
             if (cs.empty()) continue;
+            auto* span = metas.of(i);
             try {
                 run(st.savepoint, [](SQLite::Statement&) {});
                 bool wants = false;
                 apply_change apply{st, cs.code, wants};
+                apply.skip_meta = span && i != span->first && i != span->last;
                 for (auto const& c : cs.changes)
                     std::visit(apply, c);
                 run(st.release, [](SQLite::Statement&) {});
                 checkpoint_after = checkpoint_after || wants;
+                if (span) span->last_ok = i;
             } catch (std::exception const& e) {
                 auto const* se = dynamic_cast<SQLite::Exception const*>(&e);
                 log_error("change set failed", cs.code, e.what());
@@ -559,6 +629,18 @@ void store::impl::write_batch(std::vector<pending>& batch) {
                 } catch (std::exception const& e2) {
                     log_error("rollback to savepoint failed", cs.code, e2.what());
                     tx_ok = false;
+                }
+                // It was to write its workshop's row for the change sets
+                // before it, whose own puts were skipped.
+                if (tx_ok && span && i == span->last && span->last_ok &&
+                    *span->last_ok != span->first) {
+                    try {
+                        bool wants = false;
+                        apply_change{st, cs.code, wants}(*meta_of(batch[*span->last_ok].changes));
+                    } catch (std::exception const& e3) {
+                        log_error("workshop row after a failed change set", cs.code, e3.what());
+                        tx_ok = false;
+                    }
                 }
             }
         }

@@ -334,3 +334,71 @@ TEST_CASE("store: producers on many threads and loads beside them") {
     for (int t = 0; t < threads_n; ++t)
         CHECK(s->load("AAAA-AAA" + std::to_string(t + 2))->cards.size() == std::size_t(per_thread));
 }
+
+namespace {
+
+// A card and the workshop's row as the model sends them: with its seq.
+model::change_set card_and_row(std::string const& code, int i) {
+    auto meta = sample_meta(code);
+    meta.seq = i;
+    return {code,
+            {model::card_put{sample_card("card" + std::to_string(i), "tekst", i)},
+             model::meta_put{std::move(meta)}}};
+}
+
+} // namespace
+
+// Within one batch the store writes a workshop's row only at the first and
+// the last change set that put it: the stored row must still be the last one,
+// also for a workshop created in the same batch.
+TEST_CASE("store: in one batch, the last row put of each workshop is what is stored") {
+    temp_dir dir;
+    auto s = open_store(dir.file("brug.db"));
+    REQUIRE(submit_wait(*s, create_workshop("AAAA-AAAA")));
+    gate g;
+    s->submit({}, g.callback());
+    g.entered.get_future().wait();
+    std::vector<int> results; // writer thread only, read after the barrier
+    auto note = [&](bool ok) { results.push_back(ok); };
+    s->submit(create_workshop("BBBB-BBBB"), note);
+    for (int i = 1; i <= 20; ++i) {
+        s->submit(card_and_row("AAAA-AAAA", i), note);
+        s->submit(card_and_row("BBBB-BBBB", 100 + i), note);
+    }
+    g.released.set_value();
+    REQUIRE(submit_wait(*s, {}));
+    CHECK(results == std::vector<int>(41, 1));
+    auto a = s->load("AAAA-AAAA"), b = s->load("BBBB-BBBB");
+    REQUIRE(a);
+    REQUIRE(b);
+    CHECK(a->meta.seq == 20);
+    CHECK(a->cards.size() == 20);
+    CHECK(b->meta.seq == 120);
+    CHECK(b->cards.size() == 20);
+}
+
+// The change set with the batch's last row put fails alone (its removal is
+// undone with it): the row is then that of the latest change set that
+// committed, whose own put had been skipped.
+TEST_CASE("store: when the last row put of a batch fails alone, the latest committed row stays") {
+    temp_dir dir;
+    auto s = open_store(dir.file("brug.db"));
+    REQUIRE(submit_wait(*s, create_workshop("AAAA-AAAA")));
+    gate g;
+    s->submit({}, g.callback());
+    g.entered.get_future().wait();
+    std::vector<int> results; // writer thread only, read after the barrier
+    auto note = [&](bool ok) { results.push_back(ok); };
+    for (int i = 1; i <= 3; ++i) s->submit(card_and_row("AAAA-AAAA", i), note);
+    auto bad = card_and_row("AAAA-AAAA", 4);
+    bad.changes.push_back(model::workshop_removed{});
+    bad.changes.push_back(model::card_put{sample_card("after", "after removal")}); // foreign key
+    s->submit(std::move(bad), note);
+    g.released.set_value();
+    REQUIRE(submit_wait(*s, {}));
+    CHECK(results == std::vector<int>{1, 1, 1, 0});
+    auto a = s->load("AAAA-AAAA");
+    REQUIRE(a);
+    CHECK(a->meta.seq == 3);
+    CHECK(a->cards.size() == 3);
+}
