@@ -275,6 +275,28 @@ TEST_CASE("workshop: card.move places a card and shifts the others") {
     CHECK(pos[c] == 2);
 }
 
+// Event frames and acks are written partly by hand; they must be the very
+// text nlohmann would dump (sorted keys, its escaping), as before.
+TEST_CASE("workshop: event frames and acks are canonical JSON text") {
+    bench b(make_state(1));
+    b.phase(protocol::phase::reflect);
+    auto p = b.join();
+    auto o = b.send(p.who, protocol::card_post{protocol::card_kind::concern,
+                                               "tab\t \"quote\" \xc3\xa9 \\ </script>", {}},
+                    "n1");
+    REQUIRE(o.events.size() == 2);
+    for (auto const& e : o.events) {
+        auto j = json::parse(*e.frame);
+        CHECK(j.dump() == *e.frame);
+        CHECK(j["type"] == "event");
+        CHECK(j["seq"].is_number_integer());
+    }
+    CHECK(json::parse(*o.events[0].frame)["data"]["card"]["text"] == "tab\t \"quote\" \xc3\xa9 \\ </script>");
+    CHECK(json::parse(o.answer).dump() == o.answer);
+    CHECK(json::parse(o.answer)["type"] == "ack");
+    CHECK(json::parse(o.answer)["req"] == b.req);
+}
+
 // The unplaced slot's size is kept as a count, not found by a scan per post:
 // it must follow every way a card enters or leaves that slot, and a reload.
 TEST_CASE("workshop: a posted card goes to the end of the unplaced cards") {
