@@ -286,6 +286,9 @@ export function facilitatorView(root, code) {
     ui.counts.querySelector('#count-hidden').replaceChildren(
       h('strong', { text: String(s.hidden_cards) }), ' ', h('span', { text: t(s.hidden_cards === 1 ? 'f.hidden.one' : 'f.hidden') }));
     ui.counts.querySelector('#count-hidden').setAttribute('aria-label', t('f.hidden.label', { n: s.hidden_cards }));
+    // Revealing is for good: afterwards every new card is visible at once, so
+    // there is nothing left to count or to reveal.
+    ui.counts.querySelector('#count-hidden').hidden = s.revealed;
     ui.lobbyCount.textContent = np === 1 ? t('f.lobby.one') : t('f.lobby.count', { n: np });
     if (what && what.size === 1 && what.has('presence')) return; // a join or leave changes only the counts
     for (const b of ui.phaseList.querySelectorAll('.phase-btn')) {
@@ -323,6 +326,7 @@ export function facilitatorView(root, code) {
     replace(ui.stageAgree.lastChild, al);
     renderAgreementEditor();
     ui.revealBtn.disabled = p === 'closed';
+    document.getElementById('tool-reveal').hidden = s.revealed;
     for (const ph of phaseNames()) document.body.classList.toggle(`phase-${ph}`, ph === p);
     if (what && what.has && what.has('phase.changed')) ui.revealMsg.textContent = '';
     document.getElementById('tool-suggest').hidden = !s.revealed || p === 'closed';

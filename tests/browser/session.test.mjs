@@ -100,6 +100,9 @@ test('facilitator and three participants run a whole session', async () => {
   await f.click('#reveal');
   await f.waitForFunction(() => document.querySelectorAll('#board .card').length === 4);
   for (const p of ps) await p.waitForFunction(() => document.querySelectorAll('#board .card').length === 4);
+  // revealing is for good: the tool and the hidden-cards count go away
+  await f.waitForSelector('#tool-reveal', { state: 'hidden' });
+  assert.equal(await f.isHidden('#count-hidden'), true, 'no hidden-cards count after the reveal');
 
   // themes: create, drag a card in, drag one to a column, move one by keyboard
   await setPhase(f, 'cluster');
