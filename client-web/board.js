@@ -7,6 +7,8 @@ import { t, tn } from './i18n.js';
 
 let dragging = null;           // card id while an HTML5 drag is under way
 let deferred = null;           // a render that waited for the drag to end
+let rerender = null;           // the last render, to redraw after a local change
+const renaming = new Set();    // theme ids whose title is being edited in place
 
 export function isDragging() { return dragging !== null; }
 
@@ -40,7 +42,8 @@ export function cardView(card, opts = {}) {
 // opts: { interactive, send, showVotes, sortByVotes, extra(targetId, title) → Node,
 //         onAnnounce(msg) }
 export function renderBoard(container, store, opts = {}) {
-  if (dragging) { deferred = () => renderBoard(container, store, opts); return; }
+  rerender = () => renderBoard(container, store, opts);
+  if (dragging) { deferred = rerender; return; }
   const s = store.state;
   const focusKey = document.activeElement && document.activeElement.dataset
     ? document.activeElement.dataset.focusKey : null;
@@ -66,7 +69,12 @@ export function renderBoard(container, store, opts = {}) {
   }
   if (focusKey) {
     const el = container.querySelector(`[data-focus-key="${CSS.escape(focusKey)}"]`);
-    if (el) el.focus();
+    if (el) {
+      el.focus();
+      // A redraw (someone else's change) must not move the caret of a text
+      // being typed back to the start.
+      if (el.tagName === 'INPUT' && el.type === 'text') el.setSelectionRange(el.value.length, el.value.length);
+    }
   }
 }
 
@@ -105,15 +113,20 @@ function themeView(k, col, store, opts, votes) {
   const cards = store.group(col.id, k.id);
   const titleId = `theme-${k.id}`;
   const title = k.title || t('theme.untitled');
+  const editable = opts.interactive && s.phase !== 'closed';
+  if (editable && renaming.has(k.id)) {
+    return h('div', { class: 'theme', role: 'group', 'aria-labelledby': titleId, dataset: { cluster: k.id } },
+      renameForm(k, titleId, opts), cardList(cards, col.id, k.id, store, opts, votes));
+  }
   const head = h('div', { class: 'theme-head' },
     h('h3', { id: titleId, class: `theme-title${k.title ? '' : ' untitled'}`, text: title }),
     opts.showVotes ? votesBadge(votes[k.id]) : null);
-  if (opts.interactive && s.phase !== 'closed') {
+  if (editable) {
     head.appendChild(h('div', { class: 'theme-tools' },
       h('button', {
         type: 'button', class: 'icon-btn', dataset: { focusKey: `rename:${k.id}` },
         'aria-label': `${t('theme.rename')}: ${title}`, title: t('theme.rename'),
-        onclick: () => renameTheme(k, opts),
+        onclick: () => renameTheme(k),
       }, '✎'),
       h('button', {
         type: 'button', class: 'icon-btn danger', 'aria-label': `${t('theme.delete')}: ${title}`,
@@ -294,10 +307,33 @@ function newThemeForm(col, opts) {
   return form;
 }
 
-function renameTheme(k, opts) {
-  const title = prompt(t('theme.rename.label', { t: k.title }), k.title);
-  if (title === null) return;
-  const v = title.trim();
-  if (!v || v === k.title) return;
-  opts.send('cluster.rename', { cluster_id: k.id, title: v }).catch(opts.onError);
+// Renaming happens in place, in the theme's head: a dialog box would cover
+// the board the whole room is looking at.
+function renameTheme(k) {
+  renaming.add(k.id);
+  if (rerender) rerender();
+  const inp = document.querySelector(`input[data-focus-key="${CSS.escape(`rename-input:${k.id}`)}"]`);
+  if (inp) { inp.focus(); inp.select(); }
+}
+
+function renameForm(k, titleId, opts) {
+  const done = () => { renaming.delete(k.id); if (rerender) rerender(); };
+  const input = h('input', {
+    id: `rename-${k.id}`, type: 'text', maxlength: '80', value: k.title || '', autocomplete: 'off',
+    class: 'rename-input', dataset: { focusKey: `rename-input:${k.id}` },
+    'aria-label': t('theme.rename.label', { t: k.title || t('theme.untitled') }),
+  });
+  input.addEventListener('keydown', (e) => { if (e.key === 'Escape') { e.preventDefault(); done(); } });
+  const form = h('form', { class: 'theme-head rename-form' },
+    h('span', { id: titleId, class: 'sr-only', text: k.title || t('theme.untitled') }),
+    input,
+    h('button', { type: 'submit', class: 'secondary small', text: t('theme.rename.save') }),
+    h('button', { type: 'button', class: 'icon-btn', 'aria-label': t('theme.rename.cancel'), title: t('theme.rename.cancel'), onclick: done }, '×'));
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const v = input.value.trim();
+    if (!v || v === k.title) { done(); return; }
+    opts.send('cluster.rename', { cluster_id: k.id, title: v }).then(done).catch(opts.onError);
+  });
+  return form;
 }

@@ -132,12 +132,23 @@ test('facilitator and three participants run a whole session', async () => {
   await f.waitForFunction((first) => document.querySelector('.column[data-column="behouden"] .theme .card .text')?.textContent === first, before[1]);
   assert.deepEqual(await order(), [before[1], before[0]]);
   // a second theme, renamed, then deleted (its card stays in the column)
-  f.autoAnswer = 'Samen leren';
   await f.fill('#new-theme-vernieuwen', 'Leren');
   await f.press('#new-theme-vernieuwen', 'Enter');
   await f.waitForSelector('.column[data-column="vernieuwen"] .theme-title:has-text("Leren")');
-  await f.click('.column[data-column="vernieuwen"] .theme-tools .icon-btn:not(.danger)');
+  // renaming happens in place: Escape keeps the name, Enter saves the new one
+  const renameBtn = '.column[data-column="vernieuwen"] .theme-tools .icon-btn:not(.danger)';
+  const renameInput = '.column[data-column="vernieuwen"] .rename-input';
+  await f.click(renameBtn);
+  await f.fill(renameInput, 'Weggegooid');
+  await f.press(renameInput, 'Escape');
+  await f.waitForSelector('.column[data-column="vernieuwen"] .theme-title:has-text("Leren")');
+  await f.click(renameBtn);
+  assert.equal(await f.inputValue(renameInput), 'Leren', 'the field starts with the current name');
+  await f.fill(renameInput, 'Samen leren');
+  await shot(f, 'facilitator-rename-1920');
+  await f.press(renameInput, 'Enter');
   await f.waitForSelector('.column[data-column="vernieuwen"] .theme-title:has-text("Samen leren")');
+  assert.equal(await count(f, '.rename-input'), 0, 'the field closes after saving');
   for (const p of ps) {
     await p.waitForSelector('.column[data-column="behouden"] .theme .card:has-text("persoonlijke contact")');
     await p.waitForSelector('.column[data-column="vernieuwen"] .theme-title:has-text("Samen leren")');
