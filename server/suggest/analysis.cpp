@@ -59,6 +59,18 @@ bool is_common_word(std::string_view w, lang l) {
     return l == lang::nl ? nl.count(w) > 0 : en.count(w) > 0;
 }
 
+// Runs of four letters of a longer word, as "~" terms: a typo
+// ("bereikbaarhied"), another inflection or a compound the splitter does not
+// know ("zelfroosteren", "roosterwijziging") still shares some of them with
+// the word meant. Weighted low (tuning::ngram_weight): alone they are weak evidence.
+void add_letter_grams(std::string const& folded, std::map<std::string, double>& terms) {
+    constexpr std::size_t gram = 4;
+    constexpr std::size_t min_length = 6;
+    if (folded.size() < min_length) return;
+    for (std::size_t i = 0; i + gram <= folded.size(); ++i)
+        terms["~" + folded.substr(i, gram)] += 1;
+}
+
 char const* opening_kind(std::string const& first) {
     static std::set<std::string_view> const definite = {
         "de", "het", "the", "our", "onze", "ons", "mijn", "my", "this", "die", "deze", "dit"};
@@ -221,6 +233,7 @@ std::vector<analysed_card> analyse_cards(std::vector<card_text> const& cards, la
                 terms[st] += 1;
                 a.surfaces.emplace_back(w, st);
                 std::string const folded = fold_accents(w);
+                add_letter_grams(folded, terms);
                 auto it = splits.find(folded);
                 if (it == splits.end())
                     it = splits.emplace(folded, split_compound(folded, l, known)).first;

@@ -72,6 +72,7 @@ struct tuning {
                                    // sort a column of ~18 cards into ~3 themes
     double merge_floor = 0.0;      // below the threshold, merge only above this
     double concept_weight = 2.0;   // a concept against a content word
+    double ngram_weight = 0.2;     // a run of four letters ("~" terms) against a content word
     double second_order = 0.3;     // share of neighbourhood overlap in card similarity
     double corpus_idf = 0.0;       // share of the model's corpus in term rarity (0: workshop only)
     double max_df = 0.4;           // words in more of the workshop's cards than this say nothing

@@ -139,6 +139,7 @@ void build_vectors(workshop_state& s, model const& m, tuning const& t) {
             auto [it, added] = ids.emplace(term, static_cast<int>(ids.size()));
             double w = (1 + std::log(count)) * s.idf[term];
             if (term[0] == '#') w *= t.concept_weight;
+            if (term[0] == '~') w *= t.ngram_weight;
             v.entries.emplace_back(it->second, w);
         }
         std::sort(v.entries.begin(), v.entries.end());
@@ -329,6 +330,7 @@ bool set_tuning(tuning& t, std::string_view assignment) {
         {"word_l2_scale", &tuning::word_l2_scale},
         {"column_agreement", &tuning::column_agreement},
         {"online_word_l2_scale", &tuning::online_word_l2_scale},
+        {"ngram_weight", &tuning::ngram_weight},
     };
     static std::pair<std::string_view, int tuning::*> const integers[] = {
         {"max_cards", &tuning::max_cards},

@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <set>
 #include <thread>
 
@@ -202,4 +203,27 @@ TEST_CASE("analysis: conditions, lost-for-good phrases and the card's kind") {
     // Stance cues are no topic: "als" and "niks meer" add no theme terms.
     for (auto const& [term, count] : a[0].theme_terms)
         CHECK((term != "als" && term != "niks"));
+}
+
+TEST_CASE("theme terms: runs of letters join a typo and an unknown compound to their word") {
+    std::vector<card_text> const cards = {
+        {"concern", "De bereikbaarheid van het loket", std::nullopt, std::nullopt},
+        {"concern", "Bereikbaarhied is slecht", std::nullopt, std::nullopt},
+        {"concern", "Zelfroosteren wordt chaos", std::nullopt, std::nullopt},
+        {"concern", "Het roosteren kost te veel tijd", std::nullopt, std::nullopt},
+    };
+    auto const a = analyse_cards(cards, lang::nl, nullptr);
+    auto const grams = [](analysed_card const& c) {
+        std::set<std::string> out;
+        for (auto const& [t, n] : c.theme_terms)
+            if (t[0] == '~') out.insert(t);
+        return out;
+    };
+    auto const shared = [&](std::size_t i, std::size_t j) {
+        auto const x = grams(a[i]), y = grams(a[j]);
+        return std::count_if(x.begin(), x.end(), [&](auto const& g) { return y.count(g) > 0; });
+    };
+    CHECK(shared(0, 1) >= 3); // "bere", "reik", "eikb", ...
+    CHECK(shared(2, 3) >= 3); // "roos", "oost", "ster", ...
+    CHECK(shared(0, 2) == 0);
 }
