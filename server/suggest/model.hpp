@@ -78,7 +78,9 @@ struct tuning {
     double max_df = 0.4;           // words in more of the workshop's cards than this say nothing
     double base_l2 = 0.05;         // pull of the built-in model towards the lexicon prior
     double word_l2_scale = 1.0;    // extra pull of word features (they carry over least)
-    double column_agreement = 1.0; // similar(): exponent of the chance two cards share a column
+    double column_agreement = 3.0; // similar(): exponent of the chance two cards share a column
+                                   // (a theme never spans columns: a likely other column weighs
+                                   // more than a shared word)
     double online_word_l2_scale = 0.1; // extra pull of word features in the online fit: the
                                        // workshop's own words are what its placements teach best
 };
