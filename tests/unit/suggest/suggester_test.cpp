@@ -340,3 +340,30 @@ TEST_CASE("suggester: compound and split forms are similar") {
     REQUIRE(load.size() == 1);
     CHECK(load.front().first == "load-split");
 }
+
+TEST_CASE("suggester: a misspelt word finds its card through runs of letters") {
+    // "bereikbaarhied" shares no word, stem or concept with "bereikbaarheid";
+    // only the runs of four letters make the two alike.
+    workshop_input in;
+    in.language = "nl";
+    in.column_ids = {"behouden", "vernieuwen"};
+    in.cards = {
+        card("typo", "De bereikbaarhied is slecht"),
+        card("other1", "De koffie op maandagochtend met het hele team"),
+        card("other2", "Een rooster dat we zelf kunnen maken"),
+        card("other3", "Een laptop die niet steeds vastloopt"),
+        card("right", "Onze bereikbaarheid voor inwoners"),
+    };
+    auto const alike = similar(in, "typo", 1);
+    REQUIRE(alike.size() == 1);
+    CHECK(alike.front().first == "right");
+
+    // Without them (as before) nothing ties the two.
+    tuning& t = default_tuning();
+    double const kept = t.ngram_weight;
+    t.ngram_weight = 0;
+    auto const without = similar(in, "typo", 1);
+    t.ngram_weight = kept;
+    REQUIRE(without.size() == 1);
+    CHECK(without.front().first != "right");
+}
