@@ -645,7 +645,18 @@ json run_durable(options const& o) {
         auto w = create_workshop(l.server.port);
         ws.push_back(w);
         auto f = l.open(w.code, load::facilitator_hello(w.key));
-        l.wait_welcomed(static_cast<int>(l.st.welcomed) + 1);
+        // Its own welcome, not "one more than now": the previous workshop's
+        // posters may be welcomed meanwhile, and the count then overshot
+        // what would ever arrive (the run failed after 60 s).
+        auto until = clock_type::now() + std::chrono::seconds(60);
+        while (!f->welcomed && clock_type::now() < until)
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        if (!f->welcomed) {
+            std::string why = "the facilitator of ";
+            why += w.code;
+            why += " was not welcomed";
+            throw std::runtime_error(why);
+        }
         f->send(R"({"type":"phase.set","req":1,"phase":"reflect"})");
         int per = std::max(1, o.posters / o.workshops);
         for (int k = 0; k < per; ++k) posters.push_back(l.open(w.code, load::participant_hello()));
