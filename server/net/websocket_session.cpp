@@ -9,6 +9,7 @@
 #include "model/workshop.hpp"
 #include "protocol/decode.hpp"
 
+#include <boost/asio/bind_allocator.hpp>
 #include <boost/asio/post.hpp>
 
 #include <algorithm>
@@ -24,11 +25,34 @@ namespace {
 
 constexpr std::size_t max_batch_bytes = 64 * 1024;     // one write carries at most this much
 constexpr auto close_grace = std::chrono::seconds(5);  // then the socket is torn down
-constexpr std::size_t read_chunk = 512;                // bytes asked for per read
-constexpr std::size_t idle_buffer_bytes = 1024;        // read buffer kept between messages
+// Bytes asked for per read: what the read pending on an idle connection
+// holds. Beast reads from the socket into its own buffer, so a longer
+// message costs a few more copies from there, not more system calls.
+constexpr std::size_t read_chunk = 128;
 
 std::string req_json(std::optional<std::int64_t> req) {
     return req ? std::to_string(*req) : "null";
+}
+
+// Memory for the read and the timer wait that an idle connection keeps
+// pending: exactly their size, from the heap. Asio's default keeps the
+// handler blocks a thread last freed and hands one to any smaller operation,
+// so an idle read would sit in a block left by a larger one (the handshake's
+// write) for as long as the connection stays quiet.
+template <class T>
+struct exact_allocator {
+    using value_type = T;
+    exact_allocator() = default;
+    template <class U>
+    exact_allocator(exact_allocator<U> const&) noexcept {}
+    T* allocate(std::size_t n) { return std::allocator<T>().allocate(n); }
+    void deallocate(T* p, std::size_t n) { std::allocator<T>().deallocate(p, n); }
+    friend bool operator==(exact_allocator, exact_allocator) { return true; }
+};
+
+template <class Handler>
+auto exact(Handler&& h) {
+    return asio::bind_allocator(exact_allocator<void>(), std::forward<Handler>(h));
 }
 
 // The TCP socket under a plain or a TLS stream.
@@ -76,10 +100,6 @@ void websocket_session<NextLayer>::run(http::request<http::string_body> req) {
     t.idle_timeout = websocket::stream_base::none();        // ours: 4408, not a bare teardown
     t.keep_alive_pings = false;                             // ours, so idle can say 4408
     ws_.set_option(t);
-    websocket::permessage_deflate pmd;
-    pmd.server_enable = false; // per-connection zlib state costs memory; frames are small
-    pmd.client_enable = false;
-    ws_.set_option(pmd);
     ws_.read_message_max(ctx_->opts.max_frame); // Beast closes larger messages with 1009
     ws_.auto_fragment(false);
     ws_.write_buffer_bytes(256); // unused for unmasked, uncompressed writes: keep it small
@@ -118,14 +138,14 @@ void websocket_session<NextLayer>::on_accept(beast::error_code ec) {
     arm_tick();
 }
 
-// Reads in small pieces (a whole message is usually one piece): an idle
-// connection then holds a small read buffer, not one sized for the largest
-// message it ever sent.
+// Reads in small pieces, into a buffer that is let go after each message:
+// an idle connection then holds read_chunk bytes, not a buffer sized for the
+// largest message it ever sent.
 template <class NextLayer>
 void websocket_session<NextLayer>::do_read() {
     ws_.async_read_some(buffer_, read_chunk,
-                        beast::bind_front_handler(&websocket_session::on_read,
-                                                  this->shared_from_this()));
+                        exact(beast::bind_front_handler(&websocket_session::on_read,
+                                                        this->shared_from_this())));
 }
 
 template <class NextLayer>
@@ -147,7 +167,7 @@ void websocket_session<NextLayer>::on_read(beast::error_code ec, std::size_t) {
         }
     }
     buffer_.consume(buffer_.size());
-    if (buffer_.capacity() > idle_buffer_bytes) buffer_.shrink_to_fit();
+    buffer_.shrink_to_fit(); // empty: frees it
     do_read();
 }
 
@@ -397,7 +417,8 @@ void websocket_session<NextLayer>::arm_tick() {
     }
     next = std::max(next, now + std::chrono::milliseconds(10));
     tick_.expires_at(next);
-    tick_.async_wait(beast::bind_front_handler(&websocket_session::on_tick, this->shared_from_this()));
+    tick_.async_wait(
+        exact(beast::bind_front_handler(&websocket_session::on_tick, this->shared_from_this())));
 }
 
 template <class NextLayer>

@@ -74,8 +74,11 @@ private:
 
     // Plain: a bare socket, not a beast::tcp_stream: the websocket keeps its
     // own handshake timer and we keep ours, and an idle connection is
-    // cheaper. TLS: the tcp_stream stays, its timer disarmed.
-    boost::beast::websocket::stream<NextLayer> ws_;
+    // cheaper. TLS: the tcp_stream stays, its timer disarmed. No
+    // permessage-deflate (false): zlib state per connection costs far more
+    // memory than our small frames would save, and without it compiled in the
+    // stream itself is smaller.
+    boost::beast::websocket::stream<NextLayer, false> ws_;
     std::shared_ptr<server_context const> ctx_;
     std::string const code_;
     std::string limit_key_;   // set before run, then read-only; never logged
