@@ -42,6 +42,12 @@ struct model {
     // workshop's own (often small) counts.
     std::unordered_map<std::string, double> doc_freq;
     double docs = 0;
+    // How much two different concepts on two cards of one column speak for
+    // one theme, learnt from the labelled themes: log of how much more often
+    // such pairs share a theme than pairs of the column at large (0 when not
+    // more often). Square, indexed as `concepts`.
+    std::vector<std::string> concepts;
+    std::vector<double> concept_affinity;
 };
 
 // Trains the column model (from the curated lexicon prior and `cards`) and
@@ -72,6 +78,9 @@ struct tuning {
                                    // sort a column of ~18 cards into ~3 themes
     double merge_floor = 0.0;      // below the threshold, merge only above this
     double concept_weight = 2.0;   // a concept against a content word
+    double affinity_weight = 0.1;  // learnt affinity of two different concepts, added to the
+                                   // similarity of two cards
+    double affinity_prior = 1.0;   // concept pairs: pseudo-pairs at the base rate
     double ngram_weight = 0.2;     // a run of four letters ("~" terms) against a content word
     double second_order = 0.3;     // share of neighbourhood overlap in card similarity
     double corpus_idf = 0.0;       // share of the model's corpus in term rarity (0: workshop only)

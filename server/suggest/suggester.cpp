@@ -111,6 +111,82 @@ std::vector<double> all_pairs_dot(std::vector<sparse_vector> const& vectors, int
     return out;
 }
 
+// Per concept pair (a on one card, b on another card of the same column of
+// a workshop, a != b): how often the two cards share a theme, against how
+// often any two cards of a column do.
+void learn_concept_affinity(std::vector<labelled_card> const& cards,
+                            std::vector<analysed_card> const& analysed, model& m,
+                            tuning const& t) {
+    std::unordered_map<std::string, int> index;
+    std::vector<std::vector<int>> of(cards.size());
+    for (std::size_t i = 0; i < cards.size(); ++i)
+        for (auto const& [term, count] : analysed[i].theme_terms) {
+            if (term[0] != '#') continue;
+            auto [it, added] = index.emplace(term, static_cast<int>(index.size()));
+            if (added) m.concepts.push_back(term);
+            of[i].push_back(it->second);
+        }
+    std::size_t const k = m.concepts.size();
+    std::vector<double> same(k * k, 0.0), total(k * k, 0.0);
+    double all_same = 0, all_pairs = 0;
+    for (std::size_t i = 0; i < cards.size(); ++i)
+        for (std::size_t j = i + 1; j < cards.size(); ++j) {
+            if (cards[i].workshop != cards[j].workshop || cards[i].column != cards[j].column)
+                continue;
+            bool const together = cards[i].theme == cards[j].theme;
+            all_same += together;
+            all_pairs += 1;
+            for (int a : of[i])
+                for (int b : of[j]) {
+                    if (a == b) continue;
+                    for (auto [x, y] : {std::pair(a, b), std::pair(b, a)}) {
+                        same[x * k + y] += together;
+                        total[x * k + y] += 1;
+                    }
+                }
+        }
+    m.concept_affinity.assign(k * k, 0.0);
+    if (all_pairs == 0 || all_same == 0) return;
+    double const base = all_same / all_pairs;
+    for (std::size_t x = 0; x < k * k; ++x) {
+        double const p = (same[x] + t.affinity_prior * base) / (total[x] + t.affinity_prior);
+        m.concept_affinity[x] = std::max(0.0, std::log(p / base));
+    }
+}
+
+// Adds to `sim` the learnt affinity of the cards' different concepts:
+// sum over a on card i, b on card j of v_i[a] x affinity(a, b) x v_j[b].
+void add_concept_affinity(std::vector<sparse_vector> const& vectors,
+                          std::vector<int> const& concept_of_term, model const& m, double weight,
+                          std::vector<double>& sim) {
+    std::size_t const n = vectors.size();
+    std::size_t const k = m.concepts.size();
+    if (k == 0 || weight <= 0) return;
+    // Each card's concepts as (model concept, weight), and projected through
+    // the affinity matrix.
+    std::vector<std::vector<std::pair<int, double>>> concepts(n);
+    std::vector<std::vector<double>> projected(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        for (auto const& [term, w] : vectors[i].entries)
+            if (concept_of_term[term] >= 0) concepts[i].emplace_back(concept_of_term[term], w);
+        if (concepts[i].empty()) continue;
+        projected[i].assign(k, 0.0);
+        for (auto const& [a, w] : concepts[i])
+            for (std::size_t b = 0; b < k; ++b)
+                projected[i][b] += w * m.concept_affinity[a * k + b];
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+        if (projected[i].empty()) continue;
+        for (std::size_t j = 0; j < n; ++j) {
+            if (j == i) continue;
+            double extra = 0;
+            for (auto const& [b, w] : concepts[j])
+                extra += projected[i][b] * w;
+            sim[i * n + j] += weight * extra;
+        }
+    }
+}
+
 // Weighted term vectors: (1 + log tf) x idf, concepts weighted up. Rarity is
 // measured in the workshop's own cards (optionally mixed with the model's
 // corpus, `corpus_idf`): a word every card of this workshop uses says nothing
@@ -147,6 +223,17 @@ void build_vectors(workshop_state& s, model const& m, tuning const& t) {
     }
     s.n = s.cards.size();
     s.sim = all_pairs_dot(s.vectors, static_cast<int>(ids.size()));
+    if (t.affinity_weight > 0) {
+        std::unordered_map<std::string, int> model_index;
+        for (std::size_t c = 0; c < m.concepts.size(); ++c)
+            model_index.emplace(m.concepts[c], static_cast<int>(c));
+        std::vector<int> concept_of_term(ids.size(), -1);
+        for (auto const& [term, id] : ids) {
+            auto it = model_index.find(term);
+            if (it != model_index.end()) concept_of_term[id] = it->second;
+        }
+        add_concept_affinity(s.vectors, concept_of_term, m, t.affinity_weight, s.sim);
+    }
     if (t.second_order <= 0 || s.n < 3) return;
     // Second order: two cards are also alike when the same cards are alike
     // to both. Short cards often share no word with a card of their theme
@@ -330,6 +417,8 @@ bool set_tuning(tuning& t, std::string_view assignment) {
         {"word_l2_scale", &tuning::word_l2_scale},
         {"column_agreement", &tuning::column_agreement},
         {"online_word_l2_scale", &tuning::online_word_l2_scale},
+        {"affinity_weight", &tuning::affinity_weight},
+        {"affinity_prior", &tuning::affinity_prior},
         {"ngram_weight", &tuning::ngram_weight},
     };
     static std::pair<std::string_view, int tuning::*> const integers[] = {
@@ -414,6 +503,7 @@ std::shared_ptr<model const> train_model(std::vector<labelled_card> const& cards
         for (auto const& [term, count] : a.theme_terms)
             m->doc_freq[term] += 1;
     m->docs = static_cast<double>(analysed.size());
+    learn_concept_affinity(cards, analysed, *m, default_tuning());
     return m;
 }
 

@@ -367,3 +367,55 @@ TEST_CASE("suggester: a misspelt word finds its card through runs of letters") {
     REQUIRE(without.size() == 1);
     CHECK(without.front().first != "right");
 }
+
+TEST_CASE("suggester: concepts that share themes in the labelled cards make cards alike") {
+    // In the labelled workshop the coffee cards and the team cards form one
+    // theme, the laptop cards another: #social and #team go together,
+    // #social and #equipment do not.
+    std::vector<labelled_card> labelled;
+    auto const add = [&](char const* text, char const* theme) {
+        labelled_card c;
+        c.workshop = "w";
+        c.language = "nl";
+        c.kind = "concern";
+        c.text = text;
+        c.column = "behouden";
+        c.theme = theme;
+        labelled.push_back(c);
+    };
+    add("De koffie op maandag", "samen");
+    add("Een hecht team", "samen");
+    add("De borrel op vrijdag", "samen");
+    add("Collega's die elkaar helpen", "samen");
+    add("Een goede laptop", "spullen");
+    add("Twee schermen op elk bureau", "spullen");
+    add("Een headset die werkt", "spullen");
+    add("De printer op de gang", "spullen");
+    auto const m = train_model(labelled);
+    auto const affinity = [&](std::string const& a, std::string const& b) {
+        auto const at = [&](std::string const& c) {
+            return std::find(m->concepts.begin(), m->concepts.end(), c) - m->concepts.begin();
+        };
+        std::size_t const k = m->concepts.size();
+        REQUIRE(static_cast<std::size_t>(at(a)) < k);
+        REQUIRE(static_cast<std::size_t>(at(b)) < k);
+        return m->concept_affinity[at(a) * k + at(b)];
+    };
+    CHECK(affinity("#social", "#team") > 0);
+    CHECK(affinity("#social", "#equipment") == 0);
+
+    // A new workshop (a concept counts once two cards have it): the coffee
+    // card shares no word with the team and laptop cards; listed first, the
+    // laptop cards would come first on a tie.
+    workshop_input in;
+    in.column_ids = {"behouden", "vernieuwen"};
+    in.cards = {card("coffee", "Koffie drinken in de ochtend"), card("lunch", "De lunch om twaalf uur"),
+                card("laptop1", "Mijn laptop"),   card("laptop2", "Een snelle laptop"),
+                card("team1", "Ons team"),         card("team2", "Een team dat samenwerkt")};
+    for (auto& c : in.cards)
+        c.column = "behouden";
+    auto const alike = similar(in, "coffee", 2, *m);
+    REQUIRE(alike.size() == 2);
+    CHECK(alike[0].first == "lunch");
+    CHECK(alike[1].first.rfind("team", 0) == 0);
+}
