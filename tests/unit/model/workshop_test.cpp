@@ -295,6 +295,30 @@ TEST_CASE("workshop: event frames and acks are canonical JSON text") {
     CHECK(json::parse(o.answer).dump() == o.answer);
     CHECK(json::parse(o.answer)["type"] == "ack");
     CHECK(json::parse(o.answer)["req"] == b.req);
+
+    // Revealed, edited with an intention, moved into a column and a cluster:
+    // both views of card.edited, every field of a card set.
+    auto id = json::parse(o.answer)["card_id"].get<std::string>();
+    REQUIRE(json::parse(b.send(b.facilitator, protocol::cards_reveal{}).answer)["type"] == "ack");
+    auto cl = json::parse(b.send(b.facilitator, protocol::cluster_create{"behouden", "Thema \"één\""}).answer);
+    b.send(b.facilitator, protocol::card_move{id, "behouden", cl["cluster_id"].get<std::string>(), {}});
+    protocol::card_edit edit;
+    edit.card_id = id;
+    edit.intention = std::optional<std::string>{"wens\n\"twee\""};
+    auto e = b.send(p.who, edit);
+    REQUIRE(e.events.size() == 2);
+    for (auto const& ev : e.events) {
+        auto j = json::parse(*ev.frame);
+        CHECK(j.dump() == *ev.frame);
+        auto const& card = j["data"]["card"];
+        CHECK(card["id"] == id);
+        CHECK(card["kind"] == "concern");
+        CHECK(card["intention"] == "wens\n\"twee\"");
+        CHECK(card["column"] == "behouden");
+        CHECK(card["cluster_id"] == cl["cluster_id"]);
+        CHECK(card["position"] == 0);
+        CHECK(card.contains("mine") == (ev.audience == model::audience::one));
+    }
 }
 
 // The unplaced slot's size is kept as a count, not found by a scan per post:
