@@ -321,7 +321,15 @@ std::optional<http_response> http_api::misdirected(std::string const& path) cons
     return r;
 }
 
-void http_api::handle(http_request req, std::function<void(http_response)> done) const {
+void http_api::handle(http_request req, std::function<void(http_response)> reply) const {
+    // Whatever the route, a HEAD request gets the headers GET would send and
+    // never the bytes: a body after a HEAD answer would be read as the start
+    // of the next response on a kept-alive connection.
+    std::function<void(http_response)> done = [head = req.method == "HEAD",
+                                                reply = std::move(reply)](http_response r) {
+        r.head_only = head;
+        reply(std::move(r));
+    };
     try {
         auto qpos = req.target.find('?');
         auto raw_path = req.target.substr(0, qpos);
@@ -340,7 +348,6 @@ void http_api::handle(http_request req, std::function<void(http_response)> done)
             http_response r;
             r.content_type = "text/plain; charset=utf-8";
             r.body = "ok";
-            r.head_only = req.method == "HEAD";
             return done(with_headers(std::move(r)));
         }
         if (path == "/metrics") {
@@ -348,7 +355,6 @@ void http_api::handle(http_request req, std::function<void(http_response)> done)
             http_response r;
             r.content_type = "text/plain; version=0.0.4; charset=utf-8";
             r.body = live::global_metrics().render();
-            r.head_only = req.method == "HEAD";
             return done(with_headers(std::move(r)));
         }
         if (!seg.empty() && seg[0] == "api") {

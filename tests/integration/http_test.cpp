@@ -269,3 +269,20 @@ TEST_CASE("http: the QR code of a workshop and the built-in prompts") {
     CHECK(http(srv.port(), "GET", "/api/prompts?language=en").status == 200);
     CHECK(http(srv.port(), "GET", "/api/prompts?language=de").status == 400);
 }
+
+TEST_CASE("http: a HEAD answer has no body, on every route, so the next answer on the connection is whole") {
+    server_process srv;
+    auto const target = GENERATE(as<std::string>{}, "/healthz", "/api/prompts?lang=nl", "/api/prompts",
+                                 "/", "/api/workshops/ZZZZ-ZZZZ/export", "/api/nothing", "/no-such-file");
+    INFO(target);
+    // Two requests on one connection: if the HEAD answer carried its body,
+    // those bytes would stand where the second status line should be.
+    auto const out = raw_http(srv.port(), "HEAD " + target + " HTTP/1.1\r\nHost: x\r\n\r\n"
+                                          "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    auto const head_end = out.find("\r\n\r\n");
+    REQUIRE(head_end != std::string::npos);
+    auto const rest = out.substr(head_end + 4);
+    CHECK(rest.rfind("HTTP/1.1 200 OK\r\n", 0) == 0);
+    CHECK(rest.size() >= 2);
+    CHECK(rest.substr(rest.size() - 2) == "ok");
+}
