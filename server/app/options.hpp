@@ -32,7 +32,9 @@ struct options {
     static constexpr int default_room_idle_seconds = 60;    // empty room kept in memory
     static constexpr int default_join_failures = 20;        // per address per window, then 4429
     static constexpr int default_join_window = 60;          // seconds
-    static constexpr int default_max_connections_per_address = 200;
+    // As many as one workshop holds: behind a proxy, a whole office behind one
+    // NAT address may come to an all-hands.
+    static constexpr int default_max_connections_per_address = 2000;
 
     std::string host = default_host;
     int port = default_port;
