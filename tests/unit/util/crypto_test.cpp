@@ -4,8 +4,10 @@
 
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 using namespace brug::util;
@@ -132,6 +134,37 @@ TEST_CASE("crypto: hmac matches RFC 4231 test cases 1 and 2") {
     CHECK(static_cast<unsigned char>(raw[31]) == 0x43);
     // An empty key and empty data are valid inputs, not errors.
     CHECK(hmac_hex("", "").size() == 64);
+}
+
+TEST_CASE("crypto: hmac keeps no key from one call to the next") {
+    // Each thread reuses one HMAC context; every call must start from its own key.
+    std::string const long_key(131, '\xaa'); // RFC 4231 test case 6: longer than a block
+    std::string const long_mac = "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54";
+    std::string const jefe_mac = "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843";
+    std::string const empty_mac = "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad";
+    for (int round = 0; round < 3; ++round) {
+        CHECK(hmac_hex(long_key, "Test Using Larger Than Block-Size Key - Hash Key First") == long_mac);
+        CHECK(hmac_hex("Jefe", "what do ya want for nothing?") == jefe_mac);
+        CHECK(hmac_hex("", "") == empty_mac);
+    }
+}
+
+TEST_CASE("crypto: hmac gives the same answers on several threads at once") {
+    std::atomic<int> wrong{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t)
+        threads.emplace_back([&wrong, t] {
+            std::string key = "key" + std::to_string(t);
+            std::string expected = hmac_hex(key, "data");
+            for (int i = 0; i < 2000; ++i) {
+                if (hmac_hex(key, "data") != expected) ++wrong;
+                if (hmac_hex("Jefe", "what do ya want for nothing?") !=
+                    "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
+                    ++wrong;
+            }
+        });
+    for (auto& t : threads) t.join();
+    CHECK(wrong == 0);
 }
 
 TEST_CASE("crypto: equal_secret compares contents and lengths") {
