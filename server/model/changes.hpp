@@ -5,6 +5,7 @@
 
 #include "model/state.hpp"
 
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -12,7 +13,13 @@
 namespace brug::model {
 
 struct meta_put { workshop_meta meta; };          // insert or replace the workshop row
-struct card_put { card value; };                  // insert or replace (author is not stored)
+struct nonce_put { std::string tag; std::string answer; };
+// Insert or replace (author is not stored). A post's nonce goes into its new
+// card's row (one row per post instead of two); edits keep a row's nonce.
+struct card_put {
+    card value;
+    std::optional<nonce_put> nonce = std::nullopt;
+};
 struct card_removed { std::string id; };
 struct cluster_put { cluster value; };
 struct cluster_removed { std::string id; };
@@ -22,7 +29,6 @@ struct votes_removed { std::string target_id; };  // every voter's dots on a del
 struct agreement_put { agreement value; };
 struct agreement_removed { std::string id; };
 struct checkin_put { checkin value; };
-struct nonce_put { std::string tag; std::string answer; };
 struct workshop_removed {};                        // the workshop and everything in it
 
 using change = std::variant<meta_put, card_put, card_removed, cluster_put, cluster_removed,

@@ -133,6 +133,23 @@ struct card_order {
 
 constexpr std::string_view facilitator_nonce_scope = "facilitator-nonce:";
 
+// Puts a command's nonce among its changes. A card post's goes into the row of
+// the card it made, so that a post writes one row (and one random page) instead
+// of two; the tag is keyed by the author's key like the card's author_tag, and
+// the nonces table linked it to the card id before, so the row reveals nothing
+// new. Any other command's nonce gets a row of its own.
+void keep_nonce(std::vector<change>& changes, nonce_put n, bool posted_a_card) {
+    if (posted_a_card) {
+        for (auto& c : changes) {
+            if (auto* put = std::get_if<card_put>(&c)) {
+                put->nonce = std::move(n);
+                return;
+            }
+        }
+    }
+    changes.push_back(std::move(n));
+}
+
 } // namespace
 
 // One command's work in progress. A nested type, so that it may use the
@@ -936,7 +953,8 @@ outcome workshop::handle(actor const& who, protocol::envelope const& env, std::i
     if (!cx.out.changes.empty() || !cx.out.events.empty() || state_.meta.seq != seq_before) {
         if (!nonce_tag.empty()) {
             state_.nonces[nonce_tag] = cx.out.answer;
-            cx.put(nonce_put{nonce_tag, cx.out.answer});
+            keep_nonce(cx.out.changes, nonce_put{nonce_tag, cx.out.answer},
+                       std::holds_alternative<protocol::card_post>(cmd));
         }
         cx.touch();
     } else if (!nonce_tag.empty() && changing) {

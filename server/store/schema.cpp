@@ -105,9 +105,19 @@ CREATE INDEX workshops_closed ON workshops(closed_at_ms) WHERE closed_at_ms > 0;
 CREATE INDEX workshops_touched ON workshops(touched_at_ms);
 )sql";
 
-// Append new versions here: {2, "ALTER TABLE ..."}.
-constexpr std::array<migration, 1> all = {{
+// A card post's nonce in the row of the card it made (one row written per
+// post instead of two). NULL for cards posted without a nonce or before this
+// version, whose nonces stay in the nonces table; a deleted card's nonce moves
+// there too.
+constexpr char const* v2 = R"sql(
+ALTER TABLE cards ADD COLUMN nonce_tag TEXT;
+ALTER TABLE cards ADD COLUMN nonce_answer TEXT;
+)sql";
+
+// Append new versions here: {3, "ALTER TABLE ..."}.
+constexpr std::array<migration, 2> all = {{
     {1, v1},
+    {2, v2},
 }};
 
 } // namespace

@@ -201,12 +201,17 @@ ON CONFLICT(code) DO UPDATE SET
     created_at_ms = excluded.created_at_ms, closed_at_ms = excluded.closed_at_ms,
     touched_at_ms = excluded.touched_at_ms)sql"),
           card_put(db, R"sql(
-INSERT INTO cards (workshop, id, kind, text, intention, column_id, cluster_id, position, author_tag)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+INSERT INTO cards (workshop, id, kind, text, intention, column_id, cluster_id, position, author_tag,
+                   nonce_tag, nonce_answer)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
 ON CONFLICT(workshop, id) DO UPDATE SET
     kind = excluded.kind, text = excluded.text, intention = excluded.intention,
     column_id = excluded.column_id, cluster_id = excluded.cluster_id,
     position = excluded.position, author_tag = excluded.author_tag)sql"),
+          card_nonce_kept(db, R"sql(
+INSERT OR IGNORE INTO nonces (workshop, tag, answer)
+SELECT workshop, nonce_tag, nonce_answer FROM cards
+WHERE workshop = ?1 AND id = ?2 AND nonce_tag IS NOT NULL)sql"),
           card_removed(db, "DELETE FROM cards WHERE workshop = ?1 AND id = ?2"),
           cluster_put(db, R"sql(
 INSERT INTO clusters (workshop, id, column_id, title, position) VALUES (?1, ?2, ?3, ?4, ?5)
@@ -242,7 +247,8 @@ ON CONFLICT(workshop, id) DO UPDATE SET text = excluded.text)sql"),
     }
 
     SQLite::Statement begin, commit, rollback, savepoint, release, rollback_to;
-    SQLite::Statement meta_put, card_put, card_removed, cluster_put, cluster_removed;
+    SQLite::Statement meta_put, card_put, card_nonce_kept, card_removed;
+    SQLite::Statement cluster_put, cluster_removed;
     SQLite::Statement participant_put, vote_put, vote_removed, votes_removed;
     SQLite::Statement agreement_put, agreement_removed, checkin_put, nonce_put;
     std::vector<SQLite::Statement> workshop_removed;
@@ -257,7 +263,8 @@ SELECT code, title, language, facilitator_key_hash, columns, settings, phase, pr
        seq, authors, timer_ends_at_ms, timer_seconds, created_at_ms, closed_at_ms, touched_at_ms
 FROM workshops WHERE code = ?1)sql"),
           cards(db, R"sql(
-SELECT id, kind, text, intention, column_id, cluster_id, position, author_tag FROM cards
+SELECT id, kind, text, intention, column_id, cluster_id, position, author_tag, nonce_tag,
+       nonce_answer FROM cards
 WHERE workshop = ?1 ORDER BY column_id, cluster_id, position, id)sql"),
           clusters(db, R"sql(
 SELECT id, column_id, title, position FROM clusters WHERE workshop = ?1
@@ -328,14 +335,24 @@ struct apply_change {
             bind_opt(s, 7, v.cluster_id);
             s.bind(8, v.position);
             s.bind(9, v.author_tag);
+            if (c.nonce) {
+                s.bind(10, c.nonce->tag);
+                s.bind(11, c.nonce->answer);
+            } else {
+                s.bind(10); // an edit: the upsert leaves the row's nonce as it is
+                s.bind(11);
+            }
         });
         wants_checkpoint = true; // an edit leaves the old text in the WAL
     }
     void operator()(model::card_removed const& c) {
-        run(st.card_removed, [&](SQLite::Statement& s) {
-            s.bind(1, code);
-            s.bind(2, c.id);
-        });
+        // A retry of the post after the card is gone must still find its
+        // nonce (after a restart too), so the nonce moves to the nonces table.
+        for (auto* stmt : {&st.card_nonce_kept, &st.card_removed})
+            run(*stmt, [&](SQLite::Statement& s) {
+                s.bind(1, code);
+                s.bind(2, c.id);
+            });
         wants_checkpoint = true;
     }
     void operator()(model::cluster_put const& c) {
@@ -868,6 +885,8 @@ std::optional<model::workshop_state> store::impl::load_locked(std::string const&
         c.cluster_id = column_opt(s, 5);
         c.position = s.getColumn(6).getInt();
         c.author_tag = s.getColumn(7).getString();
+        if (!s.getColumn(8).isNull())
+            w.nonces.emplace(s.getColumn(8).getString(), s.getColumn(9).getString());
         w.cards.push_back(std::move(c));
     });
     each(q.clusters, [&](SQLite::Statement& s) {

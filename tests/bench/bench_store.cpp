@@ -3,6 +3,7 @@
 //
 //   bench_store [--n 20000] [--workshops 1] [--producers 4] [--sync full|normal]
 //               [--mode flood|clients] [--clients 64] [--max-batch 512] [--dir /tmp]
+//               [--nonce row|table]
 //
 // Without options it runs a standard set (both sync modes, 1 and 100
 // workshops, flood and closed-loop clients) and prints one JSON line per run.
@@ -11,6 +12,10 @@
 //          measures the writer's ceiling (latency is mostly queueing).
 // clients: `clients` simulated participants each post a card, wait for its
 //          ack, and post the next; closer to a live workshop's load.
+//
+// Each change set is one card post with its nonce: in the card's row as the
+// server writes it (`--nonce row`, the default), or in a row of its own in the
+// nonces table as before schema version 2 (`--nonce table`), for comparison.
 #include "store/store.hpp"
 #include "util/crypto.hpp"
 
@@ -40,6 +45,7 @@ struct config {
     store::sync_mode sync = store::sync_mode::full;
     std::string mode = "flood";
     std::string dir = "/tmp";
+    bool nonce_in_card_row = true;
 };
 
 std::string code_of(int i) {
@@ -51,7 +57,7 @@ std::string code_of(int i) {
     return c;
 }
 
-model::change_set card_set(std::string const& code, int i) {
+model::change_set card_set(std::string const& code, int i, bool nonce_in_card_row) {
     model::card c;
     c.id = util::random_hex(12);
     c.text = "Kaart nummer " + std::to_string(i) +
@@ -59,9 +65,10 @@ model::change_set card_set(std::string const& code, int i) {
     c.column = "behouden";
     c.position = i;
     c.author_tag = util::random_hex(32);
-    return {
-        code,
-        {model::card_put{std::move(c)}, model::nonce_put{util::random_hex(16), "{\"ok\":true}"}}};
+    model::nonce_put nonce{util::random_hex(32),
+                           "{\"type\":\"ack\",\"req\":1,\"card_id\":\"" + c.id + "\"}"};
+    if (nonce_in_card_row) return {code, {model::card_put{std::move(c), std::move(nonce)}}};
+    return {code, {model::card_put{std::move(c)}, std::move(nonce)}};
 }
 
 double percentile(std::vector<double>& v, double p) {
@@ -124,7 +131,8 @@ bool run(config const& cfg) {
 
         auto submit_one = [&](int i, std::function<void()> then) {
             auto t0 = steady::now();
-            s->submit(card_set(code_of(i % cfg.workshops), i), [&, i, t0, then](bool ok) {
+            auto cs = card_set(code_of(i % cfg.workshops), i, cfg.nonce_in_card_row);
+            s->submit(std::move(cs), [&, i, t0, then](bool ok) {
                 latency_ms[static_cast<std::size_t>(i)] =
                     std::chrono::duration<double, std::milli>(steady::now() - t0).count();
                 if (!ok) ++failed;
@@ -177,12 +185,13 @@ bool run(config const& cfg) {
         std::printf(
             "{\"bench\":\"store\",\"mode\":\"%s\",\"sync\":\"%s\",\"n\":%d,\"workshops\":%d,"
             "\"threads\":%d,\"seconds\":%.3f,\"acks_per_s\":%.0f,\"p50_ms\":%.3f,\"p99_ms\":%.3f,"
-            "\"commits\":%llu,\"sets_per_commit\":%.1f,\"max_batch\":%d,\"failed\":%d}\n",
+            "\"commits\":%llu,\"sets_per_commit\":%.1f,\"max_batch\":%d,\"nonce\":\"%s\","
+            "\"failed\":%d}\n",
             cfg.mode.c_str(), cfg.sync == store::sync_mode::full ? "full" : "normal", cfg.n,
             cfg.workshops, threads_n, seconds, cfg.n / seconds, p50, p99,
             static_cast<unsigned long long>(commits),
             commits ? static_cast<double>(cfg.n) / static_cast<double>(commits) : 0.0,
-            cfg.max_batch, failed.load());
+            cfg.max_batch, cfg.nonce_in_card_row ? "row" : "table", failed.load());
         std::fflush(stdout);
         ok = failed == 0;
     }
@@ -222,11 +231,13 @@ int main(int argc, char** argv) {
             cfg.mode = next();
         else if (a == "--dir")
             cfg.dir = next();
+        else if (a == "--nonce")
+            cfg.nonce_in_card_row = next() != "table";
         else {
             std::fprintf(
                 stderr, "usage: bench_store [--n N] [--workshops W] [--producers P] [--clients C]\n"
                         "                   [--sync full|normal] [--mode flood|clients] "
-                        "[--max-batch B] [--dir DIR]\n");
+                        "[--max-batch B] [--dir DIR] [--nonce row|table]\n");
             return 2;
         }
     }

@@ -448,7 +448,10 @@ TEST_CASE("anonymity canary: nothing sent, logged, stored or exported links a ca
     // Nothing in a card, vote or nonce row joins to a participant row.
     CHECK(sql(db, "SELECT count(*) FROM cards c JOIN participants p ON p.workshop = c.workshop AND "
                   "(p.token_hash IN (c.id, c.author_tag, c.text, ifnull(c.intention, ''), ifnull(c.cluster_id, ''), "
-                  "ifnull(c.column_id, '')));") == "0");
+                  "ifnull(c.column_id, ''), ifnull(c.nonce_tag, '')) OR "
+                  "instr(ifnull(c.nonce_answer, ''), p.token_hash) > 0);") == "0");
+    // A post's nonce tag is its own too (keyed per author, like author_tag).
+    CHECK(sql(db, "SELECT count(nonce_tag) = count(DISTINCT nonce_tag) FROM cards;") == "1");
     CHECK(sql(db, "SELECT count(*) FROM votes v JOIN participants p ON p.workshop = v.workshop AND "
                   "p.token_hash IN (v.voter_tag, v.target_id);") == "0");
     CHECK(sql(db, "SELECT count(*) FROM nonces n JOIN participants p ON p.workshop = n.workshop AND "

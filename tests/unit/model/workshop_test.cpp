@@ -241,10 +241,36 @@ TEST_CASE("workshop: a repeated nonce gets the first answer and changes nothing"
     auto q = b.join();
     b.send(q.who, cmd, "same-nonce");
     CHECK(b.w.state().cards.size() == 2);
-    // The nonce is among the changes to store, so it survives a restart.
-    bool stored = false;
-    for (auto const& c : first.changes) stored |= std::holds_alternative<model::nonce_put>(c);
-    CHECK(stored);
+    // The nonce is among the changes to store, so it survives a restart: a
+    // post's in the row of its card (one row per post), with the first answer.
+    int card_puts = 0, nonce_puts = 0;
+    for (auto const& c : first.changes) {
+        nonce_puts += std::holds_alternative<model::nonce_put>(c);
+        if (auto const* put = std::get_if<model::card_put>(&c)) {
+            ++card_puts;
+            REQUIRE(put->nonce);
+            CHECK(put->value.id == answer(first)["card_id"]);
+            CHECK(put->nonce->answer == first.answer);
+            CHECK(b.w.state().nonces.at(put->nonce->tag) == first.answer);
+        }
+    }
+    CHECK(card_puts == 1);
+    CHECK(nonce_puts == 0);
+}
+
+TEST_CASE("workshop: the nonce of a command that makes no card gets a row of its own") {
+    bench b;
+    auto p = b.join();
+    b.phase(protocol::phase::checkin);
+    auto first = b.send(p.who, protocol::checkin_post{"moe"}, "checkin-nonce");
+    REQUIRE(answer(first)["type"] == "ack");
+    std::vector<model::nonce_put> nonces;
+    for (auto const& c : first.changes)
+        if (auto const* n = std::get_if<model::nonce_put>(&c)) nonces.push_back(*n);
+    REQUIRE(nonces.size() == 1);
+    CHECK(nonces[0].answer == first.answer);
+    CHECK(b.send(p.who, protocol::checkin_post{"moe"}, "checkin-nonce").changes.empty());
+    CHECK(b.w.state().checkins.size() == 1);
 }
 
 TEST_CASE("workshop: refused commands are not remembered by nonce") {

@@ -2,6 +2,7 @@
 // left behind by a removed workshop, no deleted text in the bytes, no
 // posting times, and consistent online backups.
 #include "store_fixture.hpp"
+#include "store/schema.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -251,7 +252,8 @@ TEST_CASE("store: no table people post into has a time, an address or an agent")
     // And a card's row holds exactly what it should.
     CHECK(column_names(raw, "cards") ==
           std::vector<std::string>{"workshop", "id", "kind", "text", "intention", "column_id",
-                                   "cluster_id", "position", "author_tag"});
+                                   "cluster_id", "position", "author_tag", "nonce_tag",
+                                   "nonce_answer"});
     CHECK(column_names(raw, "participants") == std::vector<std::string>{"workshop", "token_hash"});
 }
 
@@ -496,4 +498,94 @@ TEST_CASE("store: expired counts idle time from the later of creation and last c
     // ...until its creation lies longer ago than the idle time.
     auto later = s->expired(now + 30 * day, 0, 30);
     CHECK(std::find(later.begin(), later.end(), "AAAA-AAAA") != later.end());
+}
+
+TEST_CASE("store: a file of schema version 1 is upgraded with its cards and nonces") {
+    temp_dir dir;
+    auto path = dir.file("brug.db");
+    {
+        // What a build of schema version 1 left behind: a card, and the nonce
+        // of its post in the nonces table.
+        SQLite::Database raw(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+        raw.exec("CREATE TABLE schema_version (version INTEGER NOT NULL)");
+        auto const& v1 = store::schema::migrations().front();
+        REQUIRE(v1.version == 1);
+        raw.exec(v1.sql);
+        raw.exec("INSERT INTO schema_version (version) VALUES (1)");
+        raw.exec(R"sql(
+INSERT INTO workshops (code, title, language, facilitator_key_hash, columns, settings, phase,
+                       prompt, revealed, seq, authors, created_at_ms, closed_at_ms, touched_at_ms)
+VALUES ('AAAA-AAAA', 'Oud', 'nl', 'ff', '[{"id":"behouden","title":"Behouden"}]', '{}',
+        'reflect', '', 0, 7, 1, 1700000000000, 0, 1700000000000))sql");
+        raw.exec("INSERT INTO cards (workshop, id, kind, text, position, author_tag) "
+                 "VALUES ('AAAA-AAAA', 'c1', 'concern', 'oude kaart', 0, 'aa')");
+        raw.exec("INSERT INTO nonces (workshop, tag, answer) "
+                 "VALUES ('AAAA-AAAA', 'n-old', '{\"card_id\":\"c1\"}')");
+    }
+    {
+        auto s = open_store(path);
+        auto w = s->load("AAAA-AAAA");
+        REQUIRE(w);
+        REQUIRE(w->cards.size() == 1);
+        CHECK(w->cards[0].text == "oude kaart");
+        CHECK(w->meta.seq == 7);
+        CHECK(w->nonces == std::unordered_map<std::string, std::string>{{"n-old", R"({"card_id":"c1"})"}});
+        // The upgraded file takes a post's nonce in its card's row.
+        REQUIRE(submit_wait(*s, {"AAAA-AAAA",
+                                 {model::card_put{sample_card("c2", "nieuwe kaart"),
+                                                  model::nonce_put{"n-new", R"({"card_id":"c2"})"}}}}));
+    }
+    SQLite::Database raw(path, SQLite::OPEN_READONLY);
+    CHECK(query_int(raw, "SELECT version FROM schema_version") == 2);
+    CHECK(query_int(raw, "SELECT count(*) FROM schema_version") == 1);
+    CHECK(query_int(raw, "SELECT count(*) FROM cards WHERE nonce_tag IS NULL") == 1);
+    CHECK(query_int(raw, "SELECT count(*) FROM cards WHERE nonce_tag = 'n-new'") == 1);
+    CHECK(query_int(raw, "SELECT count(*) FROM nonces") == 1);
+    auto s = open_store(path);
+    auto w = s->load("AAAA-AAAA");
+    REQUIRE(w);
+    CHECK(w->cards.size() == 2);
+    CHECK(w->nonces == std::unordered_map<std::string, std::string>{{"n-old", R"({"card_id":"c1"})"},
+                                                                    {"n-new", R"({"card_id":"c2"})"}});
+}
+
+TEST_CASE("store: a post's nonce lives in its card's row, outlives edits and the card itself") {
+    temp_dir dir;
+    auto path = dir.file("brug.db");
+    std::string const answer = R"({"type":"ack","req":1,"card_id":"c1"})";
+    auto s = open_store(path);
+    REQUIRE(submit_wait(*s, create_workshop("AAAA-AAAA")));
+    REQUIRE(submit_wait(*s, {"AAAA-AAAA",
+                             {model::card_put{sample_card("c1", "eerst"), model::nonce_put{"n1", answer}},
+                              model::card_put{sample_card("c2", "zonder nonce")}}}));
+    {
+        SQLite::Database raw(path, SQLite::OPEN_READONLY);
+        CHECK(query_int(raw, "SELECT count(*) FROM nonces") == 0); // one row per post, not two
+        CHECK(query_int(raw, "SELECT count(*) FROM cards WHERE nonce_tag IS NOT NULL") == 1);
+    }
+    auto nonces_of = [&] { return s->load("AAAA-AAAA").value().nonces; };
+    CHECK(nonces_of() == std::unordered_map<std::string, std::string>{{"n1", answer}});
+
+    // An edit writes the card again without a nonce: the row keeps its own.
+    REQUIRE(submit_wait(*s, {"AAAA-AAAA", {model::card_put{sample_card("c1", "bewerkt")}}}));
+    CHECK(nonces_of() == std::unordered_map<std::string, std::string>{{"n1", answer}});
+    CHECK(s->load("AAAA-AAAA")->cards.size() == 2);
+
+    // Deleting the card keeps its nonce, so a late retry of the post is not
+    // taken for a new one (after a restart too).
+    REQUIRE(submit_wait(*s, {"AAAA-AAAA", {model::card_removed{"c1"}}}));
+    CHECK(s->load("AAAA-AAAA")->cards.size() == 1);
+    CHECK(nonces_of() == std::unordered_map<std::string, std::string>{{"n1", answer}});
+    s.reset();
+    s = open_store(path);
+    CHECK(nonces_of() == std::unordered_map<std::string, std::string>{{"n1", answer}});
+    {
+        SQLite::Database raw(path, SQLite::OPEN_READONLY);
+        CHECK(query_int(raw, "SELECT count(*) FROM nonces WHERE tag = 'n1'") == 1);
+    }
+    // And removing the workshop removes the nonces wherever they were.
+    REQUIRE(submit_wait(*s, {"AAAA-AAAA", {model::workshop_removed{}}}));
+    SQLite::Database raw(path, SQLite::OPEN_READONLY);
+    CHECK(query_int(raw, "SELECT count(*) FROM nonces") == 0);
+    CHECK(query_int(raw, "SELECT count(*) FROM cards") == 0);
 }
