@@ -312,7 +312,11 @@ std::optional<http_response> http_api::misdirected(std::string const& path) cons
         typed = seg[2];
     else
         return std::nullopt;
-    auto code = util::canonical_code(typed);
+    return not_held(util::canonical_code(typed));
+}
+
+std::optional<http_response> http_api::not_held(std::string const& code) const {
+    if (cfg_.shard_prefixes.empty()) return std::nullopt;
     if (code.empty() || cfg_.shard_prefixes.find(code[0]) != std::string::npos) return std::nullopt;
     auto r = error(421, "misdirected",
                    "workshop " + code + " is not held by this server" +
@@ -419,6 +423,10 @@ void http_api::create_workshop(http_request const& req,
     if (from) {
         if (auto r = refuse_if_blocked(req.limit_key)) return done(std::move(*r));
         auto code = util::canonical_code(from->first);
+        // Another server's workshop: a plain 404 would say it does not exist.
+        // The proxy routes a create to the right shard when the code is also
+        // in the query (POST /api/workshops?from=CODE, deploy/shard-plan.md).
+        if (auto r = not_held(code)) return done(std::move(*r));
         auto source = code.empty() ? std::nullopt : hub_->storage().load(code);
         if (!source) {
             record_failure(req.limit_key);

@@ -74,6 +74,8 @@ public:
     // nullopt when the path is not workshop-scoped, or the code is held here,
     // or not a well-formed code (that is answered as usual, 404).
     std::optional<http_response> misdirected(std::string const& path) const;
+    // The same for a canonical code ("" is held: it names no workshop).
+    std::optional<http_response> not_held(std::string const& code) const;
 
     // The headers every response carries (CSP, nosniff, no-referrer, DENY).
     static std::vector<std::pair<std::string, std::string>> security_headers();

@@ -48,12 +48,14 @@ def option(command, name):
     return value
 
 
-def nginx_map_letters():
-    """{upstream: letters} from the $brug_shard map of brug-sharded.conf."""
+def nginx_map_letters(source, variable):
+    """{upstream: letters} from one of the maps of brug-sharded.conf: $brug_shard
+    (by the code in the path) or $brug_create (by ?from=CODE)."""
     text = open(os.path.join(REPO, "deploy/nginx/brug-sharded.conf")).read()
-    block = re.search(r"map \$uri \$brug_shard \{(.*?)\n\}", text, re.S)
+    block = re.search(r"map \$" + source + r" \$" + variable + r" \{(.*?)\n\}", text, re.S)
+    check(block is not None, f"brug-sharded.conf has the map ${source} ${variable}")
     out = {}
-    for cls, upstream in re.findall(r'"~\*\^[^"]*\)/\[([^\]]+)\]"\s+(\w+);', block.group(1)):
+    for cls, upstream in re.findall(r'"~\*\^(?:[^"]*\)/)?\[([^\]]+)\]"\s+(\w+);', block.group(1)):
         out[upstream] = cls
     return out
 
@@ -84,11 +86,12 @@ def main():
     check(sorted(all_letters) == sorted(ALPHABET),
           f"shards split the code alphabet exactly: {letters_by_shard}")
 
-    nginx = nginx_map_letters()
-    for shard, letters in letters_by_shard.items():
-        mapped = nginx.get(f"brug_shard_{shard}", "")
-        check(sorted(mapped.upper()) == sorted(letters),
-              f"brug-sharded.conf maps [{mapped}] to shard {shard}, which owns {letters}")
+    for source, variable in (("uri", "brug_shard"), ("arg_from", "brug_create")):
+        nginx = nginx_map_letters(source, variable)
+        for shard, letters in letters_by_shard.items():
+            mapped = nginx.get(f"brug_shard_{shard}", "")
+            check(sorted(mapped.upper()) == sorted(letters),
+                  f"brug-sharded.conf's ${variable} maps [{mapped}] to shard {shard}, which owns {letters}")
 
     vol_names = set((compose.get("volumes") or {}).keys())
     check(vol_names >= set(shards), f"volumes declared: {sorted(vol_names)}")

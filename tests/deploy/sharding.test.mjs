@@ -148,6 +148,25 @@ test('three shards behind nginx', { timeout: 50000 }, async (t) => {
     for (const p of ['/', '/healthz']) assert.equal((await request('GET', p)).status, 200, p);
   });
 
+  await t.test('a workshop started from an earlier one is made on the earlier one\'s shard', async () => {
+    for (const s of SHARDS) {
+      const src = workshops.find((w) => w.shard === s.name);
+      const body = { title: `Opnieuw ${s.name}`, from: { code: src.code, facilitator_key: src.key } };
+      // Named in the query too, nginx routes it to the shard that holds it,
+      // every time (round robin would miss two times in three).
+      for (let i = 0; i < 3; i++) {
+        const r = await request('POST', `/api/workshops?from=${encodeURIComponent(src.code.toLowerCase())}`, { body });
+        assert.equal(r.status, 201, `create from ${src.code}: ${r.status} ${r.text}`);
+        assert.equal(shardOf(r.json.code).name, s.name, `${r.json.code} made from ${src.code}`);
+      }
+      // Sent straight to a server that does not hold it: 421, not 404.
+      const other = SHARDS.find((x) => x.name !== s.name);
+      const r = await request('POST', '/api/workshops', { port: servers[other.name].port, tls: false, body });
+      assert.equal(r.status, 421, `from ${src.code} on shard ${other.name}: ${r.status} ${r.text}`);
+      assert.equal(r.json?.error?.code, 'misdirected');
+    }
+  });
+
   await t.test('nginx answers its own errors in Brug\'s JSON shape', async () => {
     const r = await request('POST', '/api/workshops', { body: JSON.stringify({ title: 'x'.repeat(70000) }) });
     assert.equal(r.status, 413);

@@ -50,3 +50,21 @@ TEST_CASE("shard: without --shard-prefixes every code is held") {
     server_process srv;
     CHECK(http(srv.port(), "GET", "/w/CDEF-GHJK").status == 200);
 }
+
+TEST_CASE("shard: a create from a workshop held elsewhere is 421 misdirected, not 404") {
+    server_process srv({"--shard", "a", "--shard-prefixes", "AB"});
+    auto own = create_workshop(srv.port(), {{"title", "Hier"}});
+    auto body = [](std::string const& code, std::string const& key) {
+        return json{{"title", "Opnieuw"}, {"from", {{"code", code}, {"facilitator_key", key}}}}.dump();
+    };
+    auto away = http(srv.port(), "POST", "/api/workshops", body("cdef-ghjk", "x"));
+    CHECK(away.status == 421);
+    CHECK(away.json_body()["error"]["code"] == "misdirected");
+    // Its own: made here, from the earlier one.
+    auto again = http(srv.port(), "POST", "/api/workshops?from=" + own.code, body(own.code, own.key));
+    REQUIRE(again.status == 201);
+    auto code = again.json_body()["code"].get<std::string>();
+    CHECK((code[0] == 'A' || code[0] == 'B'));
+    // An unknown code of its own letters is still plain 404.
+    CHECK(http(srv.port(), "POST", "/api/workshops", body("AAAA-AAAA", "x")).status == 404);
+}
