@@ -811,7 +811,7 @@ std::optional<std::vector<phase>> phases_for(protocol::command const& cmd) {
 workshop::workshop(workshop_state state, std::string secret, model::limits lim)
     : state_(std::move(state)), secret_(std::move(secret)), limits_(lim) {
     for (std::size_t i = 0; i < state_.participants.size(); ++i)
-        by_token_hash_[state_.participants[i].token_hash] = static_cast<participant_id>(i + 1);
+        index_participant(static_cast<participant_id>(i + 1));
     for (auto const& v : state_.votes) tallies_[v.target_id] += v.count;
     unplaced_ = static_cast<std::size_t>(
         std::count_if(state_.cards.begin(), state_.cards.end(), unplaced));
@@ -852,6 +852,17 @@ void workshop::resolve(participant_id id, std::string const& token) {
     }
 }
 
+void workshop::index_participant(participant_id id) {
+    by_token_hash_.emplace(std::hash<std::string_view>{}(participant_of(id).token_hash), id);
+}
+
+participant_id workshop::find_participant(std::string const& token_hash) const {
+    auto [first, last] = by_token_hash_.equal_range(std::hash<std::string_view>{}(token_hash));
+    for (auto it = first; it != last; ++it)
+        if (state_.participants[it->second - 1].token_hash == token_hash) return it->second;
+    return no_participant;
+}
+
 join_result workshop::join(protocol::hello const& hello, int participants_online) {
     join_result r;
     if (hello.protocol != 1) {
@@ -874,11 +885,8 @@ join_result workshop::join(protocol::hello const& hello, int participants_online
         participant_id id = no_participant;
         if (hello.participant_token && !hello.participant_token->empty()) {
             auto hash = util::hmac_hex(secret_, "token:" + *hello.participant_token);
-            auto it = by_token_hash_.find(hash);
-            if (it != by_token_hash_.end()) {
-                id = it->second;
-                token = *hello.participant_token;
-            }
+            id = find_participant(hash);
+            if (id != no_participant) token = *hello.participant_token;
         }
         if (id == no_participant) {
             token = util::random_token();
@@ -887,7 +895,7 @@ join_result workshop::join(protocol::hello const& hello, int participants_online
             p.author_key = util::hmac_raw(secret_, "author:" + token); // new: nothing to find
             state_.participants.push_back(p);
             id = static_cast<participant_id>(state_.participants.size());
-            by_token_hash_[p.token_hash] = id;
+            index_participant(id);
             r.changes.push_back(participant_put{p.token_hash});
         }
         resolve(id, token);

@@ -101,13 +101,19 @@ private:
     struct context; // one command's work in progress (workshop.cpp)
 
     participant& participant_of(participant_id id) { return state_.participants[id - 1]; }
+    participant_id find_participant(std::string const& token_hash) const; // or no_participant
+    void index_participant(participant_id id);
     void resolve(participant_id id, std::string const& token);
 
     workshop_state state_;
     std::string secret_;
     model::limits limits_;
     // Indexes and tallies derived from state_, rebuilt on construction.
-    std::unordered_map<std::string, participant_id> by_token_hash_;
+    // Participants by the std::hash of their token hash, for hello: a number
+    // per participant instead of a second copy of the 64-character hash (heap
+    // memory per participant, issue 6). Equal numbers are told apart by the
+    // whole hash in the participant (find_participant).
+    std::unordered_multimap<std::size_t, participant_id> by_token_hash_;
     std::map<std::string, int> tallies_;   // target id -> dots from everyone
     std::size_t unplaced_ = 0;             // cards with no column and no cluster
     std::string last_suggestions_;         // JSON of the last suggestions, for suggest.apply

@@ -273,6 +273,37 @@ TEST_CASE("workshop: the nonce of a command that makes no card gets a row of its
     CHECK(b.w.state().checkins.size() == 1);
 }
 
+struct joined_participant {
+    model::participant_id id;
+    std::string token;
+};
+
+TEST_CASE("workshop: every participant's token finds that participant again, also after a reload") {
+    bench b;
+    std::vector<joined_participant> ps;
+    for (int i = 0; i < 200; ++i) {
+        auto p = b.join();
+        ps.push_back({p.who.participant, p.token});
+    }
+    model::workshop reloaded(b.w.state(), secret);
+    for (auto const& p : ps) {
+        INFO("participant " << p.id);
+        CHECK(b.join(p.token).who.participant == p.id);
+        protocol::hello h;
+        h.protocol = 1;
+        h.role = role::participant;
+        h.participant_token = p.token;
+        auto r = reloaded.join(h, 0);
+        CHECK(r.who.participant == p.id);
+        CHECK(r.changes.empty()); // known: nothing new to store
+    }
+    // A token nobody was given is a new participant, with a new token.
+    auto stranger = b.join(std::string("not-a-token-of-this-workshop"));
+    CHECK(stranger.who.participant == 201);
+    CHECK(stranger.token != "not-a-token-of-this-workshop");
+    CHECK(b.w.state().participants.size() == 201);
+}
+
 TEST_CASE("workshop: refused commands are not remembered by nonce") {
     bench b;
     auto p = b.join();
