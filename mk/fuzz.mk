@@ -16,7 +16,7 @@ FUZZ_CXX        ?= clang++
 FUZZ_RUNS       ?= 10000000
 FUZZ_TIME       ?= 1200
 FUZZ_SMOKE_TIME ?= 5
-FUZZ_TARGETS    ?= decode dispatch http http_api
+FUZZ_TARGETS    ?= decode dispatch http http_api ws_frame
 SANITIZE_DIR    ?= build-asan
 SANITIZE_JOBS   ?= 2
 
@@ -48,6 +48,8 @@ FUZZ_HTTP_COMMON  := tests/fuzz/http_check.cpp tests/fuzz/net_stubs.cpp server/n
                      server/live/metrics.cpp $(FUZZ_PROTOCOL) $(FUZZ_UTIL) $(FUZZ_MODEL) $(FUZZ_SUGGEST)
 FUZZ_SRC_http     := tests/fuzz/fuzz_http.cpp $(FUZZ_HTTP_COMMON)
 FUZZ_SRC_http_api := tests/fuzz/fuzz_http_api.cpp $(FUZZ_HTTP_COMMON)
+FUZZ_SRC_ws_frame := tests/fuzz/fuzz_ws_frame.cpp tests/fuzz/ws_frame_check.cpp server/net/ws_frame.cpp \
+                     protocol/utf8.cpp
 
 # Seeds, dictionaries and input sizes per target: tests/fuzz/run.sh.
 
@@ -81,6 +83,7 @@ $(FUZZ_DIR)/fuzz_decode: $(call fuzz_obj,$(FUZZ_SRC_decode))
 $(FUZZ_DIR)/fuzz_dispatch: $(call fuzz_obj,$(FUZZ_SRC_dispatch)) $(FUZZ_DIR)/suggest-impl
 $(FUZZ_DIR)/fuzz_http: $(call fuzz_obj,$(FUZZ_SRC_http)) $(FUZZ_DIR)/suggest-impl
 $(FUZZ_DIR)/fuzz_http_api: $(call fuzz_obj,$(FUZZ_SRC_http_api)) $(FUZZ_DIR)/suggest-impl
+$(FUZZ_DIR)/fuzz_ws_frame: $(call fuzz_obj,$(FUZZ_SRC_ws_frame))
 
 -include $(wildcard $(FUZZ_DIR)/obj/*.d $(FUZZ_DIR)/obj/*/*.d $(FUZZ_DIR)/obj/*/*/*.d)
 

@@ -14,6 +14,7 @@ decode)   seeds="tests/fuzz/corpus/decode protocol/examples/valid"; dict=brug.di
 dispatch) seeds="tests/fuzz/corpus/dispatch"; dict=brug.dict; max_len=4096 ;;
 http)     seeds="tests/fuzz/corpus/http"; dict=http.dict; max_len=8192 ;;
 http_api) seeds="tests/fuzz/corpus/http_api"; dict=http.dict; max_len=8192 ;;
+ws_frame) seeds="tests/fuzz/corpus/ws_frame"; dict=ws_frame.dict; max_len=4096 ;;
 *) echo "run.sh: no fuzz target $target" >&2; exit 2 ;;
 esac
 
