@@ -1,6 +1,7 @@
 // The WebSocket session follows Beast's chat-multi example (a single-writer
 // queue of shared immutable buffers) and closes its known gap: the queue has
-// a byte limit, and a consumer that falls behind is closed with 1013.
+// a byte limit, and a consumer that falls behind is closed with 1013. The
+// framing is ours (net/ws_frame.hpp), after Beast has read the upgrade.
 #include "net/websocket_session.hpp"
 
 #include "app/log.hpp"
@@ -11,33 +12,43 @@
 
 #include <boost/asio/bind_allocator.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
 
 #include <algorithm>
+#include <span>
+
+#include <openssl/bio.h>
+#include <openssl/ssl.h>
 
 namespace brug::net {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
-namespace websocket = beast::websocket;
 namespace http = beast::http;
 
 namespace {
 
 constexpr std::size_t max_batch_bytes = 64 * 1024;     // one write carries at most this much
 constexpr auto close_grace = std::chrono::seconds(5);  // then the socket is torn down
-// Bytes asked for per read: what the read pending on an idle connection
-// holds. Beast reads from the socket into its own buffer, so a longer
-// message costs a few more copies from there, not more system calls.
-constexpr std::size_t read_chunk = 128;
+// A plain socket is read into a buffer of its thread, only once it is
+// readable; what a partial frame leaves over is kept by the parser.
+constexpr std::size_t plain_read_size = 16 * 1024;
+// TLS reads into a buffer taken for the read and freed after it.
+constexpr std::size_t tls_read_size = 4 * 1024;
 
 std::string req_json(std::optional<std::int64_t> req) {
     return req ? std::to_string(*req) : "null";
 }
 
-// Memory for the read and the timer wait that an idle connection keeps
+// The separators of a batch (protocol.md 3.1): "[a,b,c]".
+constexpr char batch_open = '[';
+constexpr char batch_comma = ',';
+constexpr char batch_close = ']';
+
+// Memory for the wait and the timer wait that an idle connection keeps
 // pending: exactly their size, from the heap. Asio's default keeps the
 // handler blocks a thread last freed and hands one to any smaller operation,
-// so an idle read would sit in a block left by a larger one (the handshake's
+// so an idle wait would sit in a block left by a larger one (the handshake's
 // write) for as long as the connection stays quiet.
 template <class T>
 struct exact_allocator {
@@ -59,13 +70,20 @@ auto exact(Handler&& h) {
 asio::ip::tcp::socket& tcp_socket(asio::ip::tcp::socket& s) { return s; }
 asio::ip::tcp::socket& tcp_socket(beast::tcp_stream& s) { return s.socket(); }
 
+// Whether TLS holds bytes the socket will not announce again: decrypted
+// ones, or received records not yet decrypted.
+bool tls_pending(tls_stream& s) {
+    SSL* ssl = s.native_handle();
+    return SSL_has_pending(ssl) == 1 || BIO_ctrl_pending(SSL_get_rbio(ssl)) > 0;
+}
+
 } // namespace
 
 template <class NextLayer>
 websocket_session<NextLayer>::websocket_session(NextLayer&& stream, std::string code,
                                                 std::shared_ptr<server_context const> ctx)
-    : ws_(std::move(stream)), ctx_(std::move(ctx)), code_(std::move(code)),
-      tick_(ws_.get_executor()) {
+    : stream_(std::move(stream)), ctx_(std::move(ctx)), code_(std::move(code)),
+      parser_(ctx_->opts.max_frame), tick_(stream_.get_executor()) {
     live::global_metrics().websocket_connections.fetch_add(1, std::memory_order_relaxed);
 }
 
@@ -78,7 +96,7 @@ websocket_session<NextLayer>::~websocket_session() {
 
 template <class NextLayer>
 asio::ip::tcp::socket& websocket_session<NextLayer>::socket() {
-    return tcp_socket(beast::get_lowest_layer(ws_));
+    return tcp_socket(beast::get_lowest_layer(stream_));
 }
 
 template <class NextLayer>
@@ -87,6 +105,9 @@ void websocket_session<NextLayer>::limit_by(std::string key, bool holds_slot) {
     holds_slot_ = holds_slot;
 }
 
+// RFC 6455 4.2.2. http_session.cpp has checked that `req` is an upgrade
+// (GET, HTTP/1.1, Connection: upgrade, Upgrade: websocket); the key and the
+// version are checked here. No extension and no subprotocol is offered.
 template <class NextLayer>
 void websocket_session<NextLayer>::run(http::request<http::string_body> req) {
     if (ctx_->opts.send_buffer > 0) {
@@ -95,41 +116,55 @@ void websocket_session<NextLayer>::run(http::request<http::string_body> req) {
         beast::error_code ignored;
         socket().set_option(asio::socket_base::send_buffer_size(ctx_->opts.send_buffer), ignored);
     }
-    websocket::stream_base::timeout t{};
-    t.handshake_timeout = std::chrono::seconds(10);         // opening and closing handshakes
-    t.idle_timeout = websocket::stream_base::none();        // ours: 4408, not a bare teardown
-    t.keep_alive_pings = false;                             // ours, so idle can say 4408
-    ws_.set_option(t);
-    ws_.read_message_max(ctx_->opts.max_frame); // Beast closes larger messages with 1009
-    ws_.auto_fragment(false);
-    ws_.write_buffer_bytes(256); // unused for unmasked, uncompressed writes: keep it small
-    ws_.text(true);
-    ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
-        res.set(http::field::server, "brug");
-    }));
     if (ctx_->hub && !ctx_->hub->track(this->shared_from_this())) {
         close_code_ = 1001;
         close_reason_ = "server shutting down";
     }
-    ws_.async_accept(req, beast::bind_front_handler(&websocket_session::on_accept,
-                                                    this->shared_from_this()));
+    auto res = std::make_shared<http::response<http::string_body>>();
+    res->version(11);
+    res->set(http::field::server, "brug");
+    auto key = req[http::field::sec_websocket_key];
+    if (req[http::field::sec_websocket_version] != "13") {
+        res->result(http::status::upgrade_required);
+        res->set(http::field::sec_websocket_version, "13");
+        res->body() = "WebSocket version 13 only\n";
+    } else if (!ws::valid_client_key({key.data(), key.size()})) {
+        res->result(http::status::bad_request);
+        res->body() = "a bad Sec-WebSocket-Key\n";
+    } else {
+        res->result(http::status::switching_protocols);
+        res->set(http::field::upgrade, "websocket");
+        res->set(http::field::connection, "upgrade");
+        res->set(http::field::sec_websocket_accept, ws::accept_key({key.data(), key.size()}));
+    }
+    if (res->result() != http::status::switching_protocols) {
+        res->set(http::field::content_type, "text/plain; charset=utf-8");
+        res->keep_alive(false);
+        res->prepare_payload();
+    }
+    http::async_write(stream_, *res, [self = this->shared_from_this(), res](beast::error_code ec,
+                                                                           std::size_t) {
+        self->on_handshake(ec, res->result() == http::status::switching_protocols);
+    });
 }
 
 template <class NextLayer>
-void websocket_session<NextLayer>::on_accept(beast::error_code ec) {
-    if (ec) return finish();
+void websocket_session<NextLayer>::on_handshake(beast::error_code ec, bool upgraded) {
+    if (ec || !upgraded) {
+        finished_ = true;
+        return shut_down(); // the session ends with its last handler
+    }
+    if constexpr (!tls) {
+        // Reads after a readiness wait must never block the thread.
+        beast::error_code ignored;
+        socket().non_blocking(true, ignored);
+    }
     auto now = clock::now();
     hello_deadline_ = now + std::chrono::seconds(ctx_->opts.hello_timeout);
     last_activity_ = now;
     refilled_at_ = now;
     tokens_ = ctx_->opts.rate_burst;
-    // Pongs (answers to our pings) and pings count as activity. The callback
-    // belongs to the stream, which this session owns, so `this` is safe here.
-    ws_.control_callback([this](websocket::frame_type, beast::string_view) {
-        last_activity_ = clock::now();
-        ping_sent_ = false;
-    });
-    do_read();
+    wait_readable();
     if (close_code_ != 0) { // closed before the handshake ended (shutdown)
         auto code = close_code_;
         close_code_ = 0;
@@ -138,43 +173,121 @@ void websocket_session<NextLayer>::on_accept(beast::error_code ec) {
     arm_tick();
 }
 
-// Reads in small pieces, into a buffer that is let go after each message:
-// an idle connection then holds read_chunk bytes, not a buffer sized for the
-// largest message it ever sent.
+// An idle connection waits for readability without a buffer; TLS reads at
+// once when it already holds bytes.
 template <class NextLayer>
-void websocket_session<NextLayer>::do_read() {
-    ws_.async_read_some(buffer_, read_chunk,
-                        exact(beast::bind_front_handler(&websocket_session::on_read,
+void websocket_session<NextLayer>::wait_readable() {
+    if (finished_) return;
+    if constexpr (tls) {
+        if (tls_pending(stream_)) return read_tls();
+    }
+    socket().async_wait(asio::ip::tcp::socket::wait_read,
+                        exact(beast::bind_front_handler(&websocket_session::on_readable,
                                                         this->shared_from_this())));
 }
 
 template <class NextLayer>
-void websocket_session<NextLayer>::on_read(beast::error_code ec, std::size_t) {
-    // closed: the peer closed, or our close completed. Other errors are
-    // network failures, or protocol violations that Beast has already
-    // answered with their close code (1009 too big, 1007 bad UTF-8, 1002).
+void websocket_session<NextLayer>::on_readable(beast::error_code ec) {
     if (ec) return finish();
-    if (!ws_.is_message_done()) return do_read(); // the rest of this message
-    live::global_metrics().frames_in.fetch_add(1, std::memory_order_relaxed);
-    last_activity_ = clock::now();
-    ping_sent_ = false;
-    if (close_code_ == 0) {
-        if (!ws_.got_text()) {
-            do_close(1003, "binary frames are not accepted");
-        } else {
-            auto data = buffer_.cdata();
-            handle_frame(std::string_view(static_cast<char const*>(data.data()), data.size()));
-        }
-    }
-    buffer_.consume(buffer_.size());
-    buffer_.shrink_to_fit(); // empty: frees it
-    do_read();
+    if constexpr (tls)
+        read_tls();
+    else
+        read_plain();
 }
 
-// One text frame. Answers in the contract's order (protocol.md 3.5): the
+// Reads what the socket holds into this thread's buffer and parses it there;
+// the buffer is free again when this returns.
+template <class NextLayer>
+void websocket_session<NextLayer>::read_plain() {
+    static thread_local std::array<char, plain_read_size> buffer;
+    for (;;) {
+        beast::error_code ec;
+        auto n = socket().read_some(asio::buffer(buffer), ec);
+        if (ec == asio::error::would_block || ec == asio::error::try_again) return wait_readable();
+        if (ec) return finish(); // the peer closed (eof) or the connection broke
+        consume(buffer.data(), n);
+        if (finished_) return;
+        if (n < buffer.size()) return wait_readable();
+    }
+}
+
+template <class NextLayer>
+void websocket_session<NextLayer>::read_tls() {
+    auto buffer = std::make_unique<char[]>(tls_read_size);
+    char* data = buffer.get();
+    stream_.async_read_some(asio::buffer(data, tls_read_size),
+                            [self = this->shared_from_this(), buffer = std::move(buffer)](
+                                beast::error_code ec, std::size_t bytes) {
+                                self->on_read_tls(ec, buffer.get(), bytes);
+                            });
+}
+
+template <class NextLayer>
+void websocket_session<NextLayer>::on_read_tls(beast::error_code ec, char* data, std::size_t bytes) {
+    if (ec) return finish();
+    consume(data, bytes);
+    wait_readable();
+}
+
+// Parses what was read and acts on every frame in it. After our close or a
+// protocol error the rest is read only to see the peer close.
+template <class NextLayer>
+void websocket_session<NextLayer>::consume(char* data, std::size_t size) {
+    std::size_t used = 0;
+    while (!parser_.done()) {
+        ws::event ev;
+        used += parser_.parse(data + used, size - used, ev);
+        if (ev.what == ws::event::kind::none) break;
+        on_event(ev);
+    }
+}
+
+template <class NextLayer>
+void websocket_session<NextLayer>::on_event(ws::event const& ev) {
+    using kind = ws::event::kind;
+    switch (ev.what) {
+    case kind::text:
+        live::global_metrics().frames_in.fetch_add(1, std::memory_order_relaxed);
+        last_activity_ = clock::now();
+        ping_sent_ = false;
+        if (close_code_ == 0) handle_text(ev.payload);
+        break;
+    case kind::ping: // the pong carries the ping's payload (5.5.3)
+        last_activity_ = clock::now();
+        send_control(ws::control_frame(ws::opcode::pong, ev.payload));
+        break;
+    case kind::pong: // the answer to our ping
+        last_activity_ = clock::now();
+        ping_sent_ = false;
+        break;
+    case kind::close:
+        // 5.5.1: answer with a close (the same code) unless ours went out
+        // first; the server closes the TCP connection once both are sent.
+        close_received_ = true;
+        if (close_sent_) return shut_down();
+        if (!close_queued_) {
+            close_code_ = 0; // a close of ours that waited for the queue: the peer's wins
+            do_close(ev.code, "", true);
+        }
+        break;
+    case kind::error:
+        // 7.1.7: fail the connection: our close, then the end of the stream.
+        drop_after_close_ = true;
+        if (close_sent_) return shut_down();
+        if (!close_queued_) {
+            close_code_ = 0;
+            do_close(ev.code, std::string(ev.payload), true);
+        }
+        break;
+    case kind::none:
+        break;
+    }
+}
+
+// One text message. Answers in the contract's order (protocol.md 3.5): the
 // frame's shape first, then the rate limit; the room does the rest.
 template <class NextLayer>
-void websocket_session<NextLayer>::handle_frame(std::string_view text) {
+void websocket_session<NextLayer>::handle_text(std::string_view text) {
     bool allowed = take_token();
     auto decoded = protocol::decode(text, ctx_->limits);
 
@@ -241,6 +354,8 @@ void websocket_session<NextLayer>::answer(std::string frame) {
 
 // Thread-safe: called from the rooms' strands. Never waits for the network;
 // past the queue limit the connection is a slow consumer, dropped with 1013.
+// While a write is in progress, a delivery is one push under the lock: the
+// writer takes it when the write completes.
 template <class NextLayer>
 void websocket_session<NextLayer>::deliver(std::shared_ptr<std::string const> frame) {
     bool kick = false;
@@ -262,71 +377,113 @@ void websocket_session<NextLayer>::deliver(std::shared_ptr<std::string const> fr
     }
     if (slow) {
         live::global_metrics().slow_consumers.fetch_add(1, std::memory_order_relaxed);
-        asio::post(ws_.get_executor(), [self = this->shared_from_this()] {
+        asio::post(stream_.get_executor(), [self = this->shared_from_this()] {
             self->do_close(1013, "too slow: outgoing queue over its limit");
         });
     } else if (kick) {
-        asio::post(ws_.get_executor(), [self = this->shared_from_this()] { self->do_write(); });
+        asio::post(stream_.get_executor(), [self = this->shared_from_this()] { self->do_write(); });
     }
 }
 
-// Takes what waits in the queue: one message goes as itself, several go as
-// one JSON array in one frame (protocol.md 3.1), up to max_batch_bytes.
+// On the strand: a control frame goes out with the next write.
 template <class NextLayer>
-void websocket_session<NextLayer>::do_write() {
+void websocket_session<NextLayer>::send_control(std::string frame) {
+    if (close_queued_ || finished_) return; // nothing follows a close
+    control_ += frame;
     {
         std::lock_guard lock(queue_mutex_);
-        if (queue_.empty() || finished_) {
+        if (writing_) return; // on_write comes back to do_write
+        writing_ = true;
+    }
+    do_write();
+}
+
+// Called with writing_ set. Takes what waits: control frames, then the
+// queue's messages (one goes as itself, several as one JSON array in one
+// frame, protocol.md 3.1, up to max_batch_bytes), then the close frame when
+// a close is due and nothing else waits. All in one write, gathered from
+// the shared buffers: a message is never copied per connection.
+template <class NextLayer>
+void websocket_session<NextLayer>::do_write() {
+    bool close_now = false;
+    {
+        std::lock_guard lock(queue_mutex_);
+        if (finished_ || close_queued_) {
             writing_ = false;
             queue_.clear();
             queue_bytes_ = 0;
+            return;
+        }
+        std::size_t bytes = 0;
+        std::size_t taken = 0;
+        while (taken < queue_.size() && (taken == 0 || bytes < max_batch_bytes)) {
+            bytes += queue_[taken]->size();
+            ++taken;
+        }
+        queue_bytes_ -= bytes;
+        if (taken == queue_.size()) {
+            in_flight_.swap(queue_); // the usual case: everything goes
         } else {
-            std::size_t bytes = 0;
-            std::size_t taken = 0;
-            while (taken < queue_.size() && (taken == 0 || bytes < max_batch_bytes)) {
-                bytes += queue_[taken]->size();
-                ++taken;
-            }
-            queue_bytes_ -= bytes;
-            if (taken == queue_.size()) {
-                in_flight_.swap(queue_); // the usual case: everything goes
-            } else {
-                in_flight_.assign(std::make_move_iterator(queue_.begin()),
-                                  std::make_move_iterator(queue_.begin() + taken));
-                queue_.erase(queue_.begin(), queue_.begin() + taken);
-            }
+            in_flight_.assign(std::make_move_iterator(queue_.begin()),
+                              std::make_move_iterator(queue_.begin() + taken));
+            queue_.erase(queue_.begin(), queue_.begin() + taken);
+        }
+        close_now = close_code_ != 0 && queue_.empty();
+        if (in_flight_.empty() && control_.empty() && !close_now) {
+            writing_ = false;
+            return;
         }
     }
-    if (in_flight_.empty()) {
-        if (close_code_ != 0) start_close();
-        return;
-    }
+
+    buffers_.clear();
+    control_in_flight_.swap(control_);
+    if (!control_in_flight_.empty()) buffers_.push_back(asio::buffer(control_in_flight_));
     if (in_flight_.size() == 1) {
-        ws_.async_write(asio::buffer(*in_flight_.front()),
-                        beast::bind_front_handler(&websocket_session::on_write, this->shared_from_this()));
-        return;
+        auto const& m = *in_flight_.front();
+        buffers_.push_back(asio::buffer(header_.data(), ws::frame_header(ws::opcode::text, m.size(), header_)));
+        buffers_.push_back(asio::buffer(m));
+    } else if (!in_flight_.empty()) {
+        std::size_t payload = in_flight_.size() + 1; // the brackets and commas
+        for (auto const& m : in_flight_) payload += m->size();
+        buffers_.push_back(asio::buffer(header_.data(), ws::frame_header(ws::opcode::text, payload, header_)));
+        for (std::size_t i = 0; i < in_flight_.size(); ++i) {
+            buffers_.push_back(asio::buffer(i == 0 ? &batch_open : &batch_comma, 1));
+            buffers_.push_back(asio::buffer(*in_flight_[i]));
+        }
+        buffers_.push_back(asio::buffer(&batch_close, 1));
     }
-    std::size_t total = in_flight_.size() + 1;
-    for (auto const& m : in_flight_) total += m->size();
-    batch_.reserve(total);
-    batch_ = "[";
-    for (std::size_t i = 0; i < in_flight_.size(); ++i) {
-        if (i) batch_.push_back(',');
-        batch_ += *in_flight_[i];
+    if (close_now) {
+        close_queued_ = true;
+        close_out_ = close_code_ == ws::close_no_status
+                         ? ws::control_frame(ws::opcode::close, {})
+                         : ws::close_frame(static_cast<std::uint16_t>(close_code_), close_reason_);
+        buffers_.push_back(asio::buffer(close_out_));
     }
-    batch_.push_back(']');
-    ws_.async_write(asio::buffer(batch_),
-                    beast::bind_front_handler(&websocket_session::on_write, this->shared_from_this()));
+
+    auto handler = beast::bind_front_handler(&websocket_session::on_write, this->shared_from_this());
+    if constexpr (tls) {
+        // TLS encrypts one buffer at a time: one piece makes one record.
+        batch_.resize(asio::buffer_size(buffers_));
+        asio::buffer_copy(asio::buffer(batch_), buffers_);
+        asio::async_write(stream_, asio::buffer(batch_), std::move(handler));
+    } else {
+        asio::async_write(stream_, std::span<asio::const_buffer const>(buffers_), std::move(handler));
+    }
 }
 
 template <class NextLayer>
 void websocket_session<NextLayer>::on_write(beast::error_code ec, std::size_t) {
-    auto& m = live::global_metrics();
-    m.frames_out.fetch_add(1, std::memory_order_relaxed);
-    m.messages_out.fetch_add(in_flight_.size(), std::memory_order_relaxed);
+    if (!in_flight_.empty()) {
+        auto& m = live::global_metrics();
+        m.frames_out.fetch_add(1, std::memory_order_relaxed);
+        m.messages_out.fetch_add(in_flight_.size(), std::memory_order_relaxed);
+    }
+    // What a burst grew is let go; the usual few entries stay for the next write.
     in_flight_.clear();
     if (in_flight_.capacity() > 16) decltype(in_flight_)().swap(in_flight_);
-    std::string().swap(batch_);
+    if (buffers_.capacity() > 40) decltype(buffers_)().swap(buffers_);
+    control_in_flight_.clear();
+    if constexpr (tls) std::string().swap(batch_);
     if (ec) {
         // The connection is broken; the read loop ends too. Drop what waits.
         std::lock_guard lock(queue_mutex_);
@@ -336,22 +493,33 @@ void websocket_session<NextLayer>::on_write(beast::error_code ec, std::size_t) {
         queue_bytes_ = 0;
         return;
     }
+    if (close_queued_) {
+        close_sent_ = true;
+        std::string().swap(close_out_);
+        {
+            std::lock_guard lock(queue_mutex_);
+            writing_ = false;
+        }
+        if (close_received_ || drop_after_close_) shut_down();
+        return;
+    }
     do_write();
 }
 
 template <class NextLayer>
 void websocket_session<NextLayer>::close(int code, std::string reason) {
-    asio::post(ws_.get_executor(), [self = this->shared_from_this(), code, r = std::move(reason)]() mutable {
+    asio::post(stream_.get_executor(), [self = this->shared_from_this(), code, r = std::move(reason)]() mutable {
         self->do_close(code, std::move(r));
     });
 }
 
 // The first close wins. Frames already queued go out first (except for a slow
-// consumer, whose queue is dropped); then the close frame; and if the peer
-// does not finish the handshake within close_grace, the socket is torn down.
+// consumer, whose queue is dropped, and when `drop_queue`); then the close
+// frame; and if the peer does not answer within close_grace, the socket is
+// torn down.
 template <class NextLayer>
-void websocket_session<NextLayer>::do_close(int code, std::string reason) {
-    if (close_code_ != 0 || close_started_ || finished_) return;
+void websocket_session<NextLayer>::do_close(int code, std::string reason, bool drop_queue) {
+    if (close_code_ != 0 || close_queued_ || finished_) return;
     if (reason.size() > 120) reason.resize(120); // a close reason holds at most 123 bytes
     close_code_ = code;
     close_reason_ = std::move(reason);
@@ -361,41 +529,35 @@ void websocket_session<NextLayer>::do_close(int code, std::string reason) {
     // hold the room).
     if (ctx_->by_address && ((code == 4404 && !room_) || code == 4401))
         ctx_->by_address->record_join_failure(limit_key_);
-    bool writer_idle = false;
+    bool start = false;
     {
         std::lock_guard lock(queue_mutex_);
         closing_ = true;
-        if (code == 1013) {
+        if (code == 1013 || drop_queue) {
             queue_.clear();
             queue_bytes_ = 0;
         }
-        writer_idle = !writing_;
+        if (!writing_) {
+            writing_ = true;
+            start = true;
+        }
     }
     // Quiet logs: routine closes (shutdown, idle, a wrong code or key) are
     // not events; a dropped slow consumer or a flood is.
     if (code == 1013 || code == 1008 || code == 1011)
         app::log("workshop " + code_ + ": connection closed " + std::to_string(code) + " (" +
                  close_reason_ + ")");
-    if (writer_idle) start_close();
+    if (start) do_write();
     arm_tick();
 }
 
+// Our side is done: the peer sees the end of the stream after our close
+// frame, and the read loop ends when the peer closes its side too (or at
+// the close deadline).
 template <class NextLayer>
-void websocket_session<NextLayer>::start_close() {
-    if (close_started_ || finished_ || ping_in_progress_) return; // on_ping comes back here
-    close_started_ = true;
-    websocket::close_reason cr;
-    cr.code = static_cast<std::uint16_t>(close_code_);
-    cr.reason.assign(close_reason_.data(), close_reason_.size());
-    ws_.async_close(cr, beast::bind_front_handler(&websocket_session::on_close, this->shared_from_this()));
-}
-
-template <class NextLayer>
-void websocket_session<NextLayer>::on_close(beast::error_code ec) {
-    if (ec) {
-        beast::error_code ignored;
-        socket().close(ignored);
-    }
+void websocket_session<NextLayer>::shut_down() {
+    beast::error_code ignored;
+    socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
 }
 
 // One timer for the hello deadline, the idle limit (with a ping at half of
@@ -428,7 +590,7 @@ void websocket_session<NextLayer>::on_tick(beast::error_code ec) {
     if (close_code_ != 0) {
         if (now >= close_deadline_) {
             beast::error_code ignored;
-            socket().close(ignored);
+            socket().close(ignored); // the pending wait ends, and with it the session
             return;
         }
         return arm_tick();
@@ -439,31 +601,15 @@ void websocket_session<NextLayer>::on_tick(beast::error_code ec) {
         return do_close(4400, "no hello within " + std::to_string(ctx_->opts.hello_timeout) +
                                   " seconds");
     if (now - last_activity_ >= idle) return do_close(4408, "idle: no frame and no pong");
-    if (now - last_activity_ >= idle / 2 && !ping_sent_ && !ping_in_progress_) {
+    if (now - last_activity_ >= idle / 2 && !ping_sent_) {
         ping_sent_ = true;
-        ping_in_progress_ = true;
-        ws_.async_ping({}, beast::bind_front_handler(&websocket_session::on_ping,
-                                                     this->shared_from_this()));
+        send_control(ws::control_frame(ws::opcode::ping, {}));
     }
     arm_tick();
 }
 
-template <class NextLayer>
-void websocket_session<NextLayer>::on_ping(beast::error_code ec) {
-    ping_in_progress_ = false;
-    if (ec) return;
-    if (close_code_ != 0) {
-        bool writer_idle = false;
-        {
-            std::lock_guard lock(queue_mutex_);
-            writer_idle = !writing_;
-        }
-        if (writer_idle) start_close();
-    }
-}
-
-// The read loop has ended: the connection is over. Leaves the room (once)
-// and drops whatever was still queued.
+// The read loop has ended: the connection is over. Leaves the room (once),
+// drops whatever was still queued and closes the socket.
 template <class NextLayer>
 void websocket_session<NextLayer>::finish() {
     if (finished_) return;
@@ -479,6 +625,8 @@ void websocket_session<NextLayer>::finish() {
         room_->leave(this->shared_from_this());
         room_.reset();
     }
+    beast::error_code ignored;
+    socket().close(ignored);
 }
 
 // The two kinds of session, compiled here once (http_session.cpp makes them).

@@ -3,6 +3,12 @@
 // the workshop's room; writes what the room delivers through a bounded
 // single-writer queue that batches waiting messages into one frame.
 //
+// Beast reads the upgrade request (http_session.cpp); this session answers
+// it and then speaks RFC 6455 itself on the stream (net/ws_frame.hpp): an
+// idle connection then holds no read buffer and no pending read, only a
+// wait for readability, and a frame that goes to many connections is
+// written from the one shared buffer with a small header per connection.
+//
 // A template over the stream under the WebSocket: a bare TCP socket, or TLS
 // over TCP (--tls-cert). Both kinds are compiled once, in
 // websocket_session.cpp; this header is included only by the two Beast
@@ -12,17 +18,20 @@
 #include "live/connection.hpp"
 #include "live/room.hpp"
 #include "net/server_context.hpp"
+#include "net/ws_frame.hpp"
 
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
-#include <boost/beast/websocket.hpp>
 
+#include <array>
 #include <chrono>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 namespace brug::net {
@@ -46,7 +55,7 @@ public:
     // when the session ends). Call before run.
     void limit_by(std::string key, bool holds_slot);
 
-    // Accepts the upgrade `req` and starts reading.
+    // Answers the upgrade `req` (101, or 400/426 for a bad one) and starts reading.
     void run(boost::beast::http::request<boost::beast::http::string_body> req);
 
     void deliver(std::shared_ptr<std::string const> frame) override;
@@ -54,45 +63,49 @@ public:
 
 private:
     using clock = std::chrono::steady_clock;
+    static constexpr bool tls = std::is_same_v<NextLayer, tls_stream>;
 
     boost::asio::ip::tcp::socket& socket(); // the TCP socket at the bottom
-    void on_accept(boost::beast::error_code ec);
-    void do_read();
-    void on_read(boost::beast::error_code ec, std::size_t bytes);
-    void handle_frame(std::string_view text);
+    void on_handshake(boost::beast::error_code ec, bool upgraded);
+    void wait_readable();
+    void on_readable(boost::beast::error_code ec);
+    void read_plain();
+    void read_tls();
+    void on_read_tls(boost::beast::error_code ec, char* data, std::size_t bytes);
+    void consume(char* data, std::size_t size);
+    void on_event(ws::event const& ev);
+    void handle_text(std::string_view text);
     bool take_token();
     void answer(std::string frame);
+    void send_control(std::string frame);
     void do_write();
     void on_write(boost::beast::error_code ec, std::size_t bytes);
-    void do_close(int code, std::string reason);
-    void start_close();
-    void on_close(boost::beast::error_code ec);
+    void do_close(int code, std::string reason, bool drop_queue = false);
+    void shut_down();
     void arm_tick();
     void on_tick(boost::beast::error_code ec);
-    void on_ping(boost::beast::error_code ec);
     void finish();
 
-    // Plain: a bare socket, not a beast::tcp_stream: the websocket keeps its
-    // own handshake timer and we keep ours, and an idle connection is
-    // cheaper. TLS: the tcp_stream stays, its timer disarmed. No
-    // permessage-deflate (false): zlib state per connection costs far more
-    // memory than our small frames would save, and without it compiled in the
-    // stream itself is smaller.
-    boost::beast::websocket::stream<NextLayer, false> ws_;
+    // Plain: a bare socket, not a beast::tcp_stream: we keep our own timer,
+    // and an idle connection is cheaper. TLS: the tcp_stream stays, its
+    // timer disarmed.
+    NextLayer stream_;
     std::shared_ptr<server_context const> ctx_;
     std::string const code_;
     std::string limit_key_;   // set before run, then read-only; never logged
     bool holds_slot_ = false;
 
     // Guarded by the session's strand (the stream's executor).
-    boost::beast::flat_buffer buffer_;
+    ws::frame_parser parser_;
     std::shared_ptr<live::room> room_;      // set after a hello naming a known workshop
     bool hello_seen_ = false;
     bool finished_ = false;                 // the read loop has ended
-    bool close_started_ = false;            // async_close issued (or the socket torn down)
-    bool ping_in_progress_ = false;
     bool ping_sent_ = false;                // a ping waits for its pong
-    int close_code_ = 0;                    // the close to send once writes and pings are done
+    bool close_queued_ = false;             // our close frame is written or being written
+    bool close_sent_ = false;               // ... and the write has completed
+    bool close_received_ = false;           // the peer's close frame came
+    bool drop_after_close_ = false;         // the peer broke the protocol: no closing handshake
+    int close_code_ = 0;                    // the close to send once the queue is written
     std::string close_reason_;
     clock::time_point hello_deadline_;
     clock::time_point last_activity_;
@@ -101,8 +114,17 @@ private:
     clock::time_point refilled_at_;
     int limited_frames_ = 0;                // frames refused in a row for the rate limit
     boost::asio::steady_timer tick_;        // hello deadline, idle, pings, close deadline
-    std::vector<std::shared_ptr<std::string const>> in_flight_; // buffers of the current write
-    std::string batch_;                     // the current write when it batches several messages
+
+    // The writer, on the strand. One write carries the control frames that
+    // wait (pongs, a ping), then one text frame of the waiting messages,
+    // then the close frame when it is due.
+    std::string control_;                   // control frames waiting for the next write
+    std::string control_in_flight_;
+    std::string close_out_;                 // the close frame, while it is written
+    std::vector<std::shared_ptr<std::string const>> in_flight_; // messages of the current write
+    std::vector<boost::asio::const_buffer> buffers_;            // the current write
+    std::array<char, 10> header_{};         // the text frame's header in the current write
+    std::string batch_;                     // TLS: the current write in one piece
 
     // queue_mutex_ guards queue_, queue_bytes_, writing_ and closing_: deliver()
     // runs on the rooms' strands, the writer on this session's strand.

@@ -1,10 +1,18 @@
 // The WebSocket side of the contract (protocol.md 3.1, 3.2, 3.7, 3.9): joining,
-// every close code, the rate limit, presence and batching.
+// every close code, the rate limit, presence and batching; and the framing
+// (RFC 6455 section 5) through a raw socket.
 #include "client.hpp"
 
 #include <catch2/catch.hpp>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <csignal>
+#include <optional>
 #include <thread>
 
 using namespace brug::test;
@@ -333,4 +341,259 @@ TEST_CASE("websocket: SIGTERM closes every connection with 1001 and exits 0") {
     CHECK(waiting.wait_close() == 1001);
     stopper.join();
     CHECK(srv.stop(0) == 0);
+}
+
+// The framing itself (RFC 6455 section 5), byte by byte: a raw socket that
+// writes frames as a client would (or would not) and reads the server's.
+namespace {
+
+class raw_ws {
+public:
+    struct frame {
+        int opcode = -1; // -1: none (timeout or the connection ended)
+        std::string payload;
+        int close_code() const {
+            return payload.size() >= 2 ? (static_cast<unsigned char>(payload[0]) << 8) |
+                                             static_cast<unsigned char>(payload[1])
+                                       : 0;
+        }
+    };
+
+    raw_ws(int port, std::string const& target, std::string const& extra_headers = {},
+           std::string const& key = "dGhlIHNhbXBsZSBub25jZQ==") {
+        fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_port = htons(static_cast<std::uint16_t>(port));
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        REQUIRE(::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+        send_raw("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                 "Connection: Upgrade\r\nSec-WebSocket-Key: " + key + "\r\n" + extra_headers +
+                 (extra_headers.find("Version") == std::string::npos ? "Sec-WebSocket-Version: 13\r\n" : "") +
+                 "\r\n");
+        while (in_.find("\r\n\r\n") == std::string::npos && fill(5000)) {}
+        auto end = in_.find("\r\n\r\n");
+        if (end != std::string::npos) {
+            response_ = in_.substr(0, end + 4);
+            in_.erase(0, end + 4);
+        }
+    }
+    ~raw_ws() { ::close(fd_); }
+
+    std::string const& response() const { return response_; }
+
+    void send_raw(std::string const& bytes) {
+        std::size_t sent = 0;
+        while (sent < bytes.size()) {
+            auto n = ::send(fd_, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
+            if (n <= 0) return;
+            sent += static_cast<std::size_t>(n);
+        }
+    }
+
+    // A client frame: `b0` is FIN, RSV and opcode.
+    static std::string client_frame(std::uint8_t b0, std::string const& payload, bool masked = true) {
+        std::string out(1, static_cast<char>(b0));
+        auto const m = masked ? 0x80 : 0;
+        auto const n = payload.size();
+        if (n < 126) {
+            out.push_back(static_cast<char>(m | n));
+        } else if (n <= 0xFFFF) {
+            out.push_back(static_cast<char>(m | 126));
+            out.push_back(static_cast<char>(n >> 8));
+            out.push_back(static_cast<char>(n & 0xFF));
+        } else {
+            out.push_back(static_cast<char>(m | 127));
+            for (int i = 7; i >= 0; --i) out.push_back(static_cast<char>((n >> (8 * i)) & 0xFF));
+        }
+        char const key[4] = {0x12, 0x34, 0x56, 0x78};
+        if (masked) out.append(key, 4);
+        for (std::size_t i = 0; i < n; ++i) out.push_back(masked ? payload[i] ^ key[i % 4] : payload[i]);
+        return out;
+    }
+
+    // The next server frame; opcode -1 on timeout or end of the stream.
+    frame next(std::chrono::milliseconds timeout = 5000ms) {
+        auto until = std::chrono::steady_clock::now() + timeout;
+        for (;;) {
+            if (auto f = parse()) return *f;
+            auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now());
+            if (left.count() <= 0 || !fill(static_cast<int>(left.count()))) return {};
+        }
+    }
+
+    // The next frame that is not a ping (the server's keep-alive) nor a
+    // message (presence and the like).
+    frame next_control(std::chrono::milliseconds timeout = 5000ms) {
+        for (;;) {
+            auto f = next(timeout);
+            if (f.opcode != 0x9 && f.opcode != 0x1) return f;
+        }
+    }
+
+    // Whether the server ended the TCP stream (after what is buffered).
+    bool ended(std::chrono::milliseconds timeout = 5000ms) {
+        auto until = std::chrono::steady_clock::now() + timeout;
+        while (std::chrono::steady_clock::now() < until) {
+            auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now());
+            if (!fill(static_cast<int>(std::max<long>(1, left.count())))) return eof_;
+        }
+        return false;
+    }
+
+private:
+    // Reads what arrives within `timeout_ms`; false on timeout or end.
+    bool fill(int timeout_ms) {
+        pollfd p{fd_, POLLIN, 0};
+        if (::poll(&p, 1, timeout_ms) <= 0) return false;
+        char buf[4096];
+        auto n = ::recv(fd_, buf, sizeof buf, 0);
+        if (n <= 0) {
+            eof_ = true;
+            return false;
+        }
+        in_.append(buf, static_cast<std::size_t>(n));
+        return true;
+    }
+
+    std::optional<frame> parse() {
+        if (in_.size() < 2) return std::nullopt;
+        auto b = [&](std::size_t i) { return static_cast<unsigned char>(in_[i]); };
+        std::size_t len = b(1) & 0x7F, pos = 2;
+        if (len == 126) {
+            if (in_.size() < 4) return std::nullopt;
+            len = (b(2) << 8) | b(3);
+            pos = 4;
+        } else if (len == 127) {
+            if (in_.size() < 10) return std::nullopt;
+            len = 0;
+            for (int i = 0; i < 8; ++i) len = (len << 8) | b(2 + i);
+            pos = 10;
+        }
+        if (in_.size() < pos + len) return std::nullopt;
+        CHECK((b(1) & 0x80) == 0); // a server never masks
+        CHECK((b(0) & 0x80) != 0); // nor fragments
+        frame f{b(0) & 0x0F, in_.substr(pos, len)};
+        in_.erase(0, pos + len);
+        return f;
+    }
+
+    int fd_ = -1;
+    std::string in_;
+    std::string response_;
+    bool eof_ = false;
+};
+
+std::string const hello = R"({"type":"hello","protocol":1,"role":"participant"})";
+
+} // namespace
+
+TEST_CASE("websocket framing: the handshake") {
+    server_process srv;
+    auto ws = create_workshop(srv.port());
+    raw_ws ok(srv.port(), "/ws/" + ws.code);
+    CHECK(ok.response().rfind("HTTP/1.1 101", 0) == 0);
+    CHECK(ok.response().find("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=") != std::string::npos);
+    CHECK(ok.response().find("Sec-WebSocket-Extensions") == std::string::npos); // no deflate
+
+    raw_ws old(srv.port(), "/ws/" + ws.code, "Sec-WebSocket-Version: 8\r\n");
+    CHECK(old.response().rfind("HTTP/1.1 426", 0) == 0);
+    CHECK(old.response().find("Sec-WebSocket-Version: 13") != std::string::npos);
+    raw_ws bad_key(srv.port(), "/ws/" + ws.code, {}, "short");
+    INFO(bad_key.response());
+    CHECK(bad_key.response().rfind("HTTP/1.1 400", 0) == 0);
+}
+
+TEST_CASE("websocket framing: a fragmented hello, a ping between its fragments") {
+    server_process srv;
+    auto ws = create_workshop(srv.port());
+    raw_ws c(srv.port(), "/ws/" + ws.code);
+    // Split inside "participant", with a ping in the middle, sent byte by byte.
+    auto bytes = raw_ws::client_frame(0x01, hello.substr(0, 20)) +
+                 raw_ws::client_frame(0x89, "are you there?") +
+                 raw_ws::client_frame(0x00, hello.substr(20, 22)) +
+                 raw_ws::client_frame(0x80, hello.substr(42));
+    for (char ch : bytes) c.send_raw(std::string(1, ch));
+    auto pong = c.next();
+    CHECK(pong.opcode == 0xA);
+    CHECK(pong.payload == "are you there?");
+    auto welcome = c.next();
+    REQUIRE(welcome.opcode == 0x1);
+    auto j = json::parse(welcome.payload);
+    if (j.is_array()) j = j[0]; // a batch: the welcome, then what followed it
+    CHECK(j["type"] == "welcome");
+}
+
+TEST_CASE("websocket framing: protocol errors close with their code and end the stream") {
+    server_process srv({"--max-frame", "1024"});
+    auto ws = create_workshop(srv.port());
+    auto joined = [&] {
+        auto c = std::make_unique<raw_ws>(srv.port(), "/ws/" + ws.code);
+        c->send_raw(raw_ws::client_frame(0x81, hello));
+        auto w = c->next();
+        REQUIRE(w.opcode == 0x1);
+        return c;
+    };
+    struct bad {
+        char const* what;
+        std::string bytes;
+        int code;
+    };
+    std::string close_999 = {char(0x03), char(0xE7)};
+    std::vector<bad> cases = {
+        {"unmasked", raw_ws::client_frame(0x81, R"({"type":"ping"})", false), 1002},
+        {"RSV1 without an extension", raw_ws::client_frame(0xC1, R"({"type":"ping"})"), 1002},
+        {"a fragmented ping", raw_ws::client_frame(0x09, "x"), 1002},
+        {"a continuation without a message", raw_ws::client_frame(0x80, "x"), 1002},
+        {"an invalid close code", raw_ws::client_frame(0x88, close_999), 1002},
+        {"UTF-8 broken across fragments", raw_ws::client_frame(0x01, "\"caf\xc3") +
+                                               raw_ws::client_frame(0x80, "\xc3\""), 1007},
+        // Refused from the header: the megabyte is never sent.
+        {"a header announcing a message over --max-frame",
+         raw_ws::client_frame(0x81, std::string(70000, 'x')).substr(0, 14), 1009},
+    };
+    for (auto const& b : cases) {
+        INFO(b.what);
+        auto c = joined();
+        c->send_raw(b.bytes);
+        auto f = c->next_control();
+        REQUIRE(f.opcode == 0x8);
+        CHECK(f.close_code() == b.code);
+        CHECK(c->ended());
+    }
+}
+
+TEST_CASE("websocket framing: a client's close is answered with its code") {
+    server_process srv;
+    auto ws = create_workshop(srv.port());
+    raw_ws c(srv.port(), "/ws/" + ws.code);
+    c.send_raw(raw_ws::client_frame(0x81, hello));
+    REQUIRE(c.next().opcode == 0x1);
+    c.send_raw(raw_ws::client_frame(0x88, std::string("\x0f\xa0going", 7))); // 4000
+    auto f = c.next_control();
+    REQUIRE(f.opcode == 0x8);
+    CHECK(f.close_code() == 4000);
+    CHECK(c.ended());
+
+    // Without a code, the answer has none either (1005 is never sent).
+    raw_ws d(srv.port(), "/ws/" + ws.code);
+    d.send_raw(raw_ws::client_frame(0x88, ""));
+    f = d.next_control();
+    REQUIRE(f.opcode == 0x8);
+    INFO(f.payload);
+    CHECK(f.payload.empty());
+    CHECK(d.ended());
+}
+
+TEST_CASE("websocket framing: half a frame, then silence, is dropped by the idle timeout") {
+    server_process srv({"--idle-timeout", "1"});
+    auto ws = create_workshop(srv.port());
+    raw_ws c(srv.port(), "/ws/" + ws.code);
+    c.send_raw(raw_ws::client_frame(0x81, hello));
+    REQUIRE(c.next().opcode == 0x1);
+    c.send_raw(raw_ws::client_frame(0x81, R"({"type":"ping"})").substr(0, 5));
+    // The server pings at half the timeout; an unanswered ping and no frame: 4408.
+    auto f = c.next_control(4000ms);
+    REQUIRE(f.opcode == 0x8);
+    CHECK(f.close_code() == 4408);
 }
