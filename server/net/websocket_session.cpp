@@ -401,10 +401,11 @@ void websocket_session<NextLayer>::send_control(std::string frame) {
 // Called with writing_ set. Takes what waits: control frames, then the
 // queue's messages (one goes as itself, several as one JSON array in one
 // frame, protocol.md 3.1, up to max_batch_bytes), then the close frame when
-// a close is due and nothing else waits. All in one write, gathered from
-// the shared buffers: a message is never copied per connection.
+// a close is due and nothing else waits, into buffers_: one write, gathered
+// from the shared buffers, so a message is never copied per connection.
+// Returns false, with writing_ cleared, when there is nothing to write.
 template <class NextLayer>
-void websocket_session<NextLayer>::do_write() {
+bool websocket_session<NextLayer>::take_write() {
     bool close_now = false;
     {
         std::lock_guard lock(queue_mutex_);
@@ -412,7 +413,7 @@ void websocket_session<NextLayer>::do_write() {
             writing_ = false;
             queue_.clear();
             queue_bytes_ = 0;
-            return;
+            return false;
         }
         std::size_t bytes = 0;
         std::size_t taken = 0;
@@ -431,7 +432,7 @@ void websocket_session<NextLayer>::do_write() {
         close_now = close_code_ != 0 && queue_.empty();
         if (in_flight_.empty() && control_.empty() && !close_now) {
             writing_ = false;
-            return;
+            return false;
         }
     }
 
@@ -459,20 +460,71 @@ void websocket_session<NextLayer>::do_write() {
                          : ws::close_frame(static_cast<std::uint16_t>(close_code_), close_reason_);
         buffers_.push_back(asio::buffer(close_out_));
     }
+    return true;
+}
 
-    auto handler = beast::bind_front_handler(&websocket_session::on_write, this->shared_from_this());
-    if constexpr (tls) {
-        // TLS encrypts one buffer at a time: one piece makes one record.
-        batch_.resize(asio::buffer_size(buffers_));
-        asio::buffer_copy(asio::buffer(batch_), buffers_);
-        asio::async_write(stream_, asio::buffer(batch_), std::move(handler));
-    } else {
-        asio::async_write(stream_, std::span<asio::const_buffer const>(buffers_), std::move(handler));
+// Called with writing_ set. A plain socket is written at once, without
+// blocking: usually the kernel takes it all and the write is over with no
+// asynchronous operation (and no second trip through the strand). What the
+// kernel does not take, and anything over TLS, goes by async_write.
+template <class NextLayer>
+void websocket_session<NextLayer>::do_write() {
+    while (take_write()) {
+        if constexpr (tls) {
+            // TLS encrypts one buffer at a time: one piece makes one record.
+            batch_.resize(asio::buffer_size(buffers_));
+            asio::buffer_copy(asio::buffer(batch_), buffers_);
+            asio::async_write(stream_, asio::buffer(batch_),
+                             beast::bind_front_handler(&websocket_session::on_write,
+                                                       this->shared_from_this()));
+            return;
+        } else {
+            beast::error_code ec;
+            auto const total = asio::buffer_size(buffers_);
+            auto const sent = socket().write_some(std::span<asio::const_buffer const>(buffers_), ec);
+            if (ec == asio::error::would_block || ec == asio::error::try_again) ec = {};
+            if (ec || sent == total) {
+                if (!write_done(ec)) return;
+                // What came meanwhile goes after the handlers already
+                // waiting, as an asynchronous write's completion would: more
+                // arrives in the meantime and joins the batch.
+                bool more = false;
+                {
+                    std::lock_guard lock(queue_mutex_);
+                    more = !queue_.empty();
+                }
+                if (more) {
+                    asio::post(stream_.get_executor(), [self = this->shared_from_this()] { self->do_write(); });
+                    return;
+                }
+                continue; // control frames, or nothing: take_write lets the writer rest
+            }
+            skip_sent(sent); // the rest when the socket can take it
+            asio::async_write(stream_, std::span<asio::const_buffer const>(buffers_),
+                             beast::bind_front_handler(&websocket_session::on_write,
+                                                       this->shared_from_this()));
+            return;
+        }
     }
+}
+
+// Drops the first `bytes` of buffers_ (fewer than they hold).
+template <class NextLayer>
+void websocket_session<NextLayer>::skip_sent(std::size_t bytes) {
+    std::size_t whole = 0;
+    while (whole < buffers_.size() && bytes >= buffers_[whole].size()) bytes -= buffers_[whole++].size();
+    buffers_.erase(buffers_.begin(), buffers_.begin() + static_cast<std::ptrdiff_t>(whole));
+    buffers_.front() += bytes;
 }
 
 template <class NextLayer>
 void websocket_session<NextLayer>::on_write(beast::error_code ec, std::size_t) {
+    if (write_done(ec)) do_write();
+}
+
+// A write has ended. Returns whether the writer goes on (do_write).
+template <class NextLayer>
+bool websocket_session<NextLayer>::write_done(beast::error_code ec) {
     if (!in_flight_.empty()) {
         auto& m = live::global_metrics();
         m.frames_out.fetch_add(1, std::memory_order_relaxed);
@@ -491,7 +543,7 @@ void websocket_session<NextLayer>::on_write(beast::error_code ec, std::size_t) {
         writing_ = false;
         queue_.clear();
         queue_bytes_ = 0;
-        return;
+        return false;
     }
     if (close_queued_) {
         close_sent_ = true;
@@ -501,9 +553,9 @@ void websocket_session<NextLayer>::on_write(beast::error_code ec, std::size_t) {
             writing_ = false;
         }
         if (close_received_ || drop_after_close_) shut_down();
-        return;
+        return false;
     }
-    do_write();
+    return true;
 }
 
 template <class NextLayer>

@@ -78,8 +78,11 @@ private:
     bool take_token();
     void answer(std::string frame);
     void send_control(std::string frame);
+    bool take_write();
     void do_write();
+    void skip_sent(std::size_t bytes);
     void on_write(boost::beast::error_code ec, std::size_t bytes);
+    bool write_done(boost::beast::error_code ec);
     void do_close(int code, std::string reason, bool drop_queue = false);
     void shut_down();
     void arm_tick();
