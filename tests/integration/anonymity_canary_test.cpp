@@ -30,35 +30,11 @@ using namespace std::chrono_literals;
 
 namespace {
 
-bool is_type(json const& j, char const* t) { return j.is_object() && j.value("type", "") == t; }
-
 std::string slurp(std::string const& path) {
     std::ifstream in(path, std::ios::binary);
     std::stringstream s;
     s << in.rdbuf();
     return s.str();
-}
-
-std::string shell_quote(std::string const& s) {
-    std::string out = "'";
-    for (char c : s) {
-        if (c == '\'') out += "'\\''";
-        else out += c;
-    }
-    return out + "'";
-}
-
-std::string sql(std::string const& db, std::string const& query) {
-    std::string out;
-    std::string cmd = "sqlite3 -batch -noheader " + shell_quote(db) + " " + shell_quote(query) + " 2>&1";
-    FILE* p = popen(cmd.c_str(), "r");
-    if (!p) return out;
-    char buf[4096];
-    std::size_t n;
-    while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-    pclose(p);
-    while (!out.empty() && out.back() == '\n') out.pop_back();
-    return out;
 }
 
 std::vector<std::string> lines(std::string const& s) {
@@ -78,8 +54,7 @@ public:
         char tmpl[] = "/tmp/brug-canary-XXXXXX";
         if (!mkdtemp(tmpl)) throw std::runtime_error("mkdtemp failed");
         dir_ = tmpl;
-        char const* binary = std::getenv("BRUG_BINARY");
-        std::vector<std::string> argv = {binary && *binary ? binary : BRUG_BINARY,
+        std::vector<std::string> argv = {brug_binary(),
                                          "--host", "127.0.0.1", "--port", "0", "--data", db(),
                                          "--web-root", std::string(BRUG_SOURCE_DIR) + "/client-web"};
         pid_ = fork();

@@ -60,10 +60,7 @@ server_process::~server_process() {
 void server_process::start() {
     int out[2];
     if (pipe(out) != 0) throw std::runtime_error("pipe failed");
-    // BRUG_BINARY in the environment runs the tests against another build
-    // (e.g. one with sanitizers).
-    char const* binary = std::getenv("BRUG_BINARY");
-    std::vector<std::string> argv = {binary && *binary ? binary : BRUG_BINARY, "--host", "127.0.0.1", "--port", "0",
+    std::vector<std::string> argv = {brug_binary(), "--host", "127.0.0.1", "--port", "0",
                                      "--data", data_file(), "--web-root",
                                      std::string(BRUG_SOURCE_DIR) + "/client-web"};
     argv.insert(argv.end(), args_.begin(), args_.end());
@@ -494,6 +491,48 @@ json join_facilitator(ws_client& c, std::string const& key) {
     c.send(json{{"type", "hello"}, {"protocol", 1}, {"role", "facilitator"}, {"facilitator_key", key}});
     auto m = c.wait_for([](json const& j) { return j.value("type", "") == "welcome"; });
     return m ? *m : json();
+}
+
+bool is_type(json const& j, char const* t) { return j.is_object() && j.value("type", "") == t; }
+
+std::function<bool(json const&)> event(std::string name) {
+    return [name](json const& j) { return is_type(j, "event") && j["name"] == name; };
+}
+
+json card_post(std::string text, std::string nonce) {
+    return {{"type", "card.post"}, {"kind", "concern"}, {"text", std::move(text)}, {"nonce", std::move(nonce)}};
+}
+
+// BRUG_BINARY in the environment runs the tests against another build
+// (e.g. one with sanitizers).
+std::string brug_binary() {
+    char const* b = std::getenv("BRUG_BINARY");
+    return b && *b ? b : BRUG_BINARY;
+}
+
+std::string shell_quote(std::string const& s) {
+    std::string out = "'";
+    for (char c : s) {
+        if (c == '\'') out += "'\\''";
+        else out += c;
+    }
+    return out + "'";
+}
+
+std::pair<std::string, int> run_command(std::string const& cmd) {
+    std::string out;
+    FILE* p = popen(("(" + cmd + ") 2>&1").c_str(), "r");
+    if (!p) return {out, -1};
+    char buf[4096];
+    std::size_t n;
+    while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+    int st = pclose(p);
+    while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
+    return {out, WIFEXITED(st) ? WEXITSTATUS(st) : -1};
+}
+
+std::string sql(std::string const& db, std::string const& query) {
+    return run_command("sqlite3 -batch -noheader " + shell_quote(db) + " " + shell_quote(query)).first;
 }
 
 } // namespace brug::test

@@ -156,4 +156,23 @@ private:
 json join_participant(ws_client& c, std::string const& token = {});
 json join_facilitator(ws_client& c, std::string const& key);
 
+// Messages: `j` is an object of type `t`; a matcher for an event by name;
+// a concern card.post with its nonce.
+bool is_type(json const& j, char const* t);
+std::function<bool(json const&)> event(std::string name);
+json card_post(std::string text, std::string nonce);
+
+// The brug binary under test: $BRUG_BINARY, or the one this build made.
+std::string brug_binary();
+
+// `s` in single quotes for /bin/sh.
+std::string shell_quote(std::string const& s);
+
+// Runs `cmd` with /bin/sh: its output (stdout and stderr together, without
+// trailing newlines) and its exit status (-1 when it did not exit).
+std::pair<std::string, int> run_command(std::string const& cmd);
+
+// The sqlite3 shell's answer to `query` on the database file `db`.
+std::string sql(std::string const& db, std::string const& query);
+
 } // namespace brug::test

@@ -19,44 +19,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-bool is_type(json const& j, char const* t) { return j.is_object() && j.value("type", "") == t; }
-
-json card_post(std::string text, std::string nonce) {
-    return {{"type", "card.post"}, {"kind", "concern"}, {"text", std::move(text)}, {"nonce", std::move(nonce)}};
-}
-
-std::string shell_quote(std::string const& s) {
-    std::string out = "'";
-    for (char c : s) {
-        if (c == '\'') out += "'\\''";
-        else out += c;
-    }
-    return out + "'";
-}
-
-// Runs a shell command; its output (stdout and stderr) without the last
-// newline, and its exit status.
-std::pair<std::string, int> run(std::string const& cmd) {
-    std::string out;
-    FILE* p = popen((cmd + " 2>&1").c_str(), "r");
-    if (!p) return {out, -1};
-    char buf[4096];
-    std::size_t n;
-    while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-    int st = pclose(p);
-    while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
-    return {out, WIFEXITED(st) ? WEXITSTATUS(st) : -1};
-}
-
-std::string sql(std::string const& db, std::string const& query) {
-    return run("sqlite3 -batch -noheader " + shell_quote(db) + " " + shell_quote(query)).first;
-}
-
-std::string brug_binary() {
-    char const* b = std::getenv("BRUG_BINARY");
-    return b && *b ? b : BRUG_BINARY;
-}
-
 std::string file_bytes(std::string const& path) {
     std::ifstream in(path, std::ios::binary);
     return std::string(std::istreambuf_iterator<char>(in), {});
@@ -154,7 +116,7 @@ TEST_CASE("lifecycle: brug backup copies the database while the server runs") {
     std::this_thread::sleep_for(100ms);
 
     auto copy = srv.data_dir() + "/copy.db";
-    auto [out, rc] = run(shell_quote(brug_binary()) + " backup " + shell_quote(copy) + " --data " +
+    auto [out, rc] = run_command(shell_quote(brug_binary()) + " backup " + shell_quote(copy) + " --data " +
                          shell_quote(srv.data_file()));
     stop = true;
     writer.join();
@@ -182,11 +144,11 @@ TEST_CASE("lifecycle: brug backup copies the database while the server runs") {
     }
 
     // Errors: a missing database is exit 1 with a reason; bad usage is 2.
-    auto [missing, rc1] = run(shell_quote(brug_binary()) + " backup " + shell_quote(srv.data_dir() + "/x.db") +
+    auto [missing, rc1] = run_command(shell_quote(brug_binary()) + " backup " + shell_quote(srv.data_dir() + "/x.db") +
                               " --data " + shell_quote(srv.data_dir() + "/nothing-here.db"));
     CHECK(rc1 == 1);
     CHECK(missing.find("no database file") != std::string::npos);
-    CHECK(run(shell_quote(brug_binary()) + " backup").second == 2);
+    CHECK(run_command(shell_quote(brug_binary()) + " backup").second == 2);
 }
 
 TEST_CASE("lifecycle: failed joins per address are limited in a sliding window") {
@@ -264,7 +226,7 @@ TEST_CASE("lifecycle: connections per address are limited") {
 }
 
 TEST_CASE("lifecycle: --help names the new options and their defaults") {
-    auto [help, rc] = run(shell_quote(brug_binary()) + " --help");
+    auto [help, rc] = run_command(shell_quote(brug_binary()) + " --help");
     CHECK(rc == 0);
     CHECK(help.find("brug backup PATH [--data FILE]") != std::string::npos);
     CHECK(help.find("--join-failures N") != std::string::npos);
@@ -277,5 +239,5 @@ TEST_CASE("lifecycle: --help names the new options and their defaults") {
     auto const line = help.substr(per_address, help.find('\n', per_address) - per_address);
     CHECK(line.find("(default: 2000)") != std::string::npos);
     CHECK(help.find("--limit-loopback") != std::string::npos);
-    CHECK(run(shell_quote(brug_binary()) + " --limit-loopback=yes").second == 2);
+    CHECK(run_command(shell_quote(brug_binary()) + " --limit-loopback=yes").second == 2);
 }

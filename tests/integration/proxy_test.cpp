@@ -16,8 +16,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-bool is_type(json const& j, char const* t) { return j.is_object() && j.value("type", "") == t; }
-
 using headers = std::vector<std::pair<std::string, std::string>>;
 
 ws_client::config from(headers h) {

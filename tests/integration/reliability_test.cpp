@@ -37,8 +37,6 @@ namespace {
 
 using clock_type = std::chrono::steady_clock;
 
-bool is_type(json const& j, char const* t) { return j.is_object() && j.value("type", "") == t; }
-
 long env_int(char const* name, long fallback) {
     char const* v = std::getenv(name);
     if (!v || !*v) return fallback;
@@ -48,32 +46,6 @@ long env_int(char const* name, long fallback) {
 std::string env_str(char const* name, std::string fallback) {
     char const* v = std::getenv(name);
     return v && *v ? std::string(v) : fallback;
-}
-
-std::string shell_quote(std::string const& s) {
-    std::string out = "'";
-    for (char c : s) {
-        if (c == '\'') out += "'\\''";
-        else out += c;
-    }
-    return out + "'";
-}
-
-std::string run(std::string const& cmd) {
-    std::string out;
-    FILE* p = popen(cmd.c_str(), "r");
-    if (!p) return out;
-    char buf[4096];
-    std::size_t n;
-    while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-    pclose(p);
-    while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
-    return out;
-}
-
-// The sqlite3 command-line shell on a file.
-std::string sql(std::string const& db, std::string const& query) {
-    return run("sqlite3 -batch -noheader " + shell_quote(db) + " " + shell_quote(query) + " 2>&1");
 }
 
 // PRAGMA integrity_check on a copy of the file and its WAL as the crash left

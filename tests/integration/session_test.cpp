@@ -15,12 +15,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-bool is_type(json const& j, char const* t) { return j.is_object() && j.value("type", "") == t; }
-
-std::function<bool(json const&)> event(std::string name) {
-    return [name](json const& j) { return is_type(j, "event") && j["name"] == name; };
-}
-
 struct posted {
     std::string marker; // a plain word, findable in every format
     std::string text;   // with characters that need quoting or escaping

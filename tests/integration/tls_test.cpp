@@ -17,25 +17,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-bool is_type(json const& j, char const* t) { return j.is_object() && j.value("type", "") == t; }
-
-// Runs a shell command: its output (stdout and stderr) and exit status.
-std::pair<std::string, int> run(std::string const& cmd) {
-    std::string out;
-    FILE* p = popen(("(" + cmd + ") 2>&1").c_str(), "r");
-    if (!p) return {out, -1};
-    char buf[4096];
-    std::size_t n;
-    while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-    int st = pclose(p);
-    return {out, WIFEXITED(st) ? WEXITSTATUS(st) : -1};
-}
-
-std::string brug_binary() {
-    char const* b = std::getenv("BRUG_BINARY");
-    return b && *b ? b : BRUG_BINARY;
-}
-
 // A folder with cert.pem and key.pem (P-256, CN localhost, one day), and a
 // second key that belongs to no certificate; removed with the object.
 struct throwaway_certificate {
@@ -44,7 +25,7 @@ struct throwaway_certificate {
         char tmpl[] = "/tmp/brug-tls-XXXXXX";
         if (!mkdtemp(tmpl)) throw std::runtime_error("mkdtemp failed");
         dir = tmpl;
-        auto [out, rc] = run("cd " + dir +
+        auto [out, rc] = run_command("cd " + dir +
                              " && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256"
                              " -nodes -keyout key.pem -out cert.pem -days 1 -subj /CN=localhost"
                              " && openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256"
@@ -137,7 +118,7 @@ TEST_CASE("tls: a key that does not belong to the certificate stops the start") 
     throwaway_certificate c;
     auto const dir = c.dir;
     auto start = [&](std::string const& tls_args) {
-        return run("'" + brug_binary() + "' --port 0 --data " + dir + "/db/brug.db " + tls_args);
+        return run_command("'" + brug_binary() + "' --port 0 --data " + dir + "/db/brug.db " + tls_args);
     };
 
     auto [mismatch, rc] = start("--tls-cert " + c.cert() + " --tls-key " + c.other_key());

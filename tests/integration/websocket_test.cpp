@@ -20,8 +20,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-bool is_type(json const& j, char const* t) { return j.is_object() && j.value("type", "") == t; }
-
 } // namespace
 
 TEST_CASE("websocket: participant and facilitator join with a welcome") {

@@ -14,16 +14,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-bool is_type(json const& j, char const* t) { return j.is_object() && j.value("type", "") == t; }
-
-std::function<bool(json const&)> event(std::string name) {
-    return [name](json const& j) { return is_type(j, "event") && j["name"] == name; };
-}
-
-json card_post(std::string text, std::string nonce) {
-    return {{"type", "card.post"}, {"kind", "concern"}, {"text", std::move(text)}, {"nonce", std::move(nonce)}};
-}
-
 bool frames_contain(ws_client const& c, std::string const& needle) {
     for (auto const& f : c.frames())
         if (f.find(needle) != std::string::npos) return true;
