@@ -75,6 +75,21 @@ workshop_input input_of(std::vector<labelled_card const*> const& cards) {
     return in;
 }
 
+// --verbose: each suggested theme with how many of its cards carry which
+// labelled theme (card ids are "c<index into cards>", as input_of makes them).
+void print_themes(std::vector<theme_suggestion> const& themes,
+                  std::vector<labelled_card const*> const& cards, char const* indent) {
+    for (auto const& th : themes) {
+        std::printf("%s[%s] %s (%zu):", indent, th.column.c_str(), th.title.c_str(), th.card_ids.size());
+        std::map<std::string, int> labels;
+        for (auto const& id : th.card_ids)
+            labels[cards[std::stoul(id.substr(1))]->theme]++;
+        for (auto const& [l, k] : labels)
+            std::printf(" %s=%d", l.c_str(), k);
+        std::printf("\n");
+    }
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -164,13 +179,7 @@ int main(int argc, char** argv) {
             want.push_back(test[i]->theme);
         }
         double const ari = adjusted_rand_index(got, want);
-        std::size_t labelled_themes = std::map<std::string, int>().size();
-        {
-            std::map<std::string, int> t;
-            for (auto const& x : want)
-                t[x]++;
-            labelled_themes = t.size();
-        }
+        std::size_t const labelled_themes = std::set<std::string>(want.begin(), want.end()).size();
 
         // A random 20% placed by the facilitator.
         double c20 = 0, t20 = 0;
@@ -222,16 +231,7 @@ int main(int argc, char** argv) {
             if (verbose) {
                 std::printf("    with every column known: ARI %.3f\n",
                             adjusted_rand_index(got_known, want));
-                for (auto const& th : sk.themes) {
-                    std::printf("      [%s] %s (%zu):", th.column.c_str(), th.title.c_str(),
-                                th.card_ids.size());
-                    std::map<std::string, int> labels;
-                    for (auto const& id : th.card_ids)
-                        labels[test[std::stoul(id.substr(1))]->theme]++;
-                    for (auto const& [l, k] : labels)
-                        std::printf(" %s=%d", l.c_str(), k);
-                    std::printf("\n");
-                }
+                print_themes(sk.themes, test, "      ");
             }
             for (std::size_t i = 0; i < n; ++i)
                 for (auto const& [id, score] : similar(known, in.cards[i].id, 3, *m))
@@ -249,16 +249,7 @@ int main(int argc, char** argv) {
                     test.front()->language.c_str(), n, correct / static_cast<double>(n), c20 / t20,
                     ari, s.themes.size(), labelled_themes, hits / 3 / static_cast<double>(n));
         if (verbose) {
-            for (auto const& th : s.themes) {
-                std::printf("    [%s] %s (%zu):", th.column.c_str(), th.title.c_str(),
-                            th.card_ids.size());
-                std::map<std::string, int> labels;
-                for (auto const& id : th.card_ids)
-                    labels[test[std::stoul(id.substr(1))]->theme]++;
-                for (auto const& [l, k] : labels)
-                    std::printf(" %s=%d", l.c_str(), k);
-                std::printf("\n");
-            }
+            print_themes(s.themes, test, "    ");
             for (std::size_t i = 0; i < n; ++i)
                 if (column[in.cards[i].id] != test[i]->column)
                     std::printf("    miss (%s): %s\n", test[i]->column.c_str(),
