@@ -223,8 +223,9 @@ std::vector<lexicon_entry> const concept_entries = {
      "plek, werkplek, kantoor, gebouw, ruimte, flexplek, flexplekken, flexwerken, locatie, lokaal, "
      "kamer, "
      "hoek, inrichting, faciliteiten, vergaderruimte, belhok, kast, clean desk",
-     "place, workplace, desk, office, building, room, space, seat, location, floor, facilities, "
-     "meeting room, workspace, hot desk, hot desking, clean desk"},
+     // "building" only in a phrase: its stem is "build", as of building software.
+     "place, workplace, desk, office, office building, room, space, seat, location, floor, "
+     "facilities, meeting room, workspace, hot desk, hot desking, clean desk"},
     {"#remote",
      "thuis, thuiswerken, hybride, online, op afstand, reizen, file, reistijd, vergaderen, "
      "videobellen, "

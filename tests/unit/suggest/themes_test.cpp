@@ -1,7 +1,11 @@
 // Clustering on small hand-made vectors, and titles.
+#include "suggest/analysis.hpp"
+#include "suggest/lexicon.hpp"
 #include "suggest/themes.hpp"
 
 #include <catch2/catch.hpp>
+
+#include <set>
 
 using namespace brug::suggest;
 
@@ -103,4 +107,21 @@ TEST_CASE("themes: below the threshold, merging goes on down to the expected num
     CHECK(hinted[0] != hinted[2]);
     CHECK(hinted[4] != hinted[0]); // nothing in common: stays alone
     CHECK(hinted[4] != hinted[2]);
+}
+
+TEST_CASE("concepts: words whose stem is another everyday word are matched as phrases only") {
+    lexicon const& concepts = lexicon::concepts();
+    auto const tags = [&](char const* text) {
+        auto const words = split_words(text);
+        std::vector<std::string> stems;
+        for (auto const& w : words)
+            stems.push_back(stem(w, lang::en));
+        std::set<std::string> out;
+        for (auto const& m : concepts.match(words, stems, lang::en, true))
+            out.insert(std::string(m.tag));
+        return out;
+    };
+    // "building" stems to "build": a pipeline to build is no workplace.
+    CHECK_FALSE(tags("time to build the pipeline").count("#workplace"));
+    CHECK(tags("the office building has no quiet rooms").count("#workplace"));
 }
