@@ -22,6 +22,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <future>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -235,8 +236,14 @@ int main(int argc, char** argv) {
     purge_timer.reset();
     signals.reset();
     lst.reset();
-    hub->clear();    // rooms hold timers of the io_context
-    storage.reset(); // drains the queue and closes the file; callbacks post to the stopped ioc
+    hub->clear(); // rooms hold timers of the io_context
+    // Once the queue is drained (callbacks post to the stopped ioc), one line
+    // on how the commits went, for operators and for brug-load.
+    std::promise<void> drained;
+    storage->submit({}, [&drained](bool) { drained.set_value(); });
+    drained.get_future().wait();
+    app::log("store: " + storage->commits_summary().describe());
+    storage.reset(); // closes the file
     ioc.reset();     // destroys the handlers still queued (sessions, rooms)
     hub.reset();
     app::log("stopped");

@@ -547,6 +547,7 @@ struct store::impl {
     std::atomic<std::uint64_t> commits_{0};
     std::atomic<std::uint64_t> change_sets_{0};
     std::atomic<std::uint64_t> failures_{0};
+    commit_times commit_times_;
 
     std::thread writer_;
 
@@ -607,6 +608,7 @@ void store::impl::write_batch(std::vector<pending>& batch) {
 
     if (any_sql) {
         auto& st = *write_;
+        auto const began = steady::now();
         bool tx_ok = true;
         bool checkpoint_after = false;
         try {
@@ -680,6 +682,9 @@ void store::impl::write_batch(std::vector<pending>& batch) {
             std::fill(ok.begin(), ok.end(), 0);
         } else {
             commits_.fetch_add(1, std::memory_order_relaxed);
+            auto const sets = std::count_if(batch.begin(), batch.end(),
+                                            [](pending const& p) { return !p.changes.empty(); });
+            commit_times_.record(steady::now() - began, static_cast<std::uint64_t>(sets));
             if (checkpoint_after && !wants_checkpoint_) {
                 wants_checkpoint_ = true;
                 wanted_since_ = steady::now();
@@ -1053,6 +1058,10 @@ store::stats store::counters() const {
     s.change_sets = impl_->change_sets_.load(std::memory_order_relaxed);
     s.failures = impl_->failures_.load(std::memory_order_relaxed);
     return s;
+}
+
+commit_summary store::commits_summary() const {
+    return impl_->commit_times_.summary();
 }
 
 int store::schema_version() {

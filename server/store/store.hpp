@@ -15,6 +15,7 @@
 
 #include "model/changes.hpp"
 #include "model/state.hpp"
+#include "store/commit_times.hpp"
 
 #include <cstdint>
 #include <functional>
@@ -90,6 +91,11 @@ public:
         std::uint64_t failures = 0;
     };
     stats counters() const;
+
+    // The commits since open: how long each took (BEGIN to COMMIT returned,
+    // the fdatasync included) and how many change sets it held. The server
+    // logs it at shutdown; benchmarks read it.
+    commit_summary commits_summary() const;
 
     // The schema version this build writes.
     static int schema_version();

@@ -1,0 +1,68 @@
+#include "store/commit_times.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace brug::store {
+
+std::string commit_summary::describe() const {
+    double const per_commit =
+        commits ? static_cast<double>(change_sets) / static_cast<double>(commits) : 0.0;
+    char line[256];
+    std::snprintf(line, sizeof line,
+                  "%llu commits, commit ms p50 %.1f p99 %.1f max %.1f, "
+                  "change sets per commit %.1f (max %llu)",
+                  static_cast<unsigned long long>(commits), p50_ms, p99_ms, max_ms, per_commit,
+                  static_cast<unsigned long long>(max_change_sets));
+    return line;
+}
+
+void commit_times::record(std::chrono::nanoseconds took, std::uint64_t change_sets) {
+    auto const i = std::min<std::size_t>(static_cast<std::size_t>(std::max<std::int64_t>(
+                                             0, took.count() / std::chrono::nanoseconds(width).count())),
+                                         buckets - 1);
+    counts_[i].fetch_add(1, std::memory_order_relaxed);
+    commits_.fetch_add(1, std::memory_order_relaxed);
+    change_sets_.fetch_add(change_sets, std::memory_order_relaxed);
+    // One writer: a plain compare is enough, no compare-exchange loop.
+    if (change_sets > max_change_sets_.load(std::memory_order_relaxed))
+        max_change_sets_.store(change_sets, std::memory_order_relaxed);
+    if (took.count() > max_ns_.load(std::memory_order_relaxed))
+        max_ns_.store(took.count(), std::memory_order_relaxed);
+}
+
+commit_summary commit_times::summary() const {
+    commit_summary s;
+    std::array<std::uint64_t, buckets> counts;
+    std::uint64_t total = 0;
+    for (std::size_t i = 0; i < buckets; ++i) {
+        counts[i] = counts_[i].load(std::memory_order_relaxed);
+        total += counts[i];
+    }
+    s.commits = total;
+    s.change_sets = change_sets_.load(std::memory_order_relaxed);
+    s.max_change_sets = max_change_sets_.load(std::memory_order_relaxed);
+    s.max_ms = static_cast<double>(max_ns_.load(std::memory_order_relaxed)) / 1e6;
+    double const width_ms = static_cast<double>(width.count()) / 1000.0;
+    // The upper edge of the bucket holding the commit of rank ceil(p * total),
+    // never above the longest commit seen.
+    auto percentile = [&](double p) {
+        if (total == 0) return 0.0;
+        auto rank = static_cast<std::uint64_t>(p * static_cast<double>(total));
+        if (static_cast<double>(rank) < p * static_cast<double>(total)) ++rank;
+        rank = std::max<std::uint64_t>(rank, 1);
+        std::uint64_t seen = 0;
+        for (std::size_t i = 0; i < buckets; ++i) {
+            seen += counts[i];
+            if (seen < rank) continue;
+            if (i == buckets - 1) return s.max_ms; // past the buckets: the longest is known
+            return std::min(static_cast<double>(i + 1) * width_ms, s.max_ms);
+        }
+        return s.max_ms;
+    };
+    s.p50_ms = percentile(0.50);
+    s.p99_ms = percentile(0.99);
+    return s;
+}
+
+} // namespace brug::store
