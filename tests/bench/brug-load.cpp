@@ -39,6 +39,7 @@
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
+#include <utility>
 #include <vector>
 
 namespace asio = boost::asio;
@@ -76,24 +77,46 @@ void raise_fd_limit() {
 
 // ---------------------------------------------------------------- the server
 
+// The store's summary line, which the server logs at shutdown:
+// "store: N commits, commit ms p50 A p99 B max C, change sets per commit M (max K)".
+struct store_summary {
+    bool found = false;
+    double commits = 0, p50_ms = 0, p99_ms = 0, max_ms = 0, sets_per_commit = 0, max_sets = 0;
+
+    static store_summary parse(std::string const& line) {
+        store_summary s;
+        auto at = line.find("store: ");
+        if (at == std::string::npos) return s;
+        s.found = std::sscanf(line.c_str() + at,
+                              "store: %lf commits, commit ms p50 %lf p99 %lf max %lf, "
+                              "change sets per commit %lf (max %lf)",
+                              &s.commits, &s.p50_ms, &s.p99_ms, &s.max_ms, &s.sets_per_commit,
+                              &s.max_sets) == 6;
+        return s;
+    }
+};
+
 struct server_process {
     pid_t pid = -1;
     int port = 0;
     std::string data;
+    // The server's standard error is read by a thread of ours: passed on when
+    // BRUG_LOAD_SERVER_LOG is set, and searched for the store's summary.
+    std::thread err_reader;
+    store_summary summary; // written by err_reader; read after stop()
 
     // Starts `binary` with `args` and waits for its `listening on` line.
     // Returns the time it took, in ms.
     double start(std::string const& binary, std::vector<std::string> args) {
-        int out[2];
-        if (pipe(out) != 0) throw std::runtime_error("pipe");
+        int out[2], err[2];
+        if (pipe(out) != 0 || pipe(err) != 0) throw std::runtime_error("pipe");
+        summary = {};
         auto t0 = clock_type::now();
         pid = fork();
         if (pid == 0) {
             dup2(out[1], STDOUT_FILENO);
-            close(out[0]);
-            close(out[1]);
-            int devnull = open("/dev/null", O_WRONLY);
-            if (!getenv("BRUG_LOAD_SERVER_LOG")) dup2(devnull, STDERR_FILENO);
+            dup2(err[1], STDERR_FILENO);
+            for (int fd : {out[0], out[1], err[0], err[1]}) close(fd);
             std::vector<char*> argv;
             argv.push_back(const_cast<char*>(binary.c_str()));
             for (auto& a : args) argv.push_back(a.data());
@@ -102,6 +125,8 @@ struct server_process {
             _exit(127);
         }
         close(out[1]);
+        close(err[1]);
+        err_reader = std::thread([this, fd = err[0]] { read_errors(fd); });
         std::string line;
         char c;
         while (read(out[0], &c, 1) == 1) {
@@ -125,12 +150,27 @@ struct server_process {
         return std::chrono::duration<double, std::milli>(clock_type::now() - t0).count();
     }
 
+    // Stops the server and waits until its standard error is read to the end.
     void stop() {
         if (pid <= 0) return;
         kill(pid, SIGTERM);
         int st = 0;
         waitpid(pid, &st, 0);
         pid = -1;
+        if (err_reader.joinable()) err_reader.join();
+    }
+
+    ~server_process() { stop(); }
+
+    void read_errors(int fd) {
+        bool const pass_on = getenv("BRUG_LOAD_SERVER_LOG") != nullptr;
+        FILE* in = fdopen(fd, "r");
+        char buf[4096];
+        while (std::fgets(buf, sizeof buf, in)) {
+            if (pass_on) std::fputs(buf, stderr);
+            if (auto found = store_summary::parse(buf); found.found) summary = found;
+        }
+        std::fclose(in);
     }
 
     // (user, system) CPU time in microseconds.
@@ -323,6 +363,10 @@ private:
             ++at;
             st_.acks++;
             my_acks++;
+            if (keep_ack_times) {
+                std::lock_guard lock(ack_mu_);
+                ack_times_.push_back(t);
+            }
         }
         at = 0;
         while ((at = frame.find("\"type\":\"error\"", at)) != std::string_view::npos) {
@@ -333,6 +377,14 @@ private:
     }
 
 public:
+    // The receive times (now_ns) of the acks since the last call, in order.
+    // Only kept when keep_ack_times is set before the connection opens.
+    std::vector<std::int64_t> take_ack_times() {
+        std::lock_guard lock(ack_mu_);
+        return std::exchange(ack_times_, {});
+    }
+    std::atomic<bool> keep_ack_times{false};
+
     void flush() {
         asio::post(ws_.get_executor(), [self = shared_from_this()] { self->st_.add(self->local_); });
     }
@@ -354,6 +406,8 @@ private:
     std::function<void()> on_welcome_;
     stats& st_;
     std::vector<double> local_;
+    std::mutex ack_mu_;
+    std::vector<std::int64_t> ack_times_; // guarded by ack_mu_
     bool dead_ = false;
     bool ready_ = false; // handshake done; strand only
 };
@@ -367,6 +421,7 @@ struct options {
     int workshops = 1;
     int posters = 10;
     double rate = 20;       // cards per second, all posters together
+    bool rate_given = false; // durable: open loop at `rate` instead of closed loop
     double seconds = 10;    // measuring window
     int threads = 2;
     std::string sync = "full";
@@ -634,8 +689,21 @@ json run_many(options const& o) {
     return res;
 }
 
-// Durable writes: posters post as fast as acks allow; acks per second and
-// ack latency (the commit is in it) in one workshop and across many.
+// Durable writes: card posts acknowledged per second, each ack only after its
+// commit is on disk, in one workshop and across many.
+//
+// Closed loop (default): each poster keeps `window` posts in flight and
+// posts again as acks come back; this finds the most acks per second, and
+// the ack latency is then mostly the window's queue (Little's law: in flight
+// / acks per second). Open loop (`--rate N`): posts go out on a fixed
+// schedule, N per second spread over the posters, whether or not earlier
+// ones were answered; each latency runs from the post's scheduled time, so a
+// stalled server's backlog counts in full (no coordinated omission). After
+// the window the posts still in flight are waited for (10 s at most).
+//
+// The commit figures come from the store's summary, which the server logs at
+// shutdown; they cover its whole run, the setup (workshops, joins, phases)
+// included.
 json run_durable(options const& o) {
     load l(o);
     l.start_server();
@@ -662,74 +730,120 @@ json run_durable(options const& o) {
         for (int k = 0; k < per; ++k) posters.push_back(l.open(w.code, load::participant_hello()));
     }
     l.wait_welcomed(static_cast<int>(posters.size() + ws.size()));
+    for (auto& p : posters) p->keep_ack_times = true;
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
 
-    // Each poster keeps `window` posts in flight; latency = send to ack.
-    constexpr int window = 4;
+    bool const open_loop = o.rate_given && o.rate > 0;
+    constexpr int window = 4; // closed loop: posts in flight per poster
+    // Open loop: poster i posts at t0 + (i + k * posters) / rate, k = 0, 1, ...
+    auto const step = std::chrono::duration_cast<clock_type::duration>(
+        std::chrono::duration<double>(open_loop ? 1.0 / o.rate : 0.0));
     std::atomic<bool> stop{false};
+    std::atomic<std::uint64_t> unanswered{0};
     std::mutex m;
     std::vector<double> lat;
-    std::uint64_t total_acked = 0;
     auto acks0 = l.st.acks.load();
     auto cpu0 = l.server.cpu_us();
     auto own0 = own_cpu_us();
     auto t0 = clock_type::now();
+    auto const t0_ns = now_ns();
+    std::uint64_t total_acked = 0;
+    double seconds = 0;
     std::vector<std::thread> drivers;
     int per_thread = static_cast<int>((posters.size() + 3) / 4);
     for (std::size_t from = 0; from < posters.size(); from += static_cast<std::size_t>(per_thread)) {
         drivers.emplace_back([&, from] {
             std::vector<double> local;
             std::size_t to = std::min(posters.size(), from + static_cast<std::size_t>(per_thread));
+            // Per poster: the send (closed loop) or scheduled (open loop)
+            // times of its posts in flight, oldest first; acks come in order.
             std::vector<std::deque<std::int64_t>> inflight(to - from);
-            std::vector<std::uint64_t> seen(to - from, 0), n(to - from, 0);
+            std::vector<std::uint64_t> n(to - from, 0);
+            auto post = [&](std::size_t i, std::int64_t at) {
+                auto k = i - from;
+                posters[i]->send(json({{"type", "card.post"}, {"req", n[k]}, {"kind", "concern"},
+                                       {"text", "durable " + std::to_string(n[k])},
+                                       {"nonce", "d" + std::to_string(n[k])}})
+                                     .dump());
+                ++n[k];
+                inflight[k].push_back(at);
+            };
+            auto take_acks = [&](std::size_t i) {
+                auto k = i - from;
+                for (auto t : posters[i]->take_ack_times()) {
+                    if (inflight[k].empty()) break;
+                    local.push_back(static_cast<double>(t - inflight[k].front()) / 1e6);
+                    inflight[k].pop_front();
+                }
+            };
+            auto scheduled = [&](std::size_t i) {
+                auto offset = static_cast<std::int64_t>(i + n[i - from] * posters.size());
+                return t0_ns + offset * std::chrono::nanoseconds(step).count();
+            };
             while (!stop) {
+                auto now = now_ns();
                 for (std::size_t i = from; i < to; ++i) {
-                    auto& p = posters[i];
-                    auto k = i - from;
-                    auto acked = p->my_acks.load();
-                    while (seen[k] < acked && !inflight[k].empty()) {
-                        local.push_back(static_cast<double>(now_ns() - inflight[k].front()) / 1e6);
-                        inflight[k].pop_front();
-                        ++seen[k];
-                    }
-                    while (inflight[k].size() < window) {
-                        auto t = now_ns();
-                        p->send(json({{"type", "card.post"}, {"req", n[k]}, {"kind", "concern"},
-                                      {"text", "durable " + std::to_string(n[k])},
-                                      {"nonce", "d" + std::to_string(n[k])}})
-                                    .dump());
-                        ++n[k];
-                        inflight[k].push_back(t);
+                    take_acks(i);
+                    if (open_loop) {
+                        for (auto at = scheduled(i); at <= now; at = scheduled(i)) post(i, at);
+                    } else {
+                        while (inflight[i - from].size() < window) post(i, now_ns());
                     }
                 }
+                std::this_thread::sleep_for(std::chrono::microseconds(open_loop ? 100 : 200));
+            }
+            // The posts still in flight: their latency counts too.
+            auto until = clock_type::now() + std::chrono::seconds(10);
+            auto waiting = [&] {
+                return std::any_of(inflight.begin(), inflight.end(),
+                                   [](auto const& q) { return !q.empty(); });
+            };
+            while (waiting() && clock_type::now() < until) {
+                for (std::size_t i = from; i < to; ++i) take_acks(i);
                 std::this_thread::sleep_for(std::chrono::microseconds(200));
             }
+            std::uint64_t left = 0;
+            for (auto const& q : inflight) left += q.size();
+            unanswered += left;
             std::lock_guard lock(m);
             lat.insert(lat.end(), local.begin(), local.end());
         });
     }
     std::this_thread::sleep_for(std::chrono::duration<double>(o.seconds));
-    stop = true;
-    for (auto& d : drivers) d.join();
-    double seconds = std::chrono::duration<double>(clock_type::now() - t0).count();
+    // The window: acks and CPU until the last scheduled post, not the drain.
+    seconds = std::chrono::duration<double>(clock_type::now() - t0).count();
     total_acked = l.st.acks - acks0;
     auto cpu1 = l.server.cpu_us();
     auto own1 = own_cpu_us();
-    return {{"scenario", "durable"},
-            {"workshops", o.workshops},
-            {"posters", posters.size()},
-            {"sync", o.sync},
-            {"acks", total_acked},
-            {"acks_per_s", static_cast<double>(total_acked) / seconds},
-            {"ack_latency_ms", {{"p50", percentile(lat, 0.5)}, {"p99", percentile(lat, 0.99)},
-                                {"max", lat.empty() ? 0 : lat.back()}}},
-            {"server_cpu_us_per_ack",
-             total_acked ? (cpu1.first + cpu1.second - cpu0.first - cpu0.second) /
-                               static_cast<double>(total_acked)
-                         : 0},
-            {"generator_cpu_us_per_ack",
-             total_acked ? (own1 - own0) / static_cast<double>(total_acked) : 0},
-            {"errors", l.st.errors.load()}};
+    stop = true;
+    for (auto& d : drivers) d.join();
+    l.server.stop();
+    auto const& sum = l.server.summary;
+
+    json r = {{"scenario", "durable"},
+              {"mode", open_loop ? "open" : "closed"},
+              {"workshops", o.workshops},
+              {"posters", posters.size()},
+              {"sync", o.sync},
+              {"acks", total_acked},
+              {"acks_per_s", static_cast<double>(total_acked) / seconds},
+              {"ack_latency_ms", {{"p50", percentile(lat, 0.5)}, {"p99", percentile(lat, 0.99)},
+                                  {"max", lat.empty() ? 0 : lat.back()}}},
+              {"server_cpu_us_per_ack",
+               total_acked ? (cpu1.first + cpu1.second - cpu0.first - cpu0.second) /
+                                 static_cast<double>(total_acked)
+                           : 0},
+              {"generator_cpu_us_per_ack",
+               total_acked ? (own1 - own0) / static_cast<double>(total_acked) : 0},
+              {"unanswered", unanswered.load()},
+              {"errors", l.st.errors.load()}};
+    if (open_loop) r["rate_posts_per_s"] = o.rate;
+    if (sum.found) {
+        r["commits"] = sum.commits;
+        r["commit_ms"] = {{"p50", sum.p50_ms}, {"p99", sum.p99_ms}, {"max", sum.max_ms}};
+        r["change_sets_per_commit"] = {{"mean", sum.sets_per_commit}, {"max", sum.max_sets}};
+    }
+    return r;
 }
 
 // Cold start: fill a database with many workshops and cards, restart the
@@ -806,7 +920,10 @@ options parse(int argc, char** argv) {
         else if (a == "--participants") o.participants = std::stoi(next());
         else if (a == "--workshops") o.workshops = std::stoi(next());
         else if (a == "--posters") o.posters = std::stoi(next());
-        else if (a == "--rate") o.rate = std::stod(next());
+        else if (a == "--rate") {
+            o.rate = std::stod(next());
+            o.rate_given = true;
+        }
         else if (a == "--seconds") o.seconds = std::stod(next());
         else if (a == "--threads") o.threads = std::stoi(next());
         else if (a == "--sync") o.sync = next();
@@ -815,6 +932,8 @@ options parse(int argc, char** argv) {
         else if (a == "--help") {
             std::cout << "brug-load --binary PATH --scenario allhands|saturation|many|durable|coldstart\n"
                          "  [--participants N] [--workshops N] [--posters N] [--rate CARDS_PER_S]\n"
+                         "  (durable: closed loop, 4 posts in flight per poster; with --rate, open\n"
+                         "  loop at that many posts per second, latency from each post's schedule)\n"
                          "  [--seconds S] [--threads N] [--sync full|normal]\n"
                          "  [--cold-workshops N] [--cold-cards N]\n";
             std::exit(0);

@@ -9,7 +9,7 @@ cd "$(dirname "$0")/../.."
 build=${1:-build}
 shift || true
 scenarios=("$@")
-[ ${#scenarios[@]} -gt 0 ] || scenarios=(allhands saturation many durable durable100 coldstart)
+[ ${#scenarios[@]} -gt 0 ] || scenarios=(allhands saturation many durable durable100 durable-open durable100-open coldstart)
 
 load="$build/brug-load"
 out="$build/bench"
@@ -34,6 +34,9 @@ for s in "${scenarios[@]}"; do
     many)       run many       --scenario many --workshops 500 --participants 20 --rate 250 --seconds 15 ;;
     durable)    run durable    --scenario durable --workshops 1 --posters 64 --seconds 10 ;;
     durable100) run durable100 --scenario durable --workshops 100 --posters 200 --seconds 10 ;;
+    # Open loop: 20,000 posts/s on a schedule; ack latency from each post's scheduled time.
+    durable-open)    run durable-open    --scenario durable --workshops 1 --posters 64 --rate 20000 --seconds 10 ;;
+    durable100-open) run durable100-open --scenario durable --workshops 100 --posters 200 --rate 20000 --seconds 10 ;;
     coldstart)  run coldstart  --scenario coldstart --cold-workshops 1000 --cold-cards 200 ;;
     *) echo "unknown scenario $s" >&2; exit 2 ;;
   esac
@@ -47,7 +50,7 @@ def g(r, *path):
         if not isinstance(r, dict) or p not in r: return ""
         r = r[p]
     return f"{r:.3g}" if isinstance(r, float) else str(r)
-print(f"{'run':<11} {'conns':>6} {'deliv/s':>9} {'lost':>5} {'p50 ms':>7} {'p99 ms':>7} {'p99.9':>7} "
+print(f"{'run':<15} {'conns':>6} {'deliv/s':>9} {'lost':>5} {'p50 ms':>7} {'p99 ms':>7} {'p99.9':>7} "
       f"{'cpu us/deliv (user+sys)':>24} {'KiB/conn':>8} {'acks/s':>8} {'ack p99':>8} {'other':>s}")
 for r in rows:
     cpu = r.get("server_cpu_us_per_delivery")
@@ -55,9 +58,14 @@ for r in rows:
     other = ""
     if r.get("scenario") == "coldstart":
         other = f"listening {g(r,'listening_ms')} ms, first welcome {g(r,'first_welcome_ms')} ms, {g(r,'cards')} cards, {g(r,'db_mib')} MiB"
+    if r.get("scenario") == "durable":
+        other = (f"{r.get('mode','closed')} loop, ack p50 {g(r,'ack_latency_ms','p50')} ms, "
+                 f"commit ms p50 {g(r,'commit_ms','p50')} p99 {g(r,'commit_ms','p99')}, "
+                 f"{g(r,'change_sets_per_commit','mean')} per commit, "
+                 f"cpu us/ack {g(r,'server_cpu_us_per_ack')} (generator {g(r,'generator_cpu_us_per_ack')})")
     if "all_posted_ms" in r:
         other = f"all {r.get('connections',0)-1} posted in {g(r,'all_posted_ms')} ms"
-    print(f"{r['run']:<11} {g(r,'connections'):>6} {g(r,'deliveries_per_s'):>9} {g(r,'lost_deliveries'):>5} "
+    print(f"{r['run']:<15} {g(r,'connections'):>6} {g(r,'deliveries_per_s'):>9} {g(r,'lost_deliveries'):>5} "
           f"{g(r,'latency_ms','p50'):>7} {g(r,'latency_ms','p99'):>7} {g(r,'latency_ms','p999'):>7} "
           f"{cpu_s:>24} {g(r,'rss_per_connection_kib'):>8} {g(r,'acks_per_s'):>8} {g(r,'ack_latency_ms','p99'):>8} {other}")
 PY
