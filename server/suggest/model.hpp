@@ -76,7 +76,8 @@ struct tuning {
     double merge_threshold = 0.3;  // average-linkage similarity that always merges two themes
     double theme_size = 5.0;       // typical cards per theme (0: threshold only); facilitators
                                    // sort a column of ~18 cards into ~3 themes
-    double merge_floor = 0.0;      // below the threshold, merge only above this
+    double merge_floor = 0.1;      // below the threshold, merge only above this: groups with
+                                   // little in common are better left apart than joined
     double concept_weight = 2.0;   // a concept against a content word
     double affinity_weight = 0.1;  // learnt affinity of two different concepts, added to the
                                    // similarity of two cards
