@@ -74,7 +74,7 @@ struct tuning {
     double online_strength = 40.0; // pull of the fine-tuned model towards the built-in one,
                                    // in placed-card weights
     double merge_threshold = 0.3;  // average-linkage similarity that always merges two themes
-    double theme_size = 5.0;       // typical cards per theme (0: threshold only); facilitators
+    double theme_size = 6.0;       // typical cards per theme (0: threshold only); facilitators
                                    // sort a column of ~18 cards into ~3 themes
     double merge_floor = 0.1;      // below the threshold, merge only above this: groups with
                                    // little in common are better left apart than joined
