@@ -1,4 +1,5 @@
-// brug-suggest-eval FILE [--verbose] [--file-only] [--true-columns] [--set=knob=value ...]
+// brug-suggest-eval FILE [--verbose] [--file-only] [--true-columns] [--theme-placements]
+//                   [--set=knob=value ...]
 //
 // Measures the suggester on labelled cards (JSON Lines, the format of
 // server/suggest/data/cards-dev.jsonl), leave-one-workshop-out: for each
@@ -19,6 +20,12 @@
 // --true-columns adds a diagnostic line (not in the JSON): ARI and similar@3
 // when every card's column is known (all placed, none in a theme), the
 // ceiling of the theme side with perfect columns.
+// --theme-placements adds another: the facilitator put a random 20% of the
+// cards into their labelled themes (a theme per labelled theme with a placed
+// card, titled with its slug); ARI of the suggested themes on the other 80%
+// (a card joining a facilitator's theme counts as in that theme), mean of 10
+// seeds, next to the same cards' ARI with nothing placed: what the
+// facilitator's themes (and the columns they imply) add.
 #include "suggest/model.hpp"
 
 #include <nlohmann/json.hpp>
@@ -90,18 +97,61 @@ void print_themes(std::vector<theme_suggestion> const& themes,
     }
 }
 
+// --theme-placements: per seed, a random 20% of the cards placed in themes of
+// the facilitator named after their labelled themes; the ARI of the other
+// cards' suggested themes against their labels, and of the same cards' themes
+// with nothing placed (`unplaced_themes`, per card). Means over the seeds.
+std::pair<double, double> theme_placement_ari(workshop_input const& in,
+                                              std::vector<labelled_card const*> const& test,
+                                              std::vector<std::string> const& unplaced_themes,
+                                              model const& m, int seeds, std::size_t w) {
+    std::size_t const n = test.size();
+    std::size_t const placed = static_cast<std::size_t>(std::lround(0.2 * static_cast<double>(n)));
+    double with = 0, without = 0;
+    for (int seed = 0; seed < seeds; ++seed) {
+        std::vector<std::size_t> order(n);
+        for (std::size_t i = 0; i < n; ++i)
+            order[i] = i;
+        std::mt19937 rng(static_cast<unsigned>(7000 + 1000 * seed + w));
+        std::shuffle(order.begin(), order.end(), rng);
+        workshop_input placed_in = in;
+        std::set<std::string> made;
+        for (std::size_t k = 0; k < placed; ++k) {
+            labelled_card const& c = *test[order[k]];
+            std::string const id = "cl-" + c.theme;
+            if (made.insert(id).second) placed_in.clusters.push_back({id, c.column, c.theme});
+            placed_in.cards[order[k]].cluster_id = id;
+        }
+        suggestions const sp = suggest(placed_in, m);
+        std::map<std::string, std::string> theme; // card id -> theme key or cluster id
+        for (auto const& th : sp.themes)
+            for (auto const& id : th.card_ids)
+                theme[id] = th.cluster_id ? *th.cluster_id : th.key;
+        std::vector<std::string> got, before, want;
+        for (std::size_t k = placed; k < n; ++k) {
+            got.push_back(theme[in.cards[order[k]].id]);
+            before.push_back(unplaced_themes[order[k]]);
+            want.push_back(test[order[k]]->theme);
+        }
+        with += adjusted_rand_index(got, want);
+        without += adjusted_rand_index(before, want);
+    }
+    return {with / seeds, without / seeds};
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
     if (argc < 2) {
         std::cerr
             << "usage: brug-suggest-eval FILE [--verbose] [--file-only] [--true-columns] "
-               "[--set=knob=value ...]\n";
+               "[--theme-placements] [--set=knob=value ...]\n";
         return 2;
     }
     bool verbose = false;
     bool file_only = false;
     bool true_columns = false;
+    bool theme_placements = false;
     for (int a = 2; a < argc; ++a) {
         std::string const arg = argv[a];
         if (arg == "--verbose")
@@ -110,6 +160,8 @@ int main(int argc, char** argv) {
             file_only = true;
         else if (arg == "--true-columns")
             true_columns = true;
+        else if (arg == "--theme-placements")
+            theme_placements = true;
         else if (arg.rfind("--set=", 0) == 0 && set_tuning(default_tuning(), arg.substr(6)))
             continue;
         else {
@@ -146,6 +198,7 @@ int main(int argc, char** argv) {
     // placements added, apart from which cards happen to remain.
     double same_cards_unplaced = 0;
     double true_ari_sum = 0, true_sim_hits = 0;
+    double placed_ari_sum = 0, unplaced_ari_sum = 0; // --theme-placements
     std::printf("%-22s %-4s %5s %8s %10s %7s %8s %10s\n", "workshop", "lang", "cards", "column",
                 "column@20%", "ARI", "themes", "similar@3");
     for (std::size_t w = 0; w < workshops.size(); ++w) {
@@ -238,6 +291,16 @@ int main(int argc, char** argv) {
                     true_sim_hits += (test[std::stoul(id.substr(1))]->theme == test[i]->theme) / 3.0;
         }
 
+        if (theme_placements) {
+            auto const [with, without] = theme_placement_ari(in, test, got, *m, seeds, w);
+            placed_ari_sum += with;
+            unplaced_ari_sum += without;
+            if (verbose)
+                std::printf("    20%% placed in their themes: ARI on the rest %.3f (nothing placed: "
+                            "%.3f)\n",
+                            with, without);
+        }
+
         correct0 += correct;
         total0 += static_cast<double>(n);
         correct20 += c20;
@@ -265,6 +328,10 @@ int main(int argc, char** argv) {
     if (true_columns)
         std::printf("with every column known: ARI %.3f, similar@3 %.3f\n",
                     true_ari_sum / workshops.size(), true_sim_hits / sim_cards);
+    if (theme_placements)
+        std::printf("with 20%% placed in their themes: ARI on the rest %.3f (same cards, nothing "
+                    "placed: %.3f)\n",
+                    placed_ari_sum / workshops.size(), unplaced_ari_sum / workshops.size());
     std::printf("column: share of cards in the labelled column; column@20%%: on the unplaced 80%% "
                 "after a random 20%% "
                 "was placed, %d seeds; ARI: suggested vs labelled themes, mean over workshops; "
