@@ -18,31 +18,38 @@ std::string commit_summary::describe() const {
 }
 
 void commit_times::record(std::chrono::nanoseconds took, std::uint64_t change_sets) {
-    auto const i = std::min<std::size_t>(static_cast<std::size_t>(std::max<std::int64_t>(
-                                             0, took.count() / std::chrono::nanoseconds(width).count())),
-                                         buckets - 1);
-    counts_[i].fetch_add(1, std::memory_order_relaxed);
-    commits_.fetch_add(1, std::memory_order_relaxed);
-    change_sets_.fetch_add(change_sets, std::memory_order_relaxed);
-    // One writer: a plain compare is enough, no compare-exchange loop.
-    if (change_sets > max_change_sets_.load(std::memory_order_relaxed))
-        max_change_sets_.store(change_sets, std::memory_order_relaxed);
-    if (took.count() > max_ns_.load(std::memory_order_relaxed))
-        max_ns_.store(took.count(), std::memory_order_relaxed);
+    auto const slot = std::max<std::int64_t>(0, took.count() / std::chrono::nanoseconds(width).count());
+    std::lock_guard lk(mu_);
+    counts_[std::min<std::size_t>(static_cast<std::size_t>(slot), buckets - 1)] += 1;
+    change_sets_ += change_sets;
+    max_change_sets_ = std::max(max_change_sets_, change_sets);
+    max_ns_ = std::max<std::int64_t>(max_ns_, took.count());
 }
 
 commit_summary commit_times::summary() const {
+    std::lock_guard lk(mu_);
+    return summary_locked();
+}
+
+commit_summary commit_times::take() {
+    std::lock_guard lk(mu_);
+    auto s = summary_locked();
+    counts_.fill(0);
+    change_sets_ = 0;
+    max_change_sets_ = 0;
+    max_ns_ = 0;
+    return s;
+}
+
+commit_summary commit_times::summary_locked() const {
     commit_summary s;
-    std::array<std::uint64_t, buckets> counts;
     std::uint64_t total = 0;
-    for (std::size_t i = 0; i < buckets; ++i) {
-        counts[i] = counts_[i].load(std::memory_order_relaxed);
-        total += counts[i];
-    }
+    for (auto n : counts_)
+        total += n;
     s.commits = total;
-    s.change_sets = change_sets_.load(std::memory_order_relaxed);
-    s.max_change_sets = max_change_sets_.load(std::memory_order_relaxed);
-    s.max_ms = static_cast<double>(max_ns_.load(std::memory_order_relaxed)) / 1e6;
+    s.change_sets = change_sets_;
+    s.max_change_sets = max_change_sets_;
+    s.max_ms = static_cast<double>(max_ns_) / 1e6;
     double const width_ms = static_cast<double>(width.count()) / 1000.0;
     // The upper edge of the bucket holding the commit of rank ceil(p * total),
     // never above the longest commit seen.
@@ -53,7 +60,7 @@ commit_summary commit_times::summary() const {
         rank = std::max<std::uint64_t>(rank, 1);
         std::uint64_t seen = 0;
         for (std::size_t i = 0; i < buckets; ++i) {
-            seen += counts[i];
+            seen += counts_[i];
             if (seen < rank) continue;
             if (i == buckets - 1) return s.max_ms; // past the buckets: the longest is known
             return std::min(static_cast<double>(i + 1) * width_ms, s.max_ms);

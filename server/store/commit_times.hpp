@@ -9,9 +9,9 @@
 #pragma once
 
 #include <array>
-#include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <mutex>
 #include <string>
 
 namespace brug::store {
@@ -35,18 +35,22 @@ public:
     static constexpr std::chrono::microseconds width{100};
     static constexpr std::size_t buckets = 2000; // up to 200 ms
 
-    // Writer thread only (one writer at a time).
+    // The writer thread, once per commit (a few hundred per second at most,
+    // so a mutex costs nothing here and keeps every summary exact).
     void record(std::chrono::nanoseconds took, std::uint64_t change_sets);
 
-    // Any thread; exact once the writer is idle, otherwise each figure is.
+    // The commits since the start or the last take(); take() starts over.
     commit_summary summary() const;
+    commit_summary take();
 
 private:
-    std::array<std::atomic<std::uint64_t>, buckets> counts_{};
-    std::atomic<std::uint64_t> commits_{0};
-    std::atomic<std::uint64_t> change_sets_{0};
-    std::atomic<std::uint64_t> max_change_sets_{0};
-    std::atomic<std::int64_t> max_ns_{0};
+    commit_summary summary_locked() const; // REQUIRES: mu_ held
+
+    mutable std::mutex mu_;
+    std::array<std::uint64_t, buckets> counts_{};
+    std::uint64_t change_sets_ = 0;
+    std::uint64_t max_change_sets_ = 0;
+    std::int64_t max_ns_ = 0;
 };
 
 } // namespace brug::store

@@ -49,10 +49,9 @@ constexpr std::size_t secret_bytes = 32;
 // truncates the WAL to zero bytes.
 constexpr auto checkpoint_idle_delay = std::chrono::milliseconds(250);
 constexpr auto checkpoint_max_delay = std::chrono::seconds(5);
-// The writer connection's page cache, and the WAL size (4 KiB pages) at which
-// a commit checkpoints: see configure_writer.
+// The writer connection's page cache, and the WAL size at which a checkpoint
+// copies it into the file: see configure_writer and checkpointer_loop.
 constexpr int writer_cache_kib = 32 * 1024;
-constexpr int wal_autocheckpoint_pages = 8192;
 
 // One line on stderr: what failed, for which workshop, and SQLite's message.
 // SQLite's messages name tables and columns, never bound values, so no card
@@ -445,7 +444,9 @@ struct apply_change {
 };
 
 // Sets the connection-level pragmas of the writer. Throws on failure.
-void configure_writer(SQLite::Database& db, sync_mode sync) {
+// `checkpoint_pages`: the WAL size at which a commit checkpoints; 0 for none
+// (another connection does it).
+void configure_writer(SQLite::Database& db, sync_mode sync, int checkpoint_pages) {
     std::string mode = db.execAndGet("PRAGMA journal_mode = WAL").getString();
     if (mode != "wal") throw std::runtime_error("journal_mode is " + mode + ", not wal");
     db.exec(sync == sync_mode::full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
@@ -459,9 +460,10 @@ void configure_writer(SQLite::Database& db, sync_mode sync) {
     // upper bound, filled only as pages are used.
     db.exec("PRAGMA cache_size = -" + std::to_string(writer_cache_kib));
     // SQLite checkpoints inside the commit that takes the WAL past this many
-    // pages. At its default (1,000 pages) nearly every large batch paid for
-    // one; later, each page written many times is copied once.
-    db.exec("PRAGMA wal_autocheckpoint = " + std::to_string(wal_autocheckpoint_pages));
+    // pages (0: never, the background checkpointer does). At its default
+    // (1,000 pages) nearly every large batch paid for one; later, each page
+    // written many times is copied once.
+    db.exec("PRAGMA wal_autocheckpoint = " + std::to_string(checkpoint_pages));
 }
 
 struct pending {
@@ -551,15 +553,33 @@ struct store::impl {
 
     std::thread writer_;
 
+    // The background checkpointer (options::background_checkpoints): its own
+    // connection and thread, woken by the writer's WAL hook when the WAL has
+    // grown past busy_wal_pages_. ckpt_mu_ guards ckpt_due_ and ckpt_stop_.
+    std::optional<SQLite::Database> checkpoint_db_;
+    int busy_wal_pages_ = 0;
+    int wal_pages_at_last_checkpoint_ = 0; // writer thread only (the WAL hook)
+    std::mutex ckpt_mu_;
+    std::condition_variable ckpt_cv_;
+    bool ckpt_due_ = false;
+    bool ckpt_stop_ = false;
+    std::thread checkpointer_;
+
     ~impl() {
-        // Statements before their connections; the reader before the writer.
+        stop_checkpointer();
+        // Statements before their connections; the writer's last, so that
+        // its close checkpoints and removes the WAL.
         read_.reset();
         reader_db_.reset();
+        checkpoint_db_.reset();
         write_.reset();
         writer_db_.reset();
     }
 
     void writer_loop();
+    void checkpointer_loop();
+    void stop_checkpointer();
+    static int on_wal_commit(void* self, sqlite3*, char const*, int pages);
     void write_batch(std::vector<pending>& batch);
     void checkpoint();
     std::optional<model::workshop_state> load_locked(std::string const& code);
@@ -595,6 +615,59 @@ void store::impl::writer_loop() {
         batch.clear();
         if (wants_checkpoint_ && steady::now() - wanted_since_ > checkpoint_max_delay) checkpoint();
     }
+}
+
+// A commit on the writer connection that leaves the WAL at `pages` pages
+// (SQLite's WAL hook, on the writer thread, after the commit is on disk).
+//
+// Under steady load the WAL does not start over after a background
+// checkpoint (commits came meanwhile, which it did not copy), so its size
+// stays past the mark: a checkpoint is due each time it has grown by
+// busy_wal_pages_ more, not after every commit (each one syncs the WAL and
+// the file, even with little to copy). The writer's TRUNCATE checkpoint
+// (checkpoint_max_delay) still bounds the WAL.
+int store::impl::on_wal_commit(void* self, sqlite3*, char const*, int pages) {
+    auto* p = static_cast<impl*>(self);
+    if (pages < p->wal_pages_at_last_checkpoint_) p->wal_pages_at_last_checkpoint_ = 0; // started over
+    if (pages - p->wal_pages_at_last_checkpoint_ < p->busy_wal_pages_) return SQLITE_OK;
+    p->wal_pages_at_last_checkpoint_ = pages;
+    {
+        std::lock_guard lk(p->ckpt_mu_);
+        p->ckpt_due_ = true;
+    }
+    p->ckpt_cv_.notify_one();
+    return SQLITE_OK;
+}
+
+// Copies the WAL into the file while the writer goes on: a PASSIVE
+// checkpoint from a connection of its own waits for no reader and no writer,
+// and copies the frames committed when it starts. Once all are copied, the
+// writer's next transaction starts the WAL over from its beginning. Run
+// inside a commit instead (SQLite's autocheckpoint), it made one commit in a
+// few dozen wait for copying up to 32 MiB and an fsync of the file, which
+// was most of the commits' p99.
+void store::impl::checkpointer_loop() {
+    std::unique_lock lk(ckpt_mu_);
+    for (;;) {
+        ckpt_cv_.wait(lk, [&] { return ckpt_stop_ || ckpt_due_; });
+        if (ckpt_stop_) return;
+        ckpt_due_ = false;
+        lk.unlock();
+        int rc = sqlite3_wal_checkpoint_v2(checkpoint_db_->getHandle(), nullptr,
+                                           SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+        if (rc != SQLITE_OK && rc != SQLITE_BUSY && rc != SQLITE_LOCKED)
+            log_error("background checkpoint failed", "", sqlite3_errstr(rc));
+        lk.lock();
+    }
+}
+
+void store::impl::stop_checkpointer() {
+    {
+        std::lock_guard lk(ckpt_mu_);
+        ckpt_stop_ = true;
+    }
+    ckpt_cv_.notify_one();
+    if (checkpointer_.joinable()) checkpointer_.join();
 }
 
 // Writes one batch in one transaction and then calls each `done` in queue
@@ -764,7 +837,16 @@ std::unique_ptr<store> store::open(options const& opts, status& st) {
             std::filesystem::permissions(path, std::filesystem::perms::owner_read |
                                                    std::filesystem::perms::owner_write);
         }
-        configure_writer(*p->writer_db_, opts.sync);
+        if (is_new) {
+            // Before the first table (and before WAL mode, which writes the
+            // header): a new file takes the page size of the options.
+            p->writer_db_->exec("PRAGMA page_size = " + std::to_string(opts.new_file_page_size));
+        }
+        int const page_size = p->writer_db_->execAndGet("PRAGMA page_size").getInt();
+        p->busy_wal_pages_ = static_cast<int>(
+            std::max<std::int64_t>(1, opts.checkpoint_wal_bytes / std::max(page_size, 512)));
+        configure_writer(*p->writer_db_, opts.sync,
+                         opts.background_checkpoints ? 0 : p->busy_wal_pages_);
         if (std::string err = schema::migrate(*p->writer_db_); !err.empty()) {
             log_error("open failed", "", err);
             st = status::failure(err);
@@ -789,6 +871,11 @@ std::unique_ptr<store> store::open(options const& opts, status& st) {
 
         p->reader_db_.emplace(opts.path, SQLite::OPEN_READONLY, busy_timeout_ms);
         p->read_.emplace(*p->reader_db_);
+        if (opts.background_checkpoints) {
+            p->checkpoint_db_.emplace(opts.path, SQLite::OPEN_READWRITE, busy_timeout_ms);
+            p->checkpoint_db_->exec(opts.sync == sync_mode::full ? "PRAGMA synchronous = FULL"
+                                                                 : "PRAGMA synchronous = NORMAL");
+        }
     } catch (std::exception const& e) {
         log_error("open failed", "", e.what());
         st = status::failure(std::string("cannot open ") + opts.path + ": " + e.what());
@@ -797,6 +884,10 @@ std::unique_ptr<store> store::open(options const& opts, status& st) {
 
     impl* raw = p.get();
     try {
+        if (opts.background_checkpoints) {
+            p->checkpointer_ = std::thread([raw] { raw->checkpointer_loop(); });
+            sqlite3_wal_hook(p->writer_db_->getHandle(), &impl::on_wal_commit, raw);
+        }
         p->writer_ = std::thread([raw] { raw->writer_loop(); });
     } catch (std::exception const& e) {
         st = status::failure(std::string("cannot start the writer thread: ") + e.what());
@@ -1062,6 +1153,10 @@ store::stats store::counters() const {
 
 commit_summary store::commits_summary() const {
     return impl_->commit_times_.summary();
+}
+
+commit_summary store::take_commits_summary() {
+    return impl_->commit_times_.take();
 }
 
 int store::schema_version() {

@@ -32,6 +32,14 @@ struct options {
     std::string path = "var/brug.db";
     sync_mode sync = sync_mode::full;
     std::size_t max_batch = 512; // change sets per transaction at most
+    // The page size of a new file (SQLite's default is 4096). A file keeps
+    // the size it was made with: in WAL mode only a VACUUM changes it.
+    int new_file_page_size = 4096;
+    // Checkpoints of a busy WAL on a thread and connection of their own, so
+    // that no commit waits for one (false: inside the commit that fills it).
+    bool background_checkpoints = true;
+    // The WAL size at which it is copied into the file.
+    std::int64_t checkpoint_wal_bytes = 32 * 1024 * 1024;
 };
 
 // An error as a value: ok, or a message for the log (never user text).
@@ -92,10 +100,12 @@ public:
     };
     stats counters() const;
 
-    // The commits since open: how long each took (BEGIN to COMMIT returned,
-    // the fdatasync included) and how many change sets it held. The server
-    // logs it at shutdown; benchmarks read it.
+    // The commits since open or the last take_commits_summary(): how long
+    // each took (BEGIN to COMMIT returned, the fdatasync included) and how
+    // many change sets it held. The server logs it on SIGUSR1 (and starts
+    // over) and at shutdown; benchmarks read it.
     commit_summary commits_summary() const;
+    commit_summary take_commits_summary();
 
     // The schema version this build writes.
     static int schema_version();

@@ -58,6 +58,25 @@ TEST_CASE("commit times: commits past the last bucket read as the longest") {
     CHECK(s.max_ms == Approx(900.0));
 }
 
+TEST_CASE("commit times: take() returns the figures so far and starts over") {
+    store::commit_times t;
+    t.record(3ms, 4);
+    t.record(9ms, 2);
+    auto first = t.take();
+    CHECK(first.commits == 2);
+    CHECK(first.change_sets == 6);
+    CHECK(first.max_ms == Approx(9.0));
+    auto empty = t.summary();
+    CHECK(empty.commits == 0);
+    CHECK(empty.max_ms == 0);
+    CHECK(empty.max_change_sets == 0);
+    t.record(1ms, 1);
+    auto second = t.take();
+    CHECK(second.commits == 1);
+    CHECK(second.max_ms == Approx(1.0));
+    CHECK(second.p99_ms == Approx(1.0));
+}
+
 TEST_CASE("store: every commit is in the summary, with its change sets") {
     temp_dir dir;
     auto s = open_store(dir.file("brug.db"), store::sync_mode::normal);

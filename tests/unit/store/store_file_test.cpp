@@ -589,3 +589,72 @@ TEST_CASE("store: a post's nonce lives in its card's row, outlives edits and the
     CHECK(query_int(raw, "SELECT count(*) FROM nonces") == 0);
     CHECK(query_int(raw, "SELECT count(*) FROM cards") == 0);
 }
+
+TEST_CASE("store: a new file takes the page size of the options, an existing one keeps its own") {
+    temp_dir dir;
+    auto path = dir.file("brug.db");
+    auto open_with_page_size = [&](int page_size) {
+        store::options o;
+        o.path = path;
+        o.new_file_page_size = page_size;
+        store::status st;
+        auto s = store::store::open(o, st);
+        if (!s) FAIL("open failed: " << st.message);
+        return s;
+    };
+    {
+        auto s = open_with_page_size(2048);
+        REQUIRE(submit_wait(*s, create_workshop("AAAA-AAAA")));
+        REQUIRE(submit_wait(*s, {"AAAA-AAAA", {model::card_put{sample_card("c1", "klein")}}}));
+    }
+    {
+        SQLite::Database raw(path, SQLite::OPEN_READONLY);
+        CHECK(query_int(raw, "PRAGMA page_size") == 2048);
+    }
+    {
+        auto s = open_with_page_size(1024); // no VACUUM: the file stays as it is
+        auto w = s->load("AAAA-AAAA");
+        REQUIRE(w);
+        CHECK(w->cards.size() == 1);
+        REQUIRE(submit_wait(*s, {"AAAA-AAAA", {model::card_put{sample_card("c2", "nog")}}}));
+    }
+    SQLite::Database raw(path, SQLite::OPEN_READONLY);
+    CHECK(query_int(raw, "PRAGMA page_size") == 2048);
+    CHECK(query_int(raw, "SELECT count(*) FROM cards") == 2);
+}
+
+// With background checkpoints the writer's commits never copy the WAL into
+// the file themselves; a thread of the store does, once the WAL has grown by
+// checkpoint_wal_bytes. Here the writer is kept busy (never quiet long enough
+// for its own checkpoint), and the file must still receive the rows.
+TEST_CASE("store: a growing WAL is copied into the file while the writer keeps committing") {
+    temp_dir dir;
+    auto path = dir.file("brug.db");
+    store::options o;
+    o.path = path;
+    o.sync = store::sync_mode::normal;
+    o.background_checkpoints = true;
+    o.checkpoint_wal_bytes = 64 * 1024;
+    store::status st;
+    auto s = store::store::open(o, st);
+    REQUIRE(s);
+    REQUIRE(submit_wait(*s, create_workshop("AAAA-AAAA")));
+    auto const file_before = std::filesystem::file_size(path);
+
+    std::string const text(2000, 'k');
+    int i = 0;
+    auto const until = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+    bool grew = false;
+    while (!grew && std::chrono::steady_clock::now() < until) {
+        REQUIRE(submit_wait(*s, {"AAAA-AAAA", {model::card_put{sample_card(
+                                                  "c" + std::to_string(i), text, i)}}}));
+        ++i;
+        grew = std::filesystem::file_size(path) > file_before + 32 * 1024;
+    }
+    CHECK(grew);
+    s.reset();
+    auto again = open_store(path);
+    auto w = again->load("AAAA-AAAA");
+    REQUIRE(w);
+    CHECK(w->cards.size() == static_cast<std::size_t>(i));
+}
