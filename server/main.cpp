@@ -22,6 +22,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <functional>
 #include <future>
 #include <iostream>
 #include <memory>
@@ -207,6 +208,18 @@ int main(int argc, char** argv) {
         stop_when_closed(t, *ioc, std::chrono::steady_clock::now() + shutdown_grace);
     });
 
+    // SIGUSR1: one line on the store's commits since the start or the last
+    // SIGUSR1, which then start over (a look at a busy hour; brug-load's window).
+    auto usr1 = std::make_unique<asio::signal_set>(*ioc, SIGUSR1);
+    std::function<void()> log_commits_on_usr1 = [&] {
+        usr1->async_wait([&](boost::system::error_code const& e, int) {
+            if (e) return;
+            app::log("store: " + storage->take_commits_summary().describe());
+            log_commits_on_usr1();
+        });
+    };
+    log_commits_on_usr1();
+
     auto purge_timer = std::make_shared<asio::steady_timer>(*ioc);
     purge_expired(purge_timer, *storage, *hub, opts);
 
@@ -235,14 +248,15 @@ int main(int argc, char** argv) {
     // Everything that holds an I/O object of the io_context goes before it.
     purge_timer.reset();
     signals.reset();
+    usr1.reset();
     lst.reset();
     hub->clear(); // rooms hold timers of the io_context
     // Once the queue is drained (callbacks post to the stopped ioc), one line
-    // on how the commits went, for operators and for brug-load.
+    // on the commits since the start or the last SIGUSR1.
     std::promise<void> drained;
     storage->submit({}, [&drained](bool) { drained.set_value(); });
     drained.get_future().wait();
-    app::log("store: " + storage->commits_summary().describe());
+    app::log("store: " + storage->take_commits_summary().describe());
     storage.reset(); // closes the file
     ioc.reset();     // destroys the handlers still queued (sessions, rooms)
     hub.reset();
