@@ -1,6 +1,7 @@
 // Clustering on small hand-made vectors, and titles.
 #include "suggest/analysis.hpp"
 #include "suggest/lexicon.hpp"
+#include "suggest/model.hpp"
 #include "suggest/themes.hpp"
 
 #include <catch2/catch.hpp>
@@ -124,4 +125,24 @@ TEST_CASE("concepts: words whose stem is another everyday word are matched as ph
     // "building" stems to "build": a pipeline to build is no workplace.
     CHECK_FALSE(tags("time to build the pipeline").count("#workplace"));
     CHECK(tags("the office building has no quiet rooms").count("#workplace"));
+}
+
+TEST_CASE("themes: a card barely alike any theme stays alone rather than fill the expected count") {
+    std::vector<sparse_vector> const items = {
+        vec({{0, 1}}), vec({{0, 1}, {1, 0.3}}), // one theme
+        vec({{2, 1}}), vec({{2, 1}, {3, 0.2}}), // another
+        vec({{0, 0.05}, {9, 1}}),               // a word in common with the first, no more
+    };
+    auto const n = items.size();
+    auto const sim = [&](std::size_t i, std::size_t j) { return dot(items[i], items[j]); };
+    // Two themes expected: with no floor the odd card is pushed into one.
+    auto const forced = cluster_average_linkage(n, sim, {}, 0.9, 2, 0.0);
+    CHECK(forced[4] == forced[0]);
+    // The suggester's floor leaves it apart; the two themes still form.
+    auto const kept = cluster_average_linkage(n, sim, {}, 0.9, 2, default_tuning().merge_floor);
+    CHECK(kept[0] == kept[1]);
+    CHECK(kept[2] == kept[3]);
+    CHECK(kept[0] != kept[2]);
+    CHECK(kept[4] != kept[0]);
+    CHECK(kept[4] != kept[2]);
 }
