@@ -202,6 +202,7 @@ void room::finish(std::shared_ptr<connection> sender, std::optional<std::int64_t
                   [self = shared_from_this(), sender = std::move(sender), req, shared,
                    start](bool ok) mutable {
                       global_metrics().commit_latency.observe(micros_since(start));
+                      self->committed_waiting_.fetch_add(1, std::memory_order_relaxed);
                       asio::post(self->strand_, [self, ok, sender = std::move(sender), req,
                                                  shared = std::move(shared)]() mutable {
                           self->on_committed(ok, std::move(sender), req, std::move(shared));
@@ -211,10 +212,16 @@ void room::finish(std::shared_ptr<connection> sender, std::optional<std::int64_t
 
 // Runs on the strand once the outcome's changes are on disk (or failed).
 // Sends the answer, then the frames after it, then the events: a command's ack
-// comes before the events it causes (protocol.md 3.1).
+// comes before the events it causes (protocol.md 3.1). When no other outcome
+// waits behind this one, the frames are written at once from here to the
+// connections whose writers are idle (send_mode::now: no hand-over per
+// delivery); under load they are left to the connections' threads, which
+// write what gathered meanwhile in one go.
 void room::on_committed(bool ok, std::shared_ptr<connection> sender,
                         std::optional<std::int64_t> req, std::shared_ptr<model::outcome> oc) {
     --inflight_;
+    bool const more_waiting = committed_waiting_.fetch_sub(1, std::memory_order_relaxed) > 1;
+    auto const mode = more_waiting ? send_mode::batched : send_mode::now;
     if (!ok) {
         if (sender)
             sender->deliver(frame_of(model::workshop::error_frame(
@@ -226,16 +233,29 @@ void room::on_committed(bool ok, std::shared_ptr<connection> sender,
     auto start = std::chrono::steady_clock::now();
     if (sender && !oc->answer.empty()) {
         count_if_error(oc->answer);
-        sender->deliver(frame_of(std::move(oc->answer)));
-        for (auto& extra : oc->after_ack) sender->deliver(frame_of(std::move(extra)));
+        sender->deliver(frame_of(std::move(oc->answer)), frame_kind::must_arrive, mode);
+        for (auto& extra : oc->after_ack)
+            sender->deliver(frame_of(std::move(extra)), frame_kind::must_arrive, mode);
     }
-    for (auto const& ev : oc->events) fan_out(ev);
+    for (auto const& ev : oc->events)
+        if (ev.frame) fan_out(ev, kind_of_event(*ev.frame), mode);
     if (!oc->events.empty()) global_metrics().fanout_latency.observe(micros_since(start));
     if (members_.empty()) arm_idle();
 }
 
-void room::fan_out(model::outgoing const& ev) {
-    if (!ev.frame) return;
+frame_kind room::kind_of_event(std::string const& frame) {
+    // cards.counted's data is {"hidden_cards":n}, and nothing else starts so.
+    static constexpr std::string_view counted_data = "{\"data\":{\"hidden_cards\":";
+    static constexpr std::string_view counted_name = "},\"name\":\"cards.counted\",\"seq\":";
+    if (frame.starts_with(counted_data) &&
+        frame.find(counted_name, counted_data.size()) != std::string::npos)
+        return frame_kind::hidden_count;
+    return frame_kind::must_arrive;
+}
+
+// Walks the members once per event; each receiving connection gets the one
+// shared frame.
+void room::fan_out(model::outgoing const& ev, frame_kind kind, send_mode mode) {
     for (auto const& [ptr, m] : members_) {
         if (!m.active) continue;
         bool is_facilitator = m.who.role == protocol::role::facilitator;
@@ -249,7 +269,7 @@ void room::fan_out(model::outgoing const& ev) {
             to = is_facilitator || m.who.participant != ev.who;
             break;
         }
-        if (to) m.conn->deliver(ev.frame);
+        if (to) m.conn->deliver(ev.frame, kind, mode);
     }
 }
 
@@ -287,7 +307,9 @@ void room::send_presence_if_changed() {
     ev.audience = model::audience::everyone;
     ev.frame = frame_of("{\"type\":\"presence\",\"participants\":" + std::to_string(p) +
                         ",\"facilitators\":" + std::to_string(f) + "}");
-    fan_out(ev);
+    // Batched: in a storm of joins or leaves the connections' writers are
+    // busy, and each keeps only the latest counts.
+    fan_out(ev, frame_kind::presence, send_mode::batched);
 }
 
 // The workshop timer is armed from the model's wall-clock end. When it fires,

@@ -81,6 +81,11 @@ public:
     // Incremented under the hub's mutex; decremented on the strand.
     std::atomic<int> attached_{0};
 
+    // How a connection's queue treats an event's frame: cards.counted only
+    // states the latest count (connection.hpp). Read from the frame's text,
+    // which the model writes as {"data":...,"name":"...","seq":...,"type":"event"}.
+    static frame_kind kind_of_event(std::string const& frame);
+
 private:
     struct member {
         std::shared_ptr<connection> conn;
@@ -100,7 +105,7 @@ private:
                 model::outcome oc);
     void on_committed(bool ok, std::shared_ptr<connection> sender,
                       std::optional<std::int64_t> req, std::shared_ptr<model::outcome> oc);
-    void fan_out(model::outgoing const& ev);
+    void fan_out(model::outgoing const& ev, frame_kind kind, send_mode mode);
 
     void arm_timer();
     void on_timer(boost::system::error_code ec);
@@ -124,6 +129,12 @@ private:
     int facilitator_links_ = 0;                              // active facilitator connections
     int sent_participants_ = -1, sent_facilitators_ = -1;    // last presence sent
     int inflight_ = 0;                                       // submitted, done not yet handled
+    // Outcomes committed whose handler is posted to the strand and has not
+    // run yet: when more wait behind the one being sent, its frames are left
+    // to the connections' own threads, so that they join those of the next
+    // outcomes in one write each (send_mode::batched). Incremented on the
+    // store's thread.
+    std::atomic<int> committed_waiting_{0};
     bool failed_ = false;                                    // a commit failed: no more commands
     bool removed_ = false;                                   // deleted: no more joins or commands
     boost::asio::steady_timer timer_;                        // the workshop's timer

@@ -15,10 +15,13 @@
 #include <boost/asio/write.hpp>
 
 #include <algorithm>
+#include <cerrno>
 #include <span>
 
 #include <openssl/bio.h>
 #include <openssl/ssl.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
 
 namespace brug::net {
 
@@ -158,6 +161,8 @@ void websocket_session<NextLayer>::on_handshake(beast::error_code ec, bool upgra
         // Reads after a readiness wait must never block the thread.
         beast::error_code ignored;
         socket().non_blocking(true, ignored);
+        std::lock_guard lock(queue_mutex_);
+        direct_fd_ = socket().native_handle();
     }
     auto now = clock::now();
     hello_deadline_ = now + std::chrono::seconds(ctx_->opts.hello_timeout);
@@ -352,24 +357,27 @@ void websocket_session<NextLayer>::answer(std::string frame) {
     deliver(std::make_shared<std::string const>(std::move(frame)));
 }
 
-// Thread-safe: called from the rooms' strands. Never waits for the network;
-// past the queue limit the connection is a slow consumer, dropped with 1013.
-// While a write is in progress, a delivery is one push under the lock: the
-// writer takes it when the write completes.
+// Thread-safe: called from the rooms' strands (and this session's own).
+// Never waits for the network; past the queue limit the connection is a slow
+// consumer, dropped with 1013. To an idle plain socket, send_mode::now writes
+// the frame at once on the caller's thread (write_now): no hand-over to the
+// strand, no wake-up of another thread. Otherwise the frame is queued, and
+// the strand's writer is started if it is idle; while a write is in
+// progress, a delivery is one push under the lock.
 template <class NextLayer>
-void websocket_session<NextLayer>::deliver(std::shared_ptr<std::string const> frame) {
+void websocket_session<NextLayer>::deliver(std::shared_ptr<std::string const> const& frame,
+                                           live::frame_kind kind, live::send_mode mode) {
     bool kick = false;
     bool slow = false;
     {
         std::lock_guard lock(queue_mutex_);
         if (closing_) return;
-        queue_bytes_ += frame->size();
-        queue_.push_back(std::move(frame));
+        if (!writing_ && mode == live::send_mode::now && direct_fd_ >= 0) return write_now(frame);
+        queue_frame(frame, kind);
         if (queue_bytes_ > ctx_->opts.queue_limit) {
             slow = true;
             closing_ = true;
-            queue_.clear();
-            queue_bytes_ = 0;
+            clear_queue();
         } else if (!writing_) {
             writing_ = true;
             kick = true;
@@ -383,6 +391,70 @@ void websocket_session<NextLayer>::deliver(std::shared_ptr<std::string const> fr
     } else if (kick) {
         asio::post(stream_.get_executor(), [self = this->shared_from_this()] { self->do_write(); });
     }
+}
+
+// With queue_mutex_ held, the writer idle (so the queue is empty) and the
+// socket open: one non-blocking sendmsg of the frame's header and the shared
+// frame. Usually the kernel takes all of it and nothing else happens. What
+// it does not take is handed to the strand's writer, which this call then
+// owns (writing_) and sets up as an unfinished write of its own would be.
+template <class NextLayer>
+void websocket_session<NextLayer>::write_now(std::shared_ptr<std::string const> const& frame) {
+    std::array<char, 10> header;
+    auto const header_size = ws::frame_header(ws::opcode::text, frame->size(), header);
+    std::array<iovec, 2> pieces{{{header.data(), header_size},
+                                 {const_cast<char*>(frame->data()), frame->size()}}};
+    msghdr msg{};
+    msg.msg_iov = pieces.data();
+    msg.msg_iovlen = pieces.size();
+    auto const sent = ::sendmsg(direct_fd_, &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
+    if (sent == static_cast<ssize_t>(header_size + frame->size())) {
+        auto& m = live::global_metrics();
+        m.frames_out.fetch_add(1, std::memory_order_relaxed);
+        m.messages_out.fetch_add(1, std::memory_order_relaxed);
+        return;
+    }
+    if (sent < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+        // The connection is broken (as in write_done); the read loop ends too.
+        closing_ = true;
+        clear_queue();
+        return;
+    }
+    writing_ = true;
+    header_ = header;
+    in_flight_.assign(1, frame);
+    buffers_.clear();
+    buffers_.push_back(asio::buffer(header_.data(), header_size));
+    buffers_.push_back(asio::buffer(*frame));
+    if (sent > 0) skip_sent(static_cast<std::size_t>(sent));
+    asio::post(stream_.get_executor(), [self = this->shared_from_this()] { self->write_rest(); });
+}
+
+// With queue_mutex_ held. A frame of a superseding kind replaces the one of
+// its kind still waiting, if any: that one is dropped (its entry left null)
+// and the new one goes at the end, after everything queued before it.
+template <class NextLayer>
+void websocket_session<NextLayer>::queue_frame(std::shared_ptr<std::string const> const& frame,
+                                               live::frame_kind kind) {
+    std::uint32_t* latest = nullptr;
+    if (kind == live::frame_kind::hidden_count) latest = &latest_[0];
+    if (kind == live::frame_kind::presence) latest = &latest_[1];
+    if (latest && *latest != none) {
+        auto& older = queue_[*latest];
+        queue_bytes_ -= older->size();
+        older.reset();
+    }
+    queue_bytes_ += frame->size();
+    queue_.push_back(frame);
+    if (latest) *latest = static_cast<std::uint32_t>(queue_.size() - 1);
+}
+
+// With queue_mutex_ held.
+template <class NextLayer>
+void websocket_session<NextLayer>::clear_queue() {
+    queue_.clear();
+    queue_bytes_ = 0;
+    latest_.fill(none);
 }
 
 // On the strand: a control frame goes out with the next write.
@@ -411,24 +483,27 @@ bool websocket_session<NextLayer>::take_write() {
         std::lock_guard lock(queue_mutex_);
         if (finished_ || close_queued_) {
             writing_ = false;
-            queue_.clear();
-            queue_bytes_ = 0;
+            clear_queue();
             return false;
         }
         std::size_t bytes = 0;
         std::size_t taken = 0;
-        while (taken < queue_.size() && (taken == 0 || bytes < max_batch_bytes)) {
-            bytes += queue_[taken]->size();
+        while (taken < queue_.size() && bytes < max_batch_bytes) {
+            if (queue_[taken]) bytes += queue_[taken]->size();
             ++taken;
         }
         queue_bytes_ -= bytes;
         if (taken == queue_.size()) {
             in_flight_.swap(queue_); // the usual case: everything goes
+            latest_.fill(none);
         } else {
             in_flight_.assign(std::make_move_iterator(queue_.begin()),
                               std::make_move_iterator(queue_.begin() + taken));
             queue_.erase(queue_.begin(), queue_.begin() + taken);
+            for (auto& at : latest_)
+                if (at != none) at = at < taken ? none : at - static_cast<std::uint32_t>(taken);
         }
+        std::erase(in_flight_, nullptr); // superseded while they waited
         close_now = close_code_ != 0 && queue_.empty();
         if (in_flight_.empty() && control_.empty() && !close_now) {
             writing_ = false;
@@ -499,13 +574,19 @@ void websocket_session<NextLayer>::do_write() {
                 }
                 continue; // control frames, or nothing: take_write lets the writer rest
             }
-            skip_sent(sent); // the rest when the socket can take it
-            asio::async_write(stream_, std::span<asio::const_buffer const>(buffers_),
-                             beast::bind_front_handler(&websocket_session::on_write,
-                                                       this->shared_from_this()));
-            return;
+            skip_sent(sent);
+            return write_rest();
         }
     }
+}
+
+// On the strand, owning the writer: what is left of buffers_ goes when the
+// socket can take it.
+template <class NextLayer>
+void websocket_session<NextLayer>::write_rest() {
+    asio::async_write(stream_, std::span<asio::const_buffer const>(buffers_),
+                      beast::bind_front_handler(&websocket_session::on_write,
+                                                this->shared_from_this()));
 }
 
 // Drops the first `bytes` of buffers_ (fewer than they hold).
@@ -541,8 +622,7 @@ bool websocket_session<NextLayer>::write_done(beast::error_code ec) {
         std::lock_guard lock(queue_mutex_);
         closing_ = true;
         writing_ = false;
-        queue_.clear();
-        queue_bytes_ = 0;
+        clear_queue();
         return false;
     }
     if (close_queued_) {
@@ -585,10 +665,7 @@ void websocket_session<NextLayer>::do_close(int code, std::string reason, bool d
     {
         std::lock_guard lock(queue_mutex_);
         closing_ = true;
-        if (code == 1013 || drop_queue) {
-            queue_.clear();
-            queue_bytes_ = 0;
-        }
+        if (code == 1013 || drop_queue) clear_queue();
         if (!writing_) {
             writing_ = true;
             start = true;
@@ -670,8 +747,7 @@ void websocket_session<NextLayer>::finish() {
     {
         std::lock_guard lock(queue_mutex_);
         closing_ = true;
-        queue_.clear();
-        queue_bytes_ = 0;
+        clear_queue();
     }
     if (room_) {
         room_->leave(this->shared_from_this());

@@ -28,6 +28,7 @@
 
 #include <array>
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -58,7 +59,9 @@ public:
     // Answers the upgrade `req` (101, or 400/426 for a bad one) and starts reading.
     void run(boost::beast::http::request<boost::beast::http::string_body> req);
 
-    void deliver(std::shared_ptr<std::string const> frame) override;
+    using live::connection::deliver;
+    void deliver(std::shared_ptr<std::string const> const& frame, live::frame_kind kind,
+                 live::send_mode mode) override;
     void close(int code, std::string reason) override;
 
 private:
@@ -78,8 +81,12 @@ private:
     bool take_token();
     void answer(std::string frame);
     void send_control(std::string frame);
+    void write_now(std::shared_ptr<std::string const> const& frame);
+    void queue_frame(std::shared_ptr<std::string const> const& frame, live::frame_kind kind);
+    void clear_queue();
     bool take_write();
     void do_write();
+    void write_rest();
     void skip_sent(std::size_t bytes);
     void on_write(boost::beast::error_code ec, std::size_t bytes);
     bool write_done(boost::beast::error_code ec);
@@ -129,15 +136,34 @@ private:
     std::array<char, 10> header_{};         // the text frame's header in the current write
     std::string batch_;                     // TLS: the current write in one piece
 
-    // queue_mutex_ guards queue_, queue_bytes_, writing_ and closing_: deliver()
-    // runs on the rooms' strands, the writer on this session's strand.
+    // queue_mutex_ guards queue_, queue_bytes_, latest_, writing_, closing_
+    // and direct_fd_: deliver() runs on the rooms' strands, the writer on this
+    // session's strand.
+    //
+    // Who writes: whoever sets writing_ under queue_mutex_ owns the writer
+    // (the socket's sending side, and in_flight_, buffers_ and header_ above)
+    // until it clears writing_. That is this session's strand, except for one
+    // case: a delivery with send_mode::now to a plain socket whose writer is
+    // idle writes its frame itself, at once and without blocking, while it
+    // holds queue_mutex_ (write_now). What the kernel does not take of it
+    // goes on from the strand.
     std::mutex queue_mutex_;
     // A vector, not a deque: an empty std::deque still holds a 512-byte block,
-    // and most connections are idle most of the time.
+    // and most connections are idle most of the time. An entry is null when
+    // a newer frame of its kind superseded it (live::frame_kind).
     std::vector<std::shared_ptr<std::string const>> queue_;
     std::size_t queue_bytes_ = 0;
-    bool writing_ = false; // a write is in progress or posted
+    static constexpr std::uint32_t none = ~std::uint32_t(0);
+    // Per superseding kind (hidden_count, presence): where in queue_ the
+    // latest frame of that kind waits, or none.
+    std::array<std::uint32_t, 2> latest_{none, none};
+    bool writing_ = false; // the writer is owned: a write is in progress or posted
     bool closing_ = false; // no more deliveries are queued
+    // A plain socket's descriptor once the handshake is done, for write_now;
+    // -1 for TLS and before. Written to only while closing_ is not set: the
+    // session closes the socket only after setting closing_, so the number
+    // cannot meanwhile name another connection's socket.
+    int direct_fd_ = -1;
 };
 
 } // namespace brug::net
