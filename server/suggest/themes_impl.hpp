@@ -117,6 +117,16 @@ std::vector<int> cluster_average_linkage(std::size_t n, Similarity const& simila
     return out;
 }
 
+// `score` of a word spelt `length` bytes long beats the best so far: higher,
+// or as high and longer. On a tie (often: words of one card, all equally
+// rare) the longer word names more ("Overdracht" rather than "Begint",
+// "Performance" rather than "Measured").
+inline bool better_title_word(double score, std::size_t length, double best_score,
+                              std::size_t best_length) {
+    constexpr double same = 1e-9;
+    return score > best_score + same || (score > best_score - same && length > best_length);
+}
+
 // Length in bytes of the most used spelling.
 inline std::size_t best_spelling_length(std::map<std::string, int> const& spellings) {
     std::size_t len = 0;
@@ -163,6 +173,7 @@ make_title(std::vector<std::vector<std::pair<std::string, std::string>> const*> 
     std::string best_key;
     for (bool const strict : {true, false}) {
         double best_score = -1;
+        std::size_t best_length = 0;
         for (auto const& [key, count] : card_count) {
             bool const is_pair = key.find(' ') != std::string::npos;
             if (is_pair && count < 2) continue;
@@ -177,7 +188,9 @@ make_title(std::vector<std::vector<std::pair<std::string, std::string>> const*> 
                 rarity = idf(key);
             }
             double const score = count * rarity;
-            if (score > best_score) best_score = score, best_key = key;
+            std::size_t const length = best_spelling_length(spellings[key]);
+            if (better_title_word(score, length, best_score, best_length))
+                best_score = score, best_length = length, best_key = key;
         }
         if (!best_key.empty()) break;
     }
@@ -187,11 +200,14 @@ make_title(std::vector<std::vector<std::pair<std::string, std::string>> const*> 
     if (best_key.find(' ') == std::string::npos && cards.size() >= 3) {
         std::string second;
         double second_score = -1;
+        std::size_t second_length = 0;
         for (auto const& [key, count] : card_count) {
             if (key == best_key || key.find(' ') != std::string::npos || count < 2) continue;
-            if (best_spelling_length(spellings[key]) < 4) continue;
+            std::size_t const length = best_spelling_length(spellings[key]);
+            if (length < 4) continue;
             double const score = count * idf(key);
-            if (score > second_score) second_score = score, second = key;
+            if (better_title_word(score, length, second_score, second_length))
+                second_score = score, second_length = length, second = key;
         }
         if (!second.empty()) title += ", " + best_spelling(second);
     }

@@ -146,3 +146,14 @@ TEST_CASE("themes: a card barely alike any theme stays alone rather than fill th
     CHECK(kept[4] != kept[0]);
     CHECK(kept[4] != kept[2]);
 }
+
+TEST_CASE("themes: of words equally shared and rare, the title takes the longer") {
+    // One card: every word is equally rare. The alphabetical first used to win.
+    std::vector<std::pair<std::string, std::string>> const card = {
+        {"even", "even"}, {"begint", "begint"}, {"overdracht", "overdracht"}, {"tijden", "tijd"}};
+    auto const idf = [](std::string const&) { return 2.0; };
+    CHECK(make_title({&card}, idf) == "Overdracht");
+    // A rarer word still comes first, however short.
+    auto const rare_short = [](std::string const& s) { return s == "begint" ? 3.0 : 2.0; };
+    CHECK(make_title({&card}, rare_short) == "Begint");
+}
