@@ -19,7 +19,10 @@
 // the mean of the per-workshop ARIs. The last line is one JSON object.
 // --true-columns adds a diagnostic line (not in the JSON): ARI and similar@3
 // when every card's column is known (all placed, none in a theme), the
-// ceiling of the theme side with perfect columns.
+// ceiling of the theme side with perfect columns, and the mean average
+// precision of similar()'s whole ranking (same column only, as every column
+// is known) against the labelled themes: smoother than similar@3, for
+// judging a change of card likeness apart from the columns and clustering.
 // --theme-placements adds another: the facilitator put a random 20% of the
 // cards into their labelled themes (a theme per labelled theme with a placed
 // card, titled with its slug); ARI of the suggested themes on the other 80%
@@ -95,6 +98,23 @@ void print_themes(std::vector<theme_suggestion> const& themes,
             std::printf(" %s=%d", l.c_str(), k);
         std::printf("\n");
     }
+}
+
+// Average precision of `ranked` (similar()'s answer for card `i`, ids
+// "c<index>") against the cards with i's labelled theme: the mean, over
+// those cards, of the share of same-theme cards among those ranked up to
+// it (0 for one not ranked). 1 when there are none.
+double average_precision(std::vector<std::pair<std::string, double>> const& ranked,
+                         std::vector<labelled_card const*> const& test, std::size_t i) {
+    double relevant = 0;
+    for (std::size_t j = 0; j < test.size(); ++j)
+        relevant += j != i && test[j]->theme == test[i]->theme;
+    if (relevant == 0) return 1;
+    double hits = 0, sum = 0;
+    for (std::size_t r = 0; r < ranked.size(); ++r)
+        if (test[std::stoul(ranked[r].first.substr(1))]->theme == test[i]->theme)
+            hits += 1, sum += hits / static_cast<double>(r + 1);
+    return sum / relevant;
 }
 
 // --theme-placements: per seed, a random 20% of the cards placed in themes of
@@ -197,7 +217,7 @@ int main(int argc, char** argv) {
     // The same 80% of the cards, scored with nothing placed: what the
     // placements added, apart from which cards happen to remain.
     double same_cards_unplaced = 0;
-    double true_ari_sum = 0, true_sim_hits = 0;
+    double true_ari_sum = 0, true_sim_hits = 0, true_ap_sum = 0;
     double placed_ari_sum = 0, unplaced_ari_sum = 0; // --theme-placements
     std::printf("%-22s %-4s %5s %8s %10s %7s %8s %10s\n", "workshop", "lang", "cards", "column",
                 "column@20%", "ARI", "themes", "similar@3");
@@ -286,9 +306,13 @@ int main(int argc, char** argv) {
                             adjusted_rand_index(got_known, want));
                 print_themes(sk.themes, test, "      ");
             }
-            for (std::size_t i = 0; i < n; ++i)
-                for (auto const& [id, score] : similar(known, in.cards[i].id, 3, *m))
-                    true_sim_hits += (test[std::stoul(id.substr(1))]->theme == test[i]->theme) / 3.0;
+            for (std::size_t i = 0; i < n; ++i) {
+                auto const ranked = similar(known, in.cards[i].id, static_cast<int>(n), *m);
+                for (std::size_t r = 0; r < ranked.size() && r < 3; ++r)
+                    true_sim_hits +=
+                        (test[std::stoul(ranked[r].first.substr(1))]->theme == test[i]->theme) / 3.0;
+                true_ap_sum += average_precision(ranked, test, i);
+            }
         }
 
         if (theme_placements) {
@@ -326,8 +350,9 @@ int main(int argc, char** argv) {
     std::printf("column@20%% gain from the placements: %+.3f (same cards, nothing placed: %.3f)\n",
                 col20 - same_cards_unplaced / total20, same_cards_unplaced / total20);
     if (true_columns)
-        std::printf("with every column known: ARI %.3f, similar@3 %.3f\n",
-                    true_ari_sum / workshops.size(), true_sim_hits / sim_cards);
+        std::printf("with every column known: ARI %.3f, similar@3 %.3f, similar MAP %.3f\n",
+                    true_ari_sum / workshops.size(), true_sim_hits / sim_cards,
+                    true_ap_sum / sim_cards);
     if (theme_placements)
         std::printf("with 20%% placed in their themes: ARI on the rest %.3f (same cards, nothing "
                     "placed: %.3f)\n",
