@@ -158,6 +158,7 @@ void room::on_joined(std::shared_ptr<connection> c, std::string welcome) {
     if (it == members_.end()) return; // left before its welcome
     auto& m = it->second;
     m.active = true;
+    add_receiver(m);
     auto& counters = global_metrics();
     if (m.who.role == protocol::role::facilitator) {
         ++facilitator_links_;
@@ -256,21 +257,33 @@ frame_kind room::kind_of_event(std::string const& frame) {
 // Walks the members once per event; each receiving connection gets the one
 // shared frame.
 void room::fan_out(model::outgoing const& ev, frame_kind kind, send_mode mode) {
-    for (auto const& [ptr, m] : members_) {
-        if (!m.active) continue;
-        bool is_facilitator = m.who.role == protocol::role::facilitator;
+    for (auto const& r : receivers_) {
         bool to = false;
         switch (ev.audience) {
         case model::audience::everyone: to = true; break;
-        case model::audience::facilitators: to = is_facilitator; break;
-        case model::audience::participants: to = !is_facilitator; break;
-        case model::audience::one: to = !is_facilitator && m.who.participant == ev.who; break;
-        case model::audience::all_but_one:
-            to = is_facilitator || m.who.participant != ev.who;
-            break;
+        case model::audience::facilitators: to = r.facilitator; break;
+        case model::audience::participants: to = !r.facilitator; break;
+        case model::audience::one: to = !r.facilitator && r.participant == ev.who; break;
+        case model::audience::all_but_one: to = r.facilitator || r.participant != ev.who; break;
         }
-        if (to) m.conn->deliver(ev.frame, kind, mode);
+        if (to) r.conn->deliver(ev.frame, kind, mode);
     }
+}
+
+void room::add_receiver(member& m) {
+    m.slot = receivers_.size();
+    receivers_.push_back({m.conn.get(), m.who.participant,
+                          m.who.role == protocol::role::facilitator});
+}
+
+// The last receiver takes the leaving one's place.
+void room::remove_receiver(member const& m) {
+    auto& last = receivers_.back();
+    if (last.conn != m.conn.get()) {
+        receivers_[m.slot] = last;
+        members_.at(last.conn).slot = m.slot;
+    }
+    receivers_.pop_back();
 }
 
 void room::do_leave(std::shared_ptr<connection> c) {
@@ -281,6 +294,7 @@ void room::do_leave(std::shared_ptr<connection> c) {
         return;
     }
     if (it->second.active) {
+        remove_receiver(it->second);
         auto& counters = global_metrics();
         if (it->second.who.role == protocol::role::facilitator) {
             --facilitator_links_;

@@ -25,6 +25,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 namespace brug::store { class store; }
 
@@ -68,7 +69,10 @@ public:
     // Lets go of every member's connection, which in turn holds this room:
     // at exit, sessions whose leave never ran would otherwise keep the pair
     // alive. REQUIRES: no thread runs the io_context any more.
-    void drop_members() { members_.clear(); }
+    void drop_members() {
+        receivers_.clear();
+        members_.clear();
+    }
 
     // Deletes the workshop and all its data (DELETE /api/workshops/{code}).
     // The caller got this room from hub::find; this call stands for its
@@ -91,7 +95,19 @@ private:
         std::shared_ptr<connection> conn;
         model::actor who;
         bool active = false; // welcome sent: receives events
+        std::size_t slot = 0; // when active: its place in receivers_
     };
+
+    // An active member as fan_out needs it. The receivers lie side by side
+    // in one vector: a walk over a thousand of them per event does not chase
+    // a thousand map nodes. `conn` is owned by the member.
+    struct receiver {
+        connection* conn;
+        model::participant_id participant;
+        bool facilitator;
+    };
+    void add_receiver(member& m);
+    void remove_receiver(member const& m);
 
     void do_join(std::shared_ptr<connection> c, protocol::hello hello);
     void do_command(std::shared_ptr<connection> c, protocol::envelope env);
@@ -125,6 +141,7 @@ private:
     // Guarded by strand_: the model, the members, the counts, the timers.
     std::unique_ptr<model::workshop> model_;
     std::unordered_map<connection*, member> members_;
+    std::vector<receiver> receivers_;                        // the active members, in no order
     std::map<model::participant_id, int> participant_links_; // active connections per participant
     int facilitator_links_ = 0;                              // active facilitator connections
     int sent_participants_ = -1, sent_facilitators_ = -1;    // last presence sent
