@@ -194,7 +194,11 @@ std::vector<analysed_card> analyse_cards(std::vector<card_text> const& cards, la
         for (auto const& s : sentences[i]) {
             // Stance cues, and which of them fall under a negation.
             std::vector<bool> stance_word(s.words.size(), false);
-            auto const cue_matches = cues.match(s.words, s.stems, l, false);
+            // Cues of the card's own language only: a cue word of one
+            // language is often another word in the other ("Wie lost het
+            // op", "want" = because), and the loan words a card may use are
+            // in both lists.
+            auto const cue_matches = cues.match(s.words, s.stems, l, false, true);
             std::vector<std::size_t> negations;
             for (auto const& m : cue_matches)
                 if (m.tag == "neg") negations.push_back(m.start);

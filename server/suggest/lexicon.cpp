@@ -343,7 +343,8 @@ std::vector<lexicon_entry> const cue_entries = {
      "invoering, "
      "evalueren, betrekken, gevraagd, meebeslissen, duidelijke afspraken, afspraken, regels, "
      "eerlijk, "
-     "communicatie, helpdesk, vraagbaak, coach, aanspreekpunt, eerst, voorbereiding, live gaat",
+     "communicatie, helpdesk, vraagbaak, coach, aanspreekpunt, eerst, voorbereiding, live gaat, "
+     "deadline, go-live, onboarding",
      "training, learn, explain, support, pilot, rollout, involve, asked, clear, agreements, rules, "
      "fair, "
      "communication, expectations, deadline, ready, go-live, onboarding, first, before we, time "
@@ -356,8 +357,8 @@ std::vector<lexicon_entry> const cue_entries = {
      "relationship, "
      "touch, face, listens"},
     {"tech",
-     "systeem, app, platform, algoritme, computer, scherm, bot, dashboard, digitaal, online, "
-     "automatisch",
+     "systeem, app, platform, algoritme, computer, scherm, bot, chatbot, dashboard, digitaal, "
+     "online, automatisch, tool",
      "system, app, platform, algorithm, computer, screen, bot, chatbot, dashboard, digital, "
      "online, tool"},
     {"cond", "als, indien, stel dat, wat als, wanneer", "if, what if, in case, whenever"},

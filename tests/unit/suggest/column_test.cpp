@@ -1,0 +1,35 @@
+// Column features of the analysis: which stance cues a card shows.
+#include "suggest/analysis.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+
+using namespace brug::suggest;
+
+namespace {
+
+bool has(analysed_card const& c, char const* feature) {
+    return std::find(c.column_features.begin(), c.column_features.end(), feature) !=
+           c.column_features.end();
+}
+
+} // namespace
+
+TEST_CASE("column cues: only the card's own language, so a word of the other is no cue") {
+    std::vector<card_text> const cards = {
+        // "lost" is English for loss, "want" English for wish: here they are
+        // Dutch "solves" and "because".
+        {"concern", "Wie lost het op als het systeem vastloopt?", std::nullopt, lang::nl},
+        {"concern", "Ik bel de planner, want die weet het", std::nullopt, lang::nl},
+        // Loan words of change workshops are in both languages' lists.
+        {"intention", "Een harde deadline voor de go-live", std::nullopt, lang::nl},
+        {"concern", "We lost the calm week after a release", std::nullopt, lang::en},
+    };
+    auto const a = analyse_cards(cards, lang::nl, nullptr);
+    CHECK_FALSE(has(a[0], "c:loss"));
+    CHECK(has(a[0], "c:problem")); // "vastloopt"
+    CHECK_FALSE(has(a[1], "c:wish"));
+    CHECK(has(a[2], "c:process"));
+    CHECK(has(a[3], "c:loss"));
+}
