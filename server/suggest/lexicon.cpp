@@ -339,13 +339,13 @@ std::vector<lexicon_entry> const cue_entries = {
      "fewer, "
      "one place, instead of, good, different, differently, improve, improvement, solve, solved"},
     {"process",
-     "training, leren, uitleg, begeleiding, ondersteuning, tijd om, proef, pilot, proefperiode, "
+     "training, uitleg, begeleiding, ondersteuning, tijd om, proef, pilot, proefperiode, "
      "invoering, "
      "evalueren, betrekken, gevraagd, meebeslissen, duidelijke afspraken, afspraken, regels, "
      "eerlijk, "
      "communicatie, helpdesk, vraagbaak, coach, aanspreekpunt, eerst, voorbereiding, live gaat, "
      "deadline, go-live, onboarding",
-     "training, learn, explain, support, pilot, rollout, involve, asked, clear, agreements, rules, "
+     "training, explain, support, pilot, rollout, involve, asked, clear, agreements, rules, "
      "fair, "
      "communication, expectations, deadline, ready, go-live, onboarding, first, before we, time "
      "to"},

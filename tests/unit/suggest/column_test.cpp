@@ -33,3 +33,16 @@ TEST_CASE("column cues: only the card's own language, so a word of the other is 
     CHECK(has(a[2], "c:process"));
     CHECK(has(a[3], "c:loss"));
 }
+
+TEST_CASE("column cues: learning as such is no wish about how the change is carried out") {
+    std::vector<card_text> const cards = {
+        {"intention", "Het lokaal als rustige plek om te leren", std::nullopt, lang::nl},
+        {"intention", "The way seniors explain things: that's how I learned", std::nullopt,
+         lang::en},
+        {"intention", "Geef ons eerst een training en begeleiding", std::nullopt, lang::nl},
+    };
+    auto const a = analyse_cards(cards, lang::nl, nullptr);
+    CHECK_FALSE(has(a[0], "c:process"));
+    CHECK(has(a[1], "c:process")); // "explain" is
+    CHECK(has(a[2], "c:process"));
+}
