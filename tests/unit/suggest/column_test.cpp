@@ -46,3 +46,20 @@ TEST_CASE("column cues: learning as such is no wish about how the change is carr
     CHECK(has(a[1], "c:process")); // "explain" is
     CHECK(has(a[2], "c:process"));
 }
+
+TEST_CASE("column cues: Dutch 'als' is a condition before a clause, not before a bare noun") {
+    std::vector<card_text> const cards = {
+        {"intention", "Dat ik als mentor in één oogopslag zie hoe het gaat", std::nullopt,
+         lang::nl},
+        {"intention", "Het lokaal als rustige plek, net als vroeger", std::nullopt, lang::nl},
+        {"concern", "Als de wifi het niet doet zitten we stil", std::nullopt, lang::nl},
+        {"concern", "Wat als straks iedereen thuis zit?", std::nullopt, lang::nl},
+        {"intention", "Even naast iemand zitten als je vastloopt", std::nullopt, lang::nl},
+    };
+    auto const a = analyse_cards(cards, lang::nl, nullptr);
+    CHECK_FALSE(has(a[0], "c:cond"));
+    CHECK_FALSE(has(a[1], "c:cond"));
+    CHECK(has(a[2], "c:cond"));
+    CHECK(has(a[3], "c:cond"));
+    CHECK(has(a[4], "c:cond"));
+}
