@@ -282,7 +282,7 @@ std::vector<lexicon_entry> const concept_entries = {
 std::vector<lexicon_entry> const cue_entries = {
     {"fear",
      "bang, angst, vrees, vrezen, zorgen maken, bezorgd, huiverig, benauwd, eng, ongerust, schrik, "
-     "spannend",
+     "spannend, zenuwachtig",
      "afraid, scared, worried, worry, worries, fear, fears, nervous, anxious, concerned, dread, "
      "terrified"},
     {"loss",
@@ -293,7 +293,7 @@ std::vector<lexicon_entry> const cue_entries = {
      "ondergeschikt, loslaten, niet meer, geen tijd meer, afraffelen, overhaast, haastwerk, "
      "slordig, uithollen, "
      "afkalven, verwateren, inboeten, achteruitgaan, nooit meer, niks meer, niets meer, niemand "
-     "meer, ten koste van, nergens meer",
+     "meer, ten koste van, nergens meer, vervangen, vervangt, overslaan, opofferen",
      "lose, losing, lost, loss, disappear, disappears, gone, miss, away, kill, cut, cuts, drop, "
      "abolish, "
      "erode, give up, sacrifice, gamble, no longer, anymore, replace, replaced, turns into, skip, "
@@ -310,6 +310,7 @@ std::vector<lexicon_entry> const cue_entries = {
      "reputatie, "
      "hart, goud, uniek, kern, het moment",
      "strength, proud, valuable, value, love, great, known for, reputation, heart, unique, core, "
+     "quality, strong, close-knit, tight-knit, "
      "the moment, "
      "what makes us, that's how"},
     {"wish",
@@ -323,13 +324,15 @@ std::vector<lexicon_entry> const cue_entries = {
      "lastig, "
      "vastlopen, vastloopt, onduidelijk, smeken, overtikken, versnipperd, mis, kwijt, chaotisch, "
      "haak af, afhaken, niks, niemand weet, blijft liggen, blijven liggen, loopt vast, loopt "
-     "achter, achterstand, misgaat, mis gaat, altijd dezelfde, steeds dezelfde",
+     "achter, achterstand, misgaat, mis gaat, altijd dezelfde, steeds dezelfde, belachelijk, "
+     "pijnlijk, vreselijk, verschrikkelijk, verwarrend, uitgeput, worstelen, mislukt",
      "problem, problems, drama, slow, cumbersome, waste, mess, frustrating, annoying, broken, "
      "outdated, "
      "nightmare, ridiculous, painful, insane, awful, hell, confusing, fail, fails, struggle, "
      "terrible, "
      "stuck, nobody knows, no idea, doesn't scale, exhausted, breaks, falls through, piles up, "
-     "pile up, goes wrong, always the same, every single time"},
+     "pile up, goes wrong, always the same, every single time, unreachable, disaster, chaos, "
+     "chaotic, unclear, backlog, fragmented"},
     {"better",
      "beter, sneller, slimmer, makkelijker, eenvoudiger, simpeler, automatisch, overzichtelijk, "
      "handiger, "
@@ -344,11 +347,12 @@ std::vector<lexicon_entry> const cue_entries = {
      "evalueren, betrekken, gevraagd, meebeslissen, duidelijke afspraken, afspraken, regels, "
      "eerlijk, "
      "communicatie, helpdesk, vraagbaak, coach, aanspreekpunt, eerst, voorbereiding, live gaat, "
-     "deadline, go-live, onboarding",
+     "deadline, go-live, onboarding, verwachtingen, voordat we",
      "training, explain, support, pilot, rollout, involve, asked, clear, agreements, rules, "
      "fair, "
      "communication, expectations, deadline, ready, go-live, onboarding, first, before we, time "
-     "to"},
+     "to, guidance, coaching, coach, helpdesk, trial period, evaluate, have a say, point of "
+     "contact, preparation"},
     {"relation",
      "mens, mensen, menselijk, persoonlijk, contact, samen, elkaar, team, collega, vertrouwen, "
      "band, "

@@ -63,3 +63,31 @@ TEST_CASE("column cues: Dutch 'als' is a condition before a clause, not before a
     CHECK(has(a[3], "c:cond"));
     CHECK(has(a[4], "c:cond"));
 }
+
+TEST_CASE("column cues: the two languages say the same things") {
+    // Pairs of translations: each must carry the same cue in its language.
+    struct pair {
+        char const* nl;
+        char const* en;
+        char const* cue;
+    };
+    pair const pairs[] = {
+        {"Ik ben er zenuwachtig over", "I am nervous about it", "c:fear"},
+        {"Het persoonlijke contact wordt vervangen", "The personal touch gets replaced",
+         "c:loss"},
+        {"Onze kwaliteit", "Our quality", "c:value"},
+        {"Een hecht team", "A close-knit team", "c:value"},
+        {"Dat is belachelijk", "That is ridiculous", "c:problem"},
+        {"Het is onduidelijk", "It is unclear", "c:problem"},
+        {"Een coach en begeleiding", "A coach and guidance", "c:process"},
+        {"Duidelijke verwachtingen", "Clear expectations", "c:process"},
+    };
+    for (auto const& p : pairs) {
+        std::vector<card_text> const cards = {{"intention", p.nl, std::nullopt, lang::nl},
+                                              {"intention", p.en, std::nullopt, lang::en}};
+        auto const a = analyse_cards(cards, lang::nl, nullptr);
+        INFO(p.nl << " / " << p.en);
+        CHECK(has(a[0], p.cue));
+        CHECK(has(a[1], p.cue));
+    }
+}
