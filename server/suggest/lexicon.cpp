@@ -303,14 +303,17 @@ std::vector<lexicon_entry> const cue_entries = {
     {"keep",
      "blijven, behouden, houden, bewaren, vasthouden, koesteren, beschermen, handhaven, nog "
      "steeds, "
-     "altijd, overeind",
-     "keep, keeping, retain, preserve, protect, maintain, remain, stay, always, still, hold on"},
+     "altijd, overeind, bewaken, borgen",
+     "keep, keeping, retain, preserve, protect, maintain, remain, stay, always, still, hold on, "
+     "safeguard"},
     {"value",
      "kracht, kwaliteit, verschil, trots, waardevol, waarde, fijn, mooi, hecht, sterk, bekend om, "
      "reputatie, "
-     "hart, goud, uniek, kern, het moment",
+     "hart, goud, uniek, kern, het moment, vakmanschap, zorgvuldig, zorgvuldigheid, "
+     "dierbaar, essentieel",
      "strength, proud, valuable, value, love, great, known for, reputation, heart, unique, core, "
-     "quality, strong, close-knit, tight-knit, "
+     "quality, strong, close-knit, tight-knit, craftsmanship, careful, carefully, "
+     "dear to, essential, "
      "the moment, "
      "what makes us, that's how"},
     {"wish",
@@ -356,10 +359,10 @@ std::vector<lexicon_entry> const cue_entries = {
     {"relation",
      "mens, mensen, menselijk, persoonlijk, contact, samen, elkaar, team, collega, vertrouwen, "
      "band, "
-     "aandacht, gezicht, gesprek",
+     "aandacht, gezicht, gesprek, verbinding",
      "human, person, people, personal, contact, together, each other, team, colleague, trust, "
      "relationship, "
-     "touch, face, listens"},
+     "touch, face, listens, connection"},
     {"tech",
      "systeem, app, platform, algoritme, computer, scherm, bot, chatbot, dashboard, digitaal, "
      "online, automatisch, tool",

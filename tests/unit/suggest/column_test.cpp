@@ -81,6 +81,11 @@ TEST_CASE("column cues: the two languages say the same things") {
         {"Het is onduidelijk", "It is unclear", "c:problem"},
         {"Een coach en begeleiding", "A coach and guidance", "c:process"},
         {"Duidelijke verwachtingen", "Clear expectations", "c:process"},
+        // How the people of our workshops speak of what they value.
+        {"Ons vakmanschap", "Our craftsmanship", "c:value"},
+        {"Dat is essentieel", "That is essential", "c:value"},
+        {"De zorgvuldigheid bewaken", "Safeguard how careful we are", "c:keep"},
+        {"De verbinding in het team", "The connection in the team", "c:relation"},
     };
     for (auto const& p : pairs) {
         std::vector<card_text> const cards = {{"intention", p.nl, std::nullopt, lang::nl},
