@@ -125,7 +125,8 @@ void fitted_model::fit(std::vector<training_example> const& examples, fit_option
             acc[i] += g[i] * g[i];
             w[i] -= step * g[i] / std::sqrt(acc[i]);
         }
-        for (int k = 0; k < classes && options.fit_bias; ++k) {
+        if (!options.fit_bias) continue;
+        for (int k = 0; k < classes; ++k) {
             acc_b[k] += gb[k] * gb[k];
             b[k] -= step * gb[k] / std::sqrt(acc_b[k]);
         }
