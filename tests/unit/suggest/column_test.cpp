@@ -1,5 +1,6 @@
 // Column features of the analysis: which stance cues a card shows.
 #include "suggest/analysis.hpp"
+#include "suggest/suggester.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -95,4 +96,46 @@ TEST_CASE("column cues: the two languages say the same things") {
         CHECK(has(a[0], p.cue));
         CHECK(has(a[1], p.cue));
     }
+}
+
+TEST_CASE("column placements: a few placed cards move this workshop's words, not the cues") {
+    // Five placed cards that all fear a loss but sit in vernieuwen: the
+    // placements teach their words ("koffieautomaat"), while the reading of
+    // "bang dat we ... verliezen" stays that of the built-in model.
+    workshop_input in;
+    in.language = "nl";
+    in.column_ids = {"behouden", "vernieuwen"};
+    auto card = [](std::string id, std::string text) {
+        card_input c;
+        c.id = std::move(id);
+        c.kind = "concern";
+        c.text = std::move(text);
+        return c;
+    };
+    in.cards = {
+        card("cue", "Bang dat we het persoonlijke contact met de klant verliezen"),
+        card("word", "De koffieautomaat op de tweede verdieping"),
+    };
+    auto const confidence_of = [](suggestions const& s, char const* id) {
+        for (auto const& c : s.cards)
+            if (c.card_id == id) return c.confidence;
+        return -1.0;
+    };
+    double const before = confidence_of(suggest(in), "cue");
+    for (int i = 0; i < 5; ++i) {
+        in.cards.push_back(card("p" + std::to_string(i),
+                                "Bang dat we de koffieautomaat verliezen, nummer " +
+                                    std::to_string(i)));
+        in.cards.back().column = "vernieuwen";
+    }
+    auto const s = suggest(in);
+    auto const column_of = [&](char const* id) {
+        for (auto const& c : s.cards)
+            if (c.card_id == id) return c.column;
+        return std::string();
+    };
+    CHECK(column_of("cue") == "behouden");
+    // It shares no word with the placed cards, so nothing about it moved.
+    CHECK(confidence_of(s, "cue") == Approx(before).margin(1e-9));
+    CHECK(column_of("word") == "vernieuwen");
 }
