@@ -102,6 +102,24 @@ struct sentence {
     bool is_intention = false;
 };
 
+// Dutch "als" is "if" before a clause ("als je vastloopt", "als de wifi
+// het niet doet", "als straks ...") but "as" or "like" before a bare noun
+// ("als mentor", "als rustige plek") and in "net als": it stays a condition
+// only when a function word or a word of time follows.
+void drop_comparison_als(std::vector<std::string> const& words,
+                         std::vector<lexicon_match>& matches) {
+    std::set<std::size_t> time_words;
+    for (auto const& m : matches)
+        if (m.tag == "later" || m.tag == "now") time_words.insert(m.start);
+    std::erase_if(matches, [&](lexicon_match const& m) {
+        if (m.tag != "cond" || m.length != 1 || words[m.start] != "als") return false;
+        if (m.start > 0 && words[m.start - 1] == "net") return true;
+        std::size_t const next = m.start + 1;
+        return next < words.size() && !is_stop_word(words[next], lang::nl) &&
+               time_words.count(next) == 0;
+    });
+}
+
 // Adds "p:a+b" for every pair of stance tags present, so that the classifier
 // sees "fear with loss" apart from "fear with a problem".
 void add_pairs(std::set<std::string> const& tags, std::vector<std::string>& out) {
@@ -194,7 +212,12 @@ std::vector<analysed_card> analyse_cards(std::vector<card_text> const& cards, la
         for (auto const& s : sentences[i]) {
             // Stance cues, and which of them fall under a negation.
             std::vector<bool> stance_word(s.words.size(), false);
-            auto const cue_matches = cues.match(s.words, s.stems, l, false);
+            // Cues of the card's own language only: a cue word of one
+            // language is often another word in the other ("Wie lost het
+            // op", "want" = because), and the loan words a card may use are
+            // in both lists.
+            auto cue_matches = cues.match(s.words, s.stems, l, false, true);
+            if (l == lang::nl) drop_comparison_als(s.words, cue_matches);
             std::vector<std::size_t> negations;
             for (auto const& m : cue_matches)
                 if (m.tag == "neg") negations.push_back(m.start);

@@ -49,24 +49,41 @@ void softmax(std::vector<double>& z) {
         v /= sum;
 }
 
+bool is_fitted(std::string const& feature, std::vector<std::string> const& prefixes) {
+    if (prefixes.empty()) return true;
+    for (auto const& p : prefixes)
+        if (feature.rfind(p, 0) == 0) return true;
+    return false;
+}
+
 } // namespace
 
-void fitted_model::fit(std::vector<training_example> const& examples, double l2, int iterations,
-                       double word_l2_scale) {
+void fitted_model::fit(std::vector<training_example> const& examples, fit_options const& options) {
     int const classes = own_.classes();
-    // Intern the features of the examples so the loop runs on arrays.
+    double const l2 = options.l2;
+    // Intern the features of the examples so the loop runs on arrays; the
+    // features that are not fitted add their prior weight to a fixed score
+    // per example instead.
     std::unordered_map<std::string, int> index;
     std::vector<std::string const*> names;
     std::vector<std::vector<int>> rows;
+    std::vector<std::vector<double>> fixed_score;
     double total_weight = 0;
     for (auto const& e : examples) {
         std::vector<int> row;
+        std::vector<double> fixed(classes, 0.0);
         for (auto const& f : *e.features) {
+            if (!is_fitted(f, options.fitted_prefixes)) {
+                for (int k = 0; k < classes; ++k)
+                    fixed[k] += prior_.weight(f, k);
+                continue;
+            }
             auto [it, added] = index.emplace(f, static_cast<int>(names.size()));
             if (added) names.push_back(&it->first);
             row.push_back(it->second);
         }
         rows.push_back(std::move(row));
+        fixed_score.push_back(std::move(fixed));
         total_weight += e.weight;
     }
     if (examples.empty() || total_weight <= 0) return;
@@ -75,7 +92,7 @@ void fitted_model::fit(std::vector<training_example> const& examples, double l2,
     std::vector<double> b(classes), prior_b(classes), gb(classes), acc_b(classes, 1e-8);
     std::vector<double> pull(n);
     for (std::size_t f = 0; f < n; ++f)
-        pull[f] = names[f]->rfind("w:", 0) == 0 ? l2 * word_l2_scale : l2;
+        pull[f] = names[f]->rfind("w:", 0) == 0 ? l2 * options.word_l2_scale : l2;
     for (std::size_t f = 0; f < n; ++f)
         for (int k = 0; k < classes; ++k)
             w[f * classes + k] = prior[f * classes + k] = prior_.weight(*names[f], k);
@@ -84,14 +101,14 @@ void fitted_model::fit(std::vector<training_example> const& examples, double l2,
 
     double const step = 0.3;
     std::vector<double> z(classes);
-    for (int it = 0; it < iterations; ++it) {
+    for (int it = 0; it < options.iterations; ++it) {
         for (std::size_t i = 0; i < g.size(); ++i)
             g[i] = pull[i / classes] * (w[i] - prior[i]);
         for (int k = 0; k < classes; ++k)
             gb[k] = l2 * (b[k] - prior_b[k]);
         for (std::size_t e = 0; e < examples.size(); ++e) {
             for (int k = 0; k < classes; ++k)
-                z[k] = b[k];
+                z[k] = b[k] + fixed_score[e][k];
             for (int f : rows[e])
                 for (int k = 0; k < classes; ++k)
                     z[k] += w[f * classes + k];
@@ -108,6 +125,7 @@ void fitted_model::fit(std::vector<training_example> const& examples, double l2,
             acc[i] += g[i] * g[i];
             w[i] -= step * g[i] / std::sqrt(acc[i]);
         }
+        if (!options.fit_bias) continue;
         for (int k = 0; k < classes; ++k) {
             acc_b[k] += gb[k] * gb[k];
             b[k] -= step * gb[k] / std::sqrt(acc_b[k]);
@@ -118,6 +136,7 @@ void fitted_model::fit(std::vector<training_example> const& examples, double l2,
             own_.set_weight(*names[f], k, w[f * classes + k]);
         fitted_[*names[f]] = true;
     }
+    if (!options.fit_bias) return;
     for (int k = 0; k < classes; ++k)
         own_.set_bias(k, b[k]);
     bias_fitted_ = true;

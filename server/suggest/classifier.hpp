@@ -47,6 +47,20 @@ struct prior_view {
     double bias(int k) const;
 };
 
+// How a fitted_model learns: the pull towards the prior, and which weights
+// it may move at all.
+struct fit_options {
+    double l2 = 1.0; // pull towards the prior, per unit of example weight
+    int iterations = 100;
+    // Multiplies the pull on word features ("w:..."): words are the least
+    // likely to carry over to another workshop.
+    double word_l2_scale = 1.0;
+    // When not empty, only features that start with one of these prefixes
+    // are fitted; all others keep the prior's weights.
+    std::vector<std::string> fitted_prefixes;
+    bool fit_bias = true; // false: the bias stays the prior's
+};
+
 struct training_example {
     std::vector<std::string> const* features = nullptr;
     int label = 0;
@@ -60,10 +74,7 @@ class fitted_model {
   public:
     fitted_model(prior_view prior, int classes) : prior_(std::move(prior)), own_(classes) {}
 
-    // `word_l2_scale` multiplies the pull on word features ("w:..."): words
-    // are the least likely to carry over to another workshop.
-    void fit(std::vector<training_example> const& examples, double l2, int iterations,
-             double word_l2_scale = 1.0);
+    void fit(std::vector<training_example> const& examples, fit_options const& options);
 
     std::vector<double> probabilities(std::vector<std::string> const& features) const;
 

@@ -283,7 +283,7 @@ std::vector<lexicon_entry> const concept_entries = {
 std::vector<lexicon_entry> const cue_entries = {
     {"fear",
      "bang, angst, vrees, vrezen, zorgen maken, bezorgd, huiverig, benauwd, eng, ongerust, schrik, "
-     "spannend",
+     "spannend, zenuwachtig",
      "afraid, scared, worried, worry, worries, fear, fears, nervous, anxious, concerned, dread, "
      "terrified"},
     {"loss",
@@ -294,7 +294,7 @@ std::vector<lexicon_entry> const cue_entries = {
      "ondergeschikt, loslaten, niet meer, geen tijd meer, afraffelen, overhaast, haastwerk, "
      "slordig, uithollen, "
      "afkalven, verwateren, inboeten, achteruitgaan, nooit meer, niks meer, niets meer, niemand "
-     "meer, ten koste van, nergens meer",
+     "meer, ten koste van, nergens meer, vervangen, vervangt, overslaan, opofferen",
      "lose, losing, lost, loss, disappear, disappears, gone, miss, away, kill, cut, cuts, drop, "
      "abolish, "
      "erode, give up, sacrifice, gamble, no longer, anymore, replace, replaced, turns into, skip, "
@@ -304,13 +304,17 @@ std::vector<lexicon_entry> const cue_entries = {
     {"keep",
      "blijven, behouden, houden, bewaren, vasthouden, koesteren, beschermen, handhaven, nog "
      "steeds, "
-     "altijd, overeind",
-     "keep, keeping, retain, preserve, protect, maintain, remain, stay, always, still, hold on"},
+     "altijd, overeind, bewaken, borgen",
+     "keep, keeping, retain, preserve, protect, maintain, remain, stay, always, still, hold on, "
+     "safeguard"},
     {"value",
      "kracht, kwaliteit, verschil, trots, waardevol, waarde, fijn, mooi, hecht, sterk, bekend om, "
      "reputatie, "
-     "hart, goud, uniek, kern, het moment",
+     "hart, goud, uniek, kern, het moment, vakmanschap, zorgvuldig, zorgvuldigheid, "
+     "dierbaar, essentieel",
      "strength, proud, valuable, value, love, great, known for, reputation, heart, unique, core, "
+     "quality, strong, close-knit, tight-knit, craftsmanship, careful, carefully, "
+     "dear to, essential, "
      "the moment, "
      "what makes us, that's how"},
     {"wish",
@@ -324,13 +328,15 @@ std::vector<lexicon_entry> const cue_entries = {
      "lastig, "
      "vastlopen, vastloopt, onduidelijk, smeken, overtikken, versnipperd, mis, kwijt, chaotisch, "
      "haak af, afhaken, niks, niemand weet, blijft liggen, blijven liggen, loopt vast, loopt "
-     "achter, achterstand, misgaat, mis gaat, altijd dezelfde, steeds dezelfde",
+     "achter, achterstand, misgaat, mis gaat, altijd dezelfde, steeds dezelfde, belachelijk, "
+     "pijnlijk, vreselijk, verschrikkelijk, verwarrend, uitgeput, worstelen, mislukt",
      "problem, problems, drama, slow, cumbersome, waste, mess, frustrating, annoying, broken, "
      "outdated, "
      "nightmare, ridiculous, painful, insane, awful, hell, confusing, fail, fails, struggle, "
      "terrible, "
      "stuck, nobody knows, no idea, doesn't scale, exhausted, breaks, falls through, piles up, "
-     "pile up, goes wrong, always the same, every single time"},
+     "pile up, goes wrong, always the same, every single time, unreachable, disaster, chaos, "
+     "chaotic, unclear, backlog, fragmented"},
     {"better",
      "beter, sneller, slimmer, makkelijker, eenvoudiger, simpeler, automatisch, overzichtelijk, "
      "handiger, "
@@ -340,25 +346,27 @@ std::vector<lexicon_entry> const cue_entries = {
      "fewer, "
      "one place, instead of, good, different, differently, improve, improvement, solve, solved"},
     {"process",
-     "training, leren, uitleg, begeleiding, ondersteuning, tijd om, proef, pilot, proefperiode, "
+     "training, uitleg, begeleiding, ondersteuning, tijd om, proef, pilot, proefperiode, "
      "invoering, "
      "evalueren, betrekken, gevraagd, meebeslissen, duidelijke afspraken, afspraken, regels, "
      "eerlijk, "
-     "communicatie, helpdesk, vraagbaak, coach, aanspreekpunt, eerst, voorbereiding, live gaat",
-     "training, learn, explain, support, pilot, rollout, involve, asked, clear, agreements, rules, "
+     "communicatie, helpdesk, vraagbaak, coach, aanspreekpunt, eerst, voorbereiding, live gaat, "
+     "deadline, go-live, onboarding, verwachtingen, voordat we",
+     "training, explain, support, pilot, rollout, involve, asked, clear, agreements, rules, "
      "fair, "
      "communication, expectations, deadline, ready, go-live, onboarding, first, before we, time "
-     "to"},
+     "to, guidance, coaching, coach, helpdesk, trial period, evaluate, have a say, point of "
+     "contact, preparation"},
     {"relation",
      "mens, mensen, menselijk, persoonlijk, contact, samen, elkaar, team, collega, vertrouwen, "
      "band, "
-     "aandacht, gezicht, gesprek",
+     "aandacht, gezicht, gesprek, verbinding",
      "human, person, people, personal, contact, together, each other, team, colleague, trust, "
      "relationship, "
-     "touch, face, listens"},
+     "touch, face, listens, connection"},
     {"tech",
-     "systeem, app, platform, algoritme, computer, scherm, bot, dashboard, digitaal, online, "
-     "automatisch",
+     "systeem, app, platform, algoritme, computer, scherm, bot, chatbot, dashboard, digitaal, "
+     "online, automatisch, tool",
      "system, app, platform, algorithm, computer, screen, bot, chatbot, dashboard, digital, "
      "online, tool"},
     {"cond", "als, indien, stel dat, wat als, wanneer", "if, what if, in case, whenever"},

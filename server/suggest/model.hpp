@@ -86,7 +86,7 @@ struct tuning {
     double second_order = 0.3;     // share of neighbourhood overlap in card similarity
     double corpus_idf = 0.0;       // share of the model's corpus in term rarity (0: workshop only)
     double max_df = 0.4;           // words in more of the workshop's cards than this say nothing
-    double base_l2 = 0.05;         // pull of the built-in model towards the lexicon prior
+    double base_l2 = 0.03;         // pull of the built-in model towards the lexicon prior
     double word_l2_scale = 1.0;    // extra pull of word features (they carry over least)
     double column_agreement = 3.0; // similar(): exponent of the chance two cards share a column
                                    // (a theme never spans columns: a likely other column weighs

@@ -293,7 +293,19 @@ void predict_columns(workshop_state& s, model const& m, tuning const& t) {
         // Towards the built-in model the pull is strong (it knows a lot);
         // with columns it cannot map, there is nothing to pull towards.
         double const strength = mapped ? t.online_strength : 1.0;
-        fm.fit(examples, strength / total, online_iterations, t.online_word_l2_scale);
+        fit_options options;
+        options.l2 = strength / total;
+        options.iterations = online_iterations;
+        options.word_l2_scale = t.online_word_l2_scale;
+        // With both columns known to the built-in model, a handful of
+        // placements teaches this workshop's own words only: the stance
+        // cues and the balance of the columns were learnt from far more
+        // cards, and moving them on a few examples cost accuracy.
+        if (mapped && k == 2) {
+            options.fitted_prefixes = {"w:"};
+            options.fit_bias = false;
+        }
+        fm.fit(examples, options);
     }
     s.probs.resize(s.n);
     for (std::size_t i = 0; i < s.n; ++i) {
@@ -497,7 +509,11 @@ std::shared_ptr<model const> train_model(std::vector<labelled_card> const& cards
         all_features.push_back(f);
     std::sort(all_features.begin(), all_features.end());
     all_features.erase(std::unique(all_features.begin(), all_features.end()), all_features.end());
-    fm.fit(examples, default_tuning().base_l2, base_iterations, default_tuning().word_l2_scale);
+    fit_options options;
+    options.l2 = default_tuning().base_l2;
+    options.iterations = base_iterations;
+    options.word_l2_scale = default_tuning().word_l2_scale;
+    fm.fit(examples, options);
     m->column = fm.flatten(all_features);
     for (auto const& a : analysed)
         for (auto const& [term, count] : a.theme_terms)

@@ -1,0 +1,141 @@
+// Column features of the analysis: which stance cues a card shows.
+#include "suggest/analysis.hpp"
+#include "suggest/suggester.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+
+using namespace brug::suggest;
+
+namespace {
+
+bool has(analysed_card const& c, char const* feature) {
+    return std::find(c.column_features.begin(), c.column_features.end(), feature) !=
+           c.column_features.end();
+}
+
+} // namespace
+
+TEST_CASE("column cues: only the card's own language, so a word of the other is no cue") {
+    std::vector<card_text> const cards = {
+        // "lost" is English for loss, "want" English for wish: here they are
+        // Dutch "solves" and "because".
+        {"concern", "Wie lost het op als het systeem vastloopt?", std::nullopt, lang::nl},
+        {"concern", "Ik bel de planner, want die weet het", std::nullopt, lang::nl},
+        // Loan words of change workshops are in both languages' lists.
+        {"intention", "Een harde deadline voor de go-live", std::nullopt, lang::nl},
+        {"concern", "We lost the calm week after a release", std::nullopt, lang::en},
+    };
+    auto const a = analyse_cards(cards, lang::nl, nullptr);
+    CHECK_FALSE(has(a[0], "c:loss"));
+    CHECK(has(a[0], "c:problem")); // "vastloopt"
+    CHECK_FALSE(has(a[1], "c:wish"));
+    CHECK(has(a[2], "c:process"));
+    CHECK(has(a[3], "c:loss"));
+}
+
+TEST_CASE("column cues: learning as such is no wish about how the change is carried out") {
+    std::vector<card_text> const cards = {
+        {"intention", "Het lokaal als rustige plek om te leren", std::nullopt, lang::nl},
+        {"intention", "The way seniors explain things: that's how I learned", std::nullopt,
+         lang::en},
+        {"intention", "Geef ons eerst een training en begeleiding", std::nullopt, lang::nl},
+    };
+    auto const a = analyse_cards(cards, lang::nl, nullptr);
+    CHECK_FALSE(has(a[0], "c:process"));
+    CHECK(has(a[1], "c:process")); // "explain" is
+    CHECK(has(a[2], "c:process"));
+}
+
+TEST_CASE("column cues: Dutch 'als' is a condition before a clause, not before a bare noun") {
+    std::vector<card_text> const cards = {
+        {"intention", "Dat ik als mentor in één oogopslag zie hoe het gaat", std::nullopt,
+         lang::nl},
+        {"intention", "Het lokaal als rustige plek, net als vroeger", std::nullopt, lang::nl},
+        {"concern", "Als de wifi het niet doet zitten we stil", std::nullopt, lang::nl},
+        {"concern", "Wat als straks iedereen thuis zit?", std::nullopt, lang::nl},
+        {"intention", "Even naast iemand zitten als je vastloopt", std::nullopt, lang::nl},
+    };
+    auto const a = analyse_cards(cards, lang::nl, nullptr);
+    CHECK_FALSE(has(a[0], "c:cond"));
+    CHECK_FALSE(has(a[1], "c:cond"));
+    CHECK(has(a[2], "c:cond"));
+    CHECK(has(a[3], "c:cond"));
+    CHECK(has(a[4], "c:cond"));
+}
+
+TEST_CASE("column cues: the two languages say the same things") {
+    // Pairs of translations: each must carry the same cue in its language.
+    struct pair {
+        char const* nl;
+        char const* en;
+        char const* cue;
+    };
+    pair const pairs[] = {
+        {"Ik ben er zenuwachtig over", "I am nervous about it", "c:fear"},
+        {"Het persoonlijke contact wordt vervangen", "The personal touch gets replaced",
+         "c:loss"},
+        {"Onze kwaliteit", "Our quality", "c:value"},
+        {"Een hecht team", "A close-knit team", "c:value"},
+        {"Dat is belachelijk", "That is ridiculous", "c:problem"},
+        {"Het is onduidelijk", "It is unclear", "c:problem"},
+        {"Een coach en begeleiding", "A coach and guidance", "c:process"},
+        {"Duidelijke verwachtingen", "Clear expectations", "c:process"},
+        // How the people of our workshops speak of what they value.
+        {"Ons vakmanschap", "Our craftsmanship", "c:value"},
+        {"Dat is essentieel", "That is essential", "c:value"},
+        {"De zorgvuldigheid bewaken", "Safeguard how careful we are", "c:keep"},
+        {"De verbinding in het team", "The connection in the team", "c:relation"},
+    };
+    for (auto const& p : pairs) {
+        std::vector<card_text> const cards = {{"intention", p.nl, std::nullopt, lang::nl},
+                                              {"intention", p.en, std::nullopt, lang::en}};
+        auto const a = analyse_cards(cards, lang::nl, nullptr);
+        INFO(p.nl << " / " << p.en);
+        CHECK(has(a[0], p.cue));
+        CHECK(has(a[1], p.cue));
+    }
+}
+
+TEST_CASE("column placements: a few placed cards move this workshop's words, not the cues") {
+    // Five placed cards that all fear a loss but sit in vernieuwen: the
+    // placements teach their words ("koffieautomaat"), while the reading of
+    // "bang dat we ... verliezen" stays that of the built-in model.
+    workshop_input in;
+    in.language = "nl";
+    in.column_ids = {"behouden", "vernieuwen"};
+    auto card = [](std::string id, std::string text) {
+        card_input c;
+        c.id = std::move(id);
+        c.kind = "concern";
+        c.text = std::move(text);
+        return c;
+    };
+    in.cards = {
+        card("cue", "Bang dat we het persoonlijke contact met de klant verliezen"),
+        card("word", "De koffieautomaat op de tweede verdieping"),
+    };
+    auto const confidence_of = [](suggestions const& s, char const* id) {
+        for (auto const& c : s.cards)
+            if (c.card_id == id) return c.confidence;
+        return -1.0;
+    };
+    double const before = confidence_of(suggest(in), "cue");
+    for (int i = 0; i < 5; ++i) {
+        in.cards.push_back(card("p" + std::to_string(i),
+                                "Bang dat we de koffieautomaat verliezen, nummer " +
+                                    std::to_string(i)));
+        in.cards.back().column = "vernieuwen";
+    }
+    auto const s = suggest(in);
+    auto const column_of = [&](char const* id) {
+        for (auto const& c : s.cards)
+            if (c.card_id == id) return c.column;
+        return std::string();
+    };
+    CHECK(column_of("cue") == "behouden");
+    // It shares no word with the placed cards, so nothing about it moved.
+    CHECK(confidence_of(s, "cue") == Approx(before).margin(1e-9));
+    CHECK(column_of("word") == "vernieuwen");
+}
