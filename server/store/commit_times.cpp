@@ -11,9 +11,11 @@ std::string commit_summary::describe() const {
     char line[256];
     std::snprintf(line, sizeof line,
                   "%llu commits, commit ms p50 %.1f p99 %.1f max %.1f, "
-                  "change sets per commit %.1f (max %llu)",
+                  "change sets per commit %.1f (max %llu), "
+                  "WAL truncations under load %llu (max %.1f ms)",
                   static_cast<unsigned long long>(commits), p50_ms, p99_ms, max_ms, per_commit,
-                  static_cast<unsigned long long>(max_change_sets));
+                  static_cast<unsigned long long>(max_change_sets),
+                  static_cast<unsigned long long>(truncations), truncation_max_ms);
     return line;
 }
 
@@ -24,6 +26,12 @@ void commit_times::record(std::chrono::nanoseconds took, std::uint64_t change_se
     change_sets_ += change_sets;
     max_change_sets_ = std::max(max_change_sets_, change_sets);
     max_ns_ = std::max<std::int64_t>(max_ns_, took.count());
+}
+
+void commit_times::record_truncation(std::chrono::nanoseconds took) {
+    std::lock_guard lk(mu_);
+    truncations_ += 1;
+    truncation_max_ns_ = std::max<std::int64_t>(truncation_max_ns_, took.count());
 }
 
 commit_summary commit_times::summary() const {
@@ -38,6 +46,8 @@ commit_summary commit_times::take() {
     change_sets_ = 0;
     max_change_sets_ = 0;
     max_ns_ = 0;
+    truncations_ = 0;
+    truncation_max_ns_ = 0;
     return s;
 }
 
@@ -50,6 +60,8 @@ commit_summary commit_times::summary_locked() const {
     s.change_sets = change_sets_;
     s.max_change_sets = max_change_sets_;
     s.max_ms = static_cast<double>(max_ns_) / 1e6;
+    s.truncations = truncations_;
+    s.truncation_max_ms = static_cast<double>(truncation_max_ns_) / 1e6;
     double const width_ms = static_cast<double>(width.count()) / 1000.0;
     // The upper edge of the bucket holding the commit of rank ceil(p * total),
     // never above the longest commit seen.

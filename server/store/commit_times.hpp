@@ -21,8 +21,13 @@ struct commit_summary {
     std::uint64_t change_sets = 0;     // in those commits (one per command or post)
     std::uint64_t max_change_sets = 0; // in one commit
     double p50_ms = 0, p99_ms = 0, max_ms = 0;
+    // The writer's TRUNCATE checkpoints between two batches under steady
+    // load (store.cpp, checkpoint_max_delay): the commits queued meanwhile wait.
+    std::uint64_t truncations = 0;
+    double truncation_max_ms = 0;
 
-    // "N commits, commit ms p50 A p99 B max C, change sets per commit M (max K)"
+    // "N commits, commit ms p50 A p99 B max C, change sets per commit M (max K),
+    // WAL truncations under load T (max D ms)"
     std::string describe() const;
 };
 
@@ -38,6 +43,7 @@ public:
     // The writer thread, once per commit (a few hundred per second at most,
     // so a mutex costs nothing here and keeps every summary exact).
     void record(std::chrono::nanoseconds took, std::uint64_t change_sets);
+    void record_truncation(std::chrono::nanoseconds took);
 
     // The commits since the start or the last take(); take() starts over.
     commit_summary summary() const;
@@ -51,6 +57,8 @@ private:
     std::uint64_t change_sets_ = 0;
     std::uint64_t max_change_sets_ = 0;
     std::int64_t max_ns_ = 0;
+    std::uint64_t truncations_ = 0;
+    std::int64_t truncation_max_ns_ = 0;
 };
 
 } // namespace brug::store

@@ -613,7 +613,11 @@ void store::impl::writer_loop() {
         }
         write_batch(batch);
         batch.clear();
-        if (wants_checkpoint_ && steady::now() - wanted_since_ > checkpoint_max_delay) checkpoint();
+        if (wants_checkpoint_ && steady::now() - wanted_since_ > checkpoint_max_delay) {
+            auto const began = steady::now();
+            checkpoint();
+            commit_times_.record_truncation(steady::now() - began);
+        }
     }
 }
 

@@ -78,10 +78,12 @@ void raise_fd_limit() {
 // ---------------------------------------------------------------- the server
 
 // The store's summary line, which the server logs at shutdown:
-// "store: N commits, commit ms p50 A p99 B max C, change sets per commit M (max K)".
+// "store: N commits, commit ms p50 A p99 B max C, change sets per commit M (max K),
+// WAL truncations under load T (max D ms)".
 struct store_summary {
     bool found = false;
     double commits = 0, p50_ms = 0, p99_ms = 0, max_ms = 0, sets_per_commit = 0, max_sets = 0;
+    double truncations = 0, truncation_max_ms = 0; // from builds that log them
 
     static store_summary parse(std::string const& line) {
         store_summary s;
@@ -92,6 +94,9 @@ struct store_summary {
                               "change sets per commit %lf (max %lf)",
                               &s.commits, &s.p50_ms, &s.p99_ms, &s.max_ms, &s.sets_per_commit,
                               &s.max_sets) == 6;
+        if (auto t = line.find("WAL truncations under load "); s.found && t != std::string::npos)
+            std::sscanf(line.c_str() + t, "WAL truncations under load %lf (max %lf ms)",
+                        &s.truncations, &s.truncation_max_ms);
         return s;
     }
 };
@@ -873,6 +878,7 @@ json run_durable(options const& o) {
         r["commits"] = sum.commits;
         r["commit_ms"] = {{"p50", sum.p50_ms}, {"p99", sum.p99_ms}, {"max", sum.max_ms}};
         r["change_sets_per_commit"] = {{"mean", sum.sets_per_commit}, {"max", sum.max_sets}};
+        r["wal_truncations"] = {{"count", sum.truncations}, {"max_ms", sum.truncation_max_ms}};
     }
     return r;
 }

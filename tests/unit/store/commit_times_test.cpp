@@ -16,8 +16,8 @@ TEST_CASE("commit times: nothing recorded reads as zeros") {
     CHECK(s.p50_ms == 0);
     CHECK(s.p99_ms == 0);
     CHECK(s.max_ms == 0);
-    CHECK(s.describe() ==
-          "0 commits, commit ms p50 0.0 p99 0.0 max 0.0, change sets per commit 0.0 (max 0)");
+    CHECK(s.describe() == "0 commits, commit ms p50 0.0 p99 0.0 max 0.0, change sets per commit 0.0 "
+                          "(max 0), WAL truncations under load 0 (max 0.0 ms)");
 }
 
 TEST_CASE("commit times: percentiles are the upper edge of their 0.1 ms bucket") {
@@ -34,8 +34,13 @@ TEST_CASE("commit times: percentiles are the upper edge of their 0.1 ms bucket")
     CHECK(s.p50_ms == Approx(1.3));
     CHECK(s.p99_ms == Approx(7.1)); // rank 99 of 100
     CHECK(s.max_ms == Approx(12.34));
-    CHECK(s.describe() ==
-          "100 commits, commit ms p50 1.3 p99 7.1 max 12.3, change sets per commit 11.8 (max 200)");
+    t.record_truncation(31500us);
+    t.record_truncation(4ms);
+    s = t.summary();
+    CHECK(s.truncations == 2);
+    CHECK(s.truncation_max_ms == Approx(31.5));
+    CHECK(s.describe() == "100 commits, commit ms p50 1.3 p99 7.1 max 12.3, change sets per commit "
+                          "11.8 (max 200), WAL truncations under load 2 (max 31.5 ms)");
 }
 
 TEST_CASE("commit times: a percentile never reads above the longest commit") {
@@ -62,7 +67,9 @@ TEST_CASE("commit times: take() returns the figures so far and starts over") {
     store::commit_times t;
     t.record(3ms, 4);
     t.record(9ms, 2);
+    t.record_truncation(7ms);
     auto first = t.take();
+    CHECK(first.truncations == 1);
     CHECK(first.commits == 2);
     CHECK(first.change_sets == 6);
     CHECK(first.max_ms == Approx(9.0));
@@ -70,6 +77,7 @@ TEST_CASE("commit times: take() returns the figures so far and starts over") {
     CHECK(empty.commits == 0);
     CHECK(empty.max_ms == 0);
     CHECK(empty.max_change_sets == 0);
+    CHECK(empty.truncations == 0);
     t.record(1ms, 1);
     auto second = t.take();
     CHECK(second.commits == 1);
