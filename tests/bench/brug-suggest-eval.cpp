@@ -15,6 +15,8 @@
 //   similar@3       for every card, the share of the 3 cards that similar()
 //                   ranks first that carry the same labelled theme (nothing
 //                   placed; fewer than 3 answers count as misses), mean.
+// A line after the table gives the column's mean log-loss (nothing placed):
+// smoother than accuracy for judging a change of the column model.
 // Column figures and similar@3 are pooled over all cards; theme_ari_mean is
 // the mean of the per-workshop ARIs. The last line is one JSON object.
 // --true-columns adds a diagnostic line (not in the JSON): ARI and similar@3
@@ -159,6 +161,13 @@ std::pair<double, double> theme_placement_ari(workshop_input const& in,
     return {with / seeds, without / seeds};
 }
 
+// Log-loss of one card's column: the suggestion's confidence when it is
+// right, else what is left for the labelled column (two columns).
+double column_log_loss(bool right, double confidence) {
+    double const p = right ? confidence : 1 - confidence;
+    return -std::log(std::max(p, 1e-9));
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -219,6 +228,7 @@ int main(int argc, char** argv) {
     double same_cards_unplaced = 0;
     double true_ari_sum = 0, true_sim_hits = 0, true_ap_sum = 0;
     double placed_ari_sum = 0, unplaced_ari_sum = 0; // --theme-placements
+    double log_loss = 0; // of the column with nothing placed, summed over cards
     std::printf("%-22s %-4s %5s %8s %10s %7s %8s %10s\n", "workshop", "lang", "cards", "column",
                 "column@20%", "ARI", "themes", "similar@3");
     for (std::size_t w = 0; w < workshops.size(); ++w) {
@@ -241,13 +251,16 @@ int main(int argc, char** argv) {
         // No placements.
         suggestions const s = suggest(in, *m);
         std::map<std::string, std::string> column, theme;
+        std::map<std::string, double> confidence;
         for (auto const& cs : s.cards)
-            column[cs.card_id] = cs.column, theme[cs.card_id] = cs.theme_key;
+            column[cs.card_id] = cs.column, theme[cs.card_id] = cs.theme_key,
+            confidence[cs.card_id] = cs.confidence;
         double correct = 0;
         std::vector<std::string> got, want;
         for (std::size_t i = 0; i < n; ++i) {
             std::string const id = in.cards[i].id;
             correct += column[id] == test[i]->column;
+            log_loss += column_log_loss(column[id] == test[i]->column, confidence[id]);
             got.push_back(theme[id]);
             want.push_back(test[i]->theme);
         }
@@ -339,8 +352,8 @@ int main(int argc, char** argv) {
             print_themes(s.themes, test, "    ");
             for (std::size_t i = 0; i < n; ++i)
                 if (column[in.cards[i].id] != test[i]->column)
-                    std::printf("    miss (%s): %s\n", test[i]->column.c_str(),
-                                test[i]->text.c_str());
+                    std::printf("    miss (%s, p=%.2f): %s\n", test[i]->column.c_str(),
+                                1 - confidence[in.cards[i].id], test[i]->text.c_str());
         }
     }
     double const col0 = correct0 / total0, col20 = correct20 / total20,
@@ -349,6 +362,7 @@ int main(int argc, char** argv) {
                 total0, col0, col20, ari, "", sim3);
     std::printf("column@20%% gain from the placements: %+.3f (same cards, nothing placed: %.3f)\n",
                 col20 - same_cards_unplaced / total20, same_cards_unplaced / total20);
+    std::printf("column mean log-loss, nothing placed: %.4f\n", log_loss / total0);
     if (true_columns)
         std::printf("with every column known: ARI %.3f, similar@3 %.3f, similar MAP %.3f\n",
                     true_ari_sum / workshops.size(), true_sim_hits / sim_cards,
