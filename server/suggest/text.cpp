@@ -91,11 +91,39 @@ bool is_apostrophe(char32_t cp) {
     return cp == '\'' || cp == 0x2019;
 }
 
-// "collega's" -> "collega"; "don't" -> "dont"; "we've" -> "we".
-std::string resolve_clitic(std::string const& head, std::string const& tail) {
-    if (tail == "s" || tail == "ve" || tail == "ll" || tail == "re" || tail == "d" || tail == "m")
-        return head;
-    return head + tail;
+// A word with a clitic after its apostrophe, as the words it stands for.
+// English contractions become their full words, so that the cues see them:
+// "we'll" -> "we", "will" (a future), "don't" -> "do", "not" (a negation),
+// "can't" -> "can", "not", "won't" -> "will", "not", "I'd" -> "i", "would"
+// ('d is also "had", a function word either way, but in cards it is the
+// wish: "I'd rather", "I'd love"). A final "s" is dropped: a possessive, a
+// Dutch plural ("collega's") or an "is" ("it's"), a function word when not
+// a possessive. Others are one word ("zo'n" -> "zon").
+void append_with_clitic(std::vector<std::string>& words, std::string const& head,
+                        std::string const& tail) {
+    static std::pair<std::string_view, std::string_view> const full[] = {
+        {"ll", "will"}, {"re", "are"}, {"ve", "have"}, {"d", "would"}, {"m", "am"}};
+    if (tail == "s") {
+        words.push_back(head);
+        return;
+    }
+    for (auto const& [clitic, word] : full) {
+        if (tail != clitic) continue;
+        words.push_back(head);
+        words.emplace_back(word);
+        return;
+    }
+    // "n't": the "n" was read as part of the head ("don" + "t").
+    if (tail == "t" && head.size() > 1 && head.back() == 'n') {
+        std::string verb = head.substr(0, head.size() - 1);
+        if (head == "can") verb = "can";
+        if (head == "won") verb = "will";
+        if (head == "shan") verb = "shall";
+        words.push_back(verb);
+        words.emplace_back("not");
+        return;
+    }
+    words.push_back(head + tail);
 }
 
 std::unordered_set<std::string_view> const& dutch_stop_words() {
@@ -223,7 +251,10 @@ std::vector<std::string> split_words(std::string_view text) {
     std::string head, tail;
     bool in_tail = false;
     auto flush = [&] {
-        if (!head.empty()) words.push_back(in_tail ? resolve_clitic(head, tail) : head);
+        if (in_tail)
+            append_with_clitic(words, head, tail);
+        else if (!head.empty())
+            words.push_back(head);
         head.clear();
         tail.clear();
         in_tail = false;

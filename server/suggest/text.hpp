@@ -24,8 +24,8 @@ std::string fold_accents(std::string_view lower);
 
 // Lowercase words of a text in reading order. Letters with accents and digits
 // belong to words; hyphens split ("ICT-helpdesk" -> "ict", "helpdesk");
-// clitics are resolved ("collega's" -> "collega", "don't" -> "dont",
-// "we've" -> "we").
+// clitics are resolved ("collega's" -> "collega") and English contractions
+// become their words ("don't" -> "do", "not"; "we'll" -> "we", "will").
 std::vector<std::string> split_words(std::string_view text);
 
 // Function words ("de", "het", "the", "which"): carry no topic.

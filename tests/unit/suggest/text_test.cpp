@@ -23,12 +23,30 @@ TEST_CASE("text: accents are folded for matching only") {
 TEST_CASE("text: words keep accents, split hyphens and resolve clitics") {
     auto const words =
         split_words("Collega's zien de ICT-helpdesk; we've got één werk-privébalans, don't we?");
-    std::vector<std::string> const want = {"collega",  "zien",        "de",   "ict",
-                                           "helpdesk", "we",          "got",  "één",
-                                           "werk",     "privébalans", "dont", "we"};
+    std::vector<std::string> const want = {"collega", "zien", "de",          "ict", "helpdesk",
+                                           "we",      "have", "got",         "één", "werk",
+                                           "privébalans", "do", "not", "we"};
     CHECK(words == want);
     CHECK(split_words("  ...  ").empty());
     CHECK(split_words("'s avonds") == std::vector<std::string>{"s", "avonds"});
+    CHECK(split_words("zo'n foto's") == std::vector<std::string>{"zon", "foto"});
+}
+
+TEST_CASE("text: English contractions become the words they stand for") {
+    using words = std::vector<std::string>;
+    // The future and the negation the cues read ("will" is a word of later).
+    CHECK(split_words("scared we'll skip the tests") ==
+          words{"scared", "we", "will", "skip", "the", "tests"});
+    CHECK(split_words("It doesn't scale") == words{"it", "does", "not", "scale"});
+    CHECK(split_words("A bot can't, won't, shan't") ==
+          words{"a", "bot", "can", "not", "will", "not", "shall", "not"});
+    CHECK(split_words("you're, they've, I'm, I'd rather") ==
+          words{"you", "are", "they", "have", "i", "am", "i", "would", "rather"});
+    // A final 's is a possessive, a plural or "is": the word alone.
+    CHECK(split_words("the customer's data, it's here") ==
+          words{"the", "customer", "data", "it", "here"});
+    // The typographic apostrophe is the same.
+    CHECK(split_words("we\u2019ll") == words{"we", "will"});
 }
 
 TEST_CASE("text: stop words per language") {
