@@ -1,5 +1,5 @@
 // brug-suggest-eval FILE [--verbose] [--file-only] [--true-columns] [--theme-placements]
-//                   [--set=knob=value ...]
+//                   [--seeds=N] [--set=knob=value ...]
 //
 // Measures the suggester on labelled cards (JSON Lines, the format of
 // server/suggest/data/cards-dev.jsonl), leave-one-workshop-out: for each
@@ -31,6 +31,7 @@
 // (a card joining a facilitator's theme counts as in that theme), mean of 10
 // seeds, next to the same cards' ARI with nothing placed: what the
 // facilitator's themes (and the columns they imply) add.
+// --seeds=N: N random placements instead of 10 (smoother figures).
 #include "suggest/model.hpp"
 
 #include <nlohmann/json.hpp>
@@ -38,6 +39,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -174,13 +176,14 @@ int main(int argc, char** argv) {
     if (argc < 2) {
         std::cerr
             << "usage: brug-suggest-eval FILE [--verbose] [--file-only] [--true-columns] "
-               "[--theme-placements] [--set=knob=value ...]\n";
+               "[--theme-placements] [--seeds=N] [--set=knob=value ...]\n";
         return 2;
     }
     bool verbose = false;
     bool file_only = false;
     bool true_columns = false;
     bool theme_placements = false;
+    int seeds = 10;
     for (int a = 2; a < argc; ++a) {
         std::string const arg = argv[a];
         if (arg == "--verbose")
@@ -191,6 +194,8 @@ int main(int argc, char** argv) {
             true_columns = true;
         else if (arg == "--theme-placements")
             theme_placements = true;
+        else if (arg.rfind("--seeds=", 0) == 0 && std::atoi(arg.c_str() + 8) > 0)
+            seeds = std::atoi(arg.c_str() + 8);
         else if (arg.rfind("--set=", 0) == 0 && set_tuning(default_tuning(), arg.substr(6)))
             continue;
         else {
@@ -220,7 +225,6 @@ int main(int argc, char** argv) {
     std::printf("training: %s, without the scored workshop\n",
                 file_only ? "the other workshops of FILE"
                           : "the other workshops of FILE and the compiled-in development cards");
-    int const seeds = 10;
     double correct0 = 0, total0 = 0, correct20 = 0, total20 = 0, sim_hits = 0, sim_cards = 0,
            ari_sum = 0;
     // The same 80% of the cards, scored with nothing placed: what the
