@@ -49,7 +49,9 @@ def g(r, *path):
     for p in path:
         if not isinstance(r, dict) or p not in r: return ""
         r = r[p]
-    return f"{r:.3g}" if isinstance(r, float) else str(r)
+    if isinstance(r, float):
+        return f"{r:.0f}" if abs(r) >= 1000 else f"{r:.3g}"
+    return str(r)
 print(f"{'run':<15} {'conns':>6} {'deliv/s':>9} {'lost':>5} {'p50 ms':>7} {'p99 ms':>7} {'p99.9':>7} "
       f"{'cpu us/deliv (user+sys)':>24} {'KiB/conn':>8} {'acks/s':>8} {'ack p99':>8} {'other':>s}")
 for r in rows:
