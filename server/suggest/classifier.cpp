@@ -56,6 +56,43 @@ bool is_fitted(std::string const& feature, std::vector<std::string> const& prefi
     return false;
 }
 
+// Per feature, the scale of the pull on it when it is a word (see
+// fit_options::explained_words_gain): between `word_l2_scale` and 1 by the
+// mean, over the examples that have it, of how surely the prior (`w`, `b`
+// before any step) gives them their label: (2p - 1) x gain, within 0..1.
+std::vector<double> word_pull_scales(std::vector<training_example> const& examples,
+                                     std::vector<std::vector<int>> const& rows,
+                                     std::vector<std::vector<double>> const& fixed_score,
+                                     std::vector<std::string const*> const& names,
+                                     std::vector<double> const& w, std::vector<double> const& b,
+                                     fit_options const& options) {
+    std::size_t const n = names.size();
+    int const classes = static_cast<int>(b.size());
+    if (options.explained_words_gain <= 0) return std::vector<double>(n, options.word_l2_scale);
+    std::vector<double> explained(n, 0.0), weight(n, 0.0);
+    std::vector<double> z(classes);
+    for (std::size_t e = 0; e < examples.size(); ++e) {
+        for (int k = 0; k < classes; ++k)
+            z[k] = b[k] + fixed_score[e][k];
+        for (int f : rows[e])
+            for (int k = 0; k < classes; ++k)
+                z[k] += w[f * classes + k];
+        softmax(z);
+        double const sure =
+            std::clamp((2 * z[examples[e].label] - 1) * options.explained_words_gain, 0.0, 1.0);
+        for (int f : rows[e]) {
+            explained[f] += examples[e].weight * sure;
+            weight[f] += examples[e].weight;
+        }
+    }
+    std::vector<double> scale(n);
+    for (std::size_t f = 0; f < n; ++f) {
+        double const x = weight[f] > 0 ? explained[f] / weight[f] : 0.0;
+        scale[f] = options.word_l2_scale + (1 - options.word_l2_scale) * x;
+    }
+    return scale;
+}
+
 } // namespace
 
 void fitted_model::fit(std::vector<training_example> const& examples, fit_options const& options) {
@@ -90,14 +127,16 @@ void fitted_model::fit(std::vector<training_example> const& examples, fit_option
     std::size_t const n = names.size();
     std::vector<double> w(n * classes), prior(n * classes), g(n * classes), acc(n * classes, 1e-8);
     std::vector<double> b(classes), prior_b(classes), gb(classes), acc_b(classes, 1e-8);
-    std::vector<double> pull(n);
-    for (std::size_t f = 0; f < n; ++f)
-        pull[f] = names[f]->rfind("w:", 0) == 0 ? l2 * options.word_l2_scale : l2;
     for (std::size_t f = 0; f < n; ++f)
         for (int k = 0; k < classes; ++k)
             w[f * classes + k] = prior[f * classes + k] = prior_.weight(*names[f], k);
     for (int k = 0; k < classes; ++k)
         b[k] = prior_b[k] = prior_.bias(k);
+    std::vector<double> const word_scale =
+        word_pull_scales(examples, rows, fixed_score, names, w, b, options);
+    std::vector<double> pull(n);
+    for (std::size_t f = 0; f < n; ++f)
+        pull[f] = names[f]->rfind("w:", 0) == 0 ? l2 * word_scale[f] : l2;
 
     double const step = 0.3;
     std::vector<double> z(classes);

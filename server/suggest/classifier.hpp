@@ -55,6 +55,12 @@ struct fit_options {
     // Multiplies the pull on word features ("w:..."): words are the least
     // likely to carry over to another workshop.
     double word_l2_scale = 1.0;
+    // When above 0, a word's pull rises from `word_l2_scale` towards the
+    // full pull by how surely the prior already gives the examples that have
+    // it their labels (2p - 1, times this gain, at most 1): a placement that
+    // the stance cues explain says little about its words (a topic has cards
+    // in both columns); one they do not explain is what the words must learn.
+    double explained_words_gain = 0;
     // When not empty, only features that start with one of these prefixes
     // are fitted; all others keep the prior's weights.
     std::vector<std::string> fitted_prefixes;

@@ -91,8 +91,13 @@ struct tuning {
     double column_agreement = 3.0; // similar(): exponent of the chance two cards share a column
                                    // (a theme never spans columns: a likely other column weighs
                                    // more than a shared word)
-    double online_word_l2_scale = 0.1; // extra pull of word features in the online fit: the
-                                       // workshop's own words are what its placements teach best
+    double online_word_l2_scale = 0.1;   // extra pull of word features in the online fit: the
+                                         // workshop's own words are what its placements teach best
+    double online_explained_words = 0.5; // a placed card's words are pulled the harder (from
+                                         // online_word_l2_scale towards 1, by (2p - 1) times
+                                         // this) the more surely the built-in model already
+                                         // gives it its column (p): placements the cues explain
+                                         // drag topic-alike cards of the other column less (0: off)
 };
 
 // Sets a knob by name ("theme_size=5"); false when unknown.

@@ -297,6 +297,7 @@ void predict_columns(workshop_state& s, model const& m, tuning const& t) {
         options.l2 = strength / total;
         options.iterations = online_iterations;
         options.word_l2_scale = t.online_word_l2_scale;
+        options.explained_words_gain = t.online_explained_words;
         // With both columns known to the built-in model, a handful of
         // placements teaches this workshop's own words only: the stance
         // cues and the balance of the columns were learnt from far more
@@ -429,6 +430,7 @@ bool set_tuning(tuning& t, std::string_view assignment) {
         {"word_l2_scale", &tuning::word_l2_scale},
         {"column_agreement", &tuning::column_agreement},
         {"online_word_l2_scale", &tuning::online_word_l2_scale},
+        {"online_explained_words", &tuning::online_explained_words},
         {"affinity_weight", &tuning::affinity_weight},
         {"affinity_prior", &tuning::affinity_prior},
         {"ngram_weight", &tuning::ngram_weight},

@@ -139,3 +139,47 @@ TEST_CASE("column placements: a few placed cards move this workshop's words, not
     CHECK(confidence_of(s, "cue") == Approx(before).margin(1e-9));
     CHECK(column_of("word") == "vernieuwen");
 }
+
+TEST_CASE("column placements: cards their cues explain do not drag a topic-alike card over") {
+    // The facilitator keeps what works about the roster app; a card that
+    // finds the same app slow still asks for change.
+    // Placements whose column the cues already explain teach their words
+    // little: a topic has cards in both columns.
+    workshop_input in;
+    in.language = "nl";
+    in.column_ids = {"behouden", "vernieuwen"};
+    auto card = [](std::string id, std::string kind, std::string text) {
+        card_input c;
+        c.id = std::move(id);
+        c.kind = std::move(kind);
+        c.text = std::move(text);
+        return c;
+    };
+    in.cards = {
+        card("slow", "concern", "De roosterapp op de telefoon is traag"),
+    };
+    auto const confidence_of = [](suggestions const& s, char const* id) {
+        for (auto const& c : s.cards)
+            if (c.card_id == id) return c.column == "vernieuwen" ? c.confidence : 1 - c.confidence;
+        return -1.0;
+    };
+    double const before = confidence_of(suggest(in), "slow");
+    std::vector<std::string> const kept = {
+        "Bang dat we de roosterapp kwijtraken, die werkt goed",
+        "De roosterapp moeten we zeker behouden",
+        "Ik wil de roosterapp houden zoals hij is",
+        "Waardevol: de roosterapp op de telefoon",
+        "Bang dat we de roosterapp op de telefoon verliezen",
+        "Fijn dat de roosterapp op de telefoon er is, dat moet blijven",
+    };
+    for (std::size_t i = 0; i < kept.size(); ++i) {
+        in.cards.push_back(card("k" + std::to_string(i), "concern", kept[i]));
+        in.cards.back().column = "behouden";
+    }
+    double const after = confidence_of(suggest(in), "slow");
+    INFO("vernieuwen before " << before << ", after " << after);
+    // Measured: 0.89 before, 0.81 after; with every placement's words
+    // learnt as freely as those of unexplained ones, 0.67.
+    CHECK(after > 0.8);
+    CHECK(after <= before);
+}
