@@ -530,13 +530,30 @@ struct load {
         return f;
     }
 
-    void start_session(workshop_ref const&, std::shared_ptr<client> const& f,
-                       std::shared_ptr<client> const& first) {
-        f->send(R"({"type":"phase.set","req":1,"phase":"reflect"})");
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        first->send(R"({"type":"card.post","req":1,"kind":"concern","text":"warm-up","nonce":"warm"})");
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        f->send(R"({"type":"cards.reveal","req":2})");
+    // Each workshop to reflect, one warm-up card, revealed: each step waits
+    // for its acks in every workshop before the next is sent. Sent blind, a
+    // busy server could take the warm-up post before the phase change
+    // (wrong_phase), and the reveal then found no card and left the workshop
+    // hidden, so its cards never reached the others.
+    struct session_start {
+        std::shared_ptr<client> f;
+        std::shared_ptr<client> first;
+    };
+    void start_sessions(std::vector<session_start> const& starts) {
+        for (auto& s : starts) s.f->send(R"({"type":"phase.set","req":1,"phase":"reflect"})");
+        for (auto& s : starts) wait_acks(*s.f, 1, "phase.set");
+        for (auto& s : starts)
+            s.first->send(R"({"type":"card.post","req":1,"kind":"concern","text":"warm-up","nonce":"warm"})");
+        for (auto& s : starts) wait_acks(*s.first, 1, "the warm-up card.post");
+        for (auto& s : starts) s.f->send(R"({"type":"cards.reveal","req":2})");
+        for (auto& s : starts) wait_acks(*s.f, 2, "cards.reveal");
+    }
+
+    static void wait_acks(client const& c, std::uint64_t n, char const* what, double timeout_s = 30) {
+        auto until = clock_type::now() + std::chrono::duration<double>(timeout_s);
+        while (c.my_acks < n && clock_type::now() < until)
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        if (c.my_acks < n) throw std::runtime_error(std::string("no ack for ") + what);
     }
 
     // Posts `count` cards spread over `posters` at `rate` per second in total
@@ -606,7 +623,7 @@ json run_one_workshop(options const& o) {
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
     double rss1 = l.server.rss_kib();
 
-    l.start_session(w, f, people[0]);
+    l.start_sessions({{f, people[0]}});
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
 
     // Every participant posts one card at once: how long until all are acknowledged?
@@ -675,7 +692,9 @@ json run_many(options const& o) {
     double open_ms = std::chrono::duration<double, std::milli>(clock_type::now() - t_open).count();
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
     double rss1 = l.server.rss_kib();
-    for (auto& r : rooms) l.start_session(r.w, r.f, r.people[0]);
+    std::vector<load::session_start> starts;
+    for (auto& r : rooms) starts.push_back({r.f, r.people[0]});
+    l.start_sessions(starts);
     std::this_thread::sleep_for(std::chrono::milliseconds(1000));
 
     for (auto& r : rooms)
