@@ -56,6 +56,20 @@ bool is_fitted(std::string const& feature, std::vector<std::string> const& prefi
     return false;
 }
 
+// The class probabilities of one interned example into z: the bias, its
+// fixed score and the weights of its fitted features, through the softmax.
+void example_probabilities(std::vector<int> const& row, std::vector<double> const& fixed,
+                           std::vector<double> const& w, std::vector<double> const& b,
+                           std::vector<double>& z) {
+    int const classes = static_cast<int>(b.size());
+    for (int k = 0; k < classes; ++k)
+        z[k] = b[k] + fixed[k];
+    for (int f : row)
+        for (int k = 0; k < classes; ++k)
+            z[k] += w[f * classes + k];
+    softmax(z);
+}
+
 // Per feature, the scale of the pull on it when it is a word (see
 // fit_options::explained_words_gain): between `word_l2_scale` and 1 by the
 // mean, over the examples that have it, of how surely the prior (`w`, `b`
@@ -72,12 +86,7 @@ std::vector<double> word_pull_scales(std::vector<training_example> const& exampl
     std::vector<double> explained(n, 0.0), weight(n, 0.0);
     std::vector<double> z(classes);
     for (std::size_t e = 0; e < examples.size(); ++e) {
-        for (int k = 0; k < classes; ++k)
-            z[k] = b[k] + fixed_score[e][k];
-        for (int f : rows[e])
-            for (int k = 0; k < classes; ++k)
-                z[k] += w[f * classes + k];
-        softmax(z);
+        example_probabilities(rows[e], fixed_score[e], w, b, z);
         double const sure =
             std::clamp((2 * z[examples[e].label] - 1) * options.explained_words_gain, 0.0, 1.0);
         for (int f : rows[e]) {
@@ -146,12 +155,7 @@ void fitted_model::fit(std::vector<training_example> const& examples, fit_option
         for (int k = 0; k < classes; ++k)
             gb[k] = l2 * (b[k] - prior_b[k]);
         for (std::size_t e = 0; e < examples.size(); ++e) {
-            for (int k = 0; k < classes; ++k)
-                z[k] = b[k] + fixed_score[e][k];
-            for (int f : rows[e])
-                for (int k = 0; k < classes; ++k)
-                    z[k] += w[f * classes + k];
-            softmax(z);
+            example_probabilities(rows[e], fixed_score[e], w, b, z);
             double const scale = examples[e].weight / total_weight;
             for (int k = 0; k < classes; ++k) {
                 double const d = scale * (z[k] - (k == examples[e].label ? 1.0 : 0.0));
