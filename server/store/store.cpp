@@ -651,7 +651,7 @@ int store::impl::on_wal_commit(void* self, sqlite3*, char const*, int pages) {
 // and copies the frames committed when it starts. Once all are copied, the
 // writer's next transaction starts the WAL over from its beginning. Run
 // inside a commit instead (SQLite's autocheckpoint), it made one commit in a
-// few dozen wait for copying up to 32 MiB and an fsync of the file, which
+// few dozen wait for copying the whole WAL and an fsync of the file, which
 // was most of the commits' p99.
 void store::impl::checkpointer_loop() {
     std::unique_lock lk(ckpt_mu_);
