@@ -41,8 +41,8 @@ struct options {
     // The WAL size at which it is copied into the file. Small, so that each
     // checkpoint's writes and fsync of the file are short: the commits'
     // fdatasync waits behind them on the same disk. At 4 MiB rather than 32 a
-    // busy workshop's commit p99 halves, for 5-9% fewer acks per second at
-    // the peak (docs/performance.md).
+    // busy workshop's commit p99 halves, for up to 9% fewer acks per second
+    // at the peak (docs/performance.md).
     std::int64_t checkpoint_wal_bytes = 4 * 1024 * 1024;
 };
 
