@@ -61,6 +61,16 @@ void count_if_error(std::string const& answer) {
         if (code == name) global_metrics().count_error(value);
 }
 
+// How a connection's queue treats an event: one that states only the latest
+// value of something supersedes an older one of its kind (connection.hpp).
+frame_kind kind_of(model::outgoing const& ev) {
+    switch (ev.latest) {
+    case model::latest_of::hidden_count: return frame_kind::hidden_count;
+    case model::latest_of::nothing: break;
+    }
+    return frame_kind::must_arrive;
+}
+
 } // namespace
 
 room::room(asio::io_context& ioc, store::store& st, hub& h, model::workshop_state state,
@@ -239,19 +249,9 @@ void room::on_committed(bool ok, std::shared_ptr<connection> sender,
             sender->deliver(frame_of(std::move(extra)), frame_kind::must_arrive, mode);
     }
     for (auto const& ev : oc->events)
-        if (ev.frame) fan_out(ev, kind_of_event(*ev.frame), mode);
+        if (ev.frame) fan_out(ev, kind_of(ev), mode);
     if (!oc->events.empty()) global_metrics().fanout_latency.observe(micros_since(start));
     if (members_.empty()) arm_idle();
-}
-
-frame_kind room::kind_of_event(std::string const& frame) {
-    // cards.counted's data is {"hidden_cards":n}, and nothing else starts so.
-    static constexpr std::string_view counted_data = "{\"data\":{\"hidden_cards\":";
-    static constexpr std::string_view counted_name = "},\"name\":\"cards.counted\",\"seq\":";
-    if (frame.starts_with(counted_data) &&
-        frame.find(counted_name, counted_data.size()) != std::string::npos)
-        return frame_kind::hidden_count;
-    return frame_kind::must_arrive;
 }
 
 // Walks the members once per event; each receiving connection gets the one

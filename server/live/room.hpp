@@ -85,11 +85,6 @@ public:
     // Incremented under the hub's mutex; decremented on the strand.
     std::atomic<int> attached_{0};
 
-    // How a connection's queue treats an event's frame: cards.counted only
-    // states the latest count (connection.hpp). Read from the frame's text,
-    // which the model writes as {"data":...,"name":"...","seq":...,"type":"event"}.
-    static frame_kind kind_of_event(std::string const& frame);
-
 private:
     struct member {
         std::shared_ptr<connection> conn;

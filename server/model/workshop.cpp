@@ -229,7 +229,10 @@ struct workshop::context {
         }
     }
 
-    void emit_counted() { emit("cards.counted", {{"hidden_cards", w.hidden_cards()}}); }
+    void emit_counted() {
+        emit("cards.counted", {{"hidden_cards", w.hidden_cards()}});
+        out.events.back().latest = latest_of::hidden_count;
+    }
 
     // --- changes --------------------------------------------------------------
 

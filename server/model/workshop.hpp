@@ -29,10 +29,16 @@ struct actor {
 // To whom an event goes. `who` is used by `one` and `all_but_one`.
 enum class audience { everyone, facilitators, participants, one, all_but_one };
 
+// What an event states, when it states only the latest value of something:
+// a newer one of its kind makes an older one that a receiver has not been
+// sent yet worthless (protocol/README.md section 7).
+enum class latest_of { nothing, hidden_count };
+
 struct outgoing {
     model::audience audience = audience::everyone;
     participant_id who = no_participant;
     std::shared_ptr<std::string const> frame; // serialised once, shared by every connection
+    model::latest_of latest = latest_of::nothing;
 };
 
 // The result of one command. The room commits `changes`, then sends `answer`

@@ -1,8 +1,7 @@
-// Which event frames a connection's queue may supersede (live::room::kind_of_event):
-// the room reads it from the model's frame text, so this checks it against
-// the frames the model really writes. Only cards.counted supersedes; a card
-// whose text looks like one does not.
-#include "live/room.hpp"
+// Which events state only the latest value of something (outgoing::latest),
+// so that a connection's queue may drop an older one not yet sent: checked
+// against the events the model really writes. Only cards.counted does; a
+// card whose text looks like one does not.
 #include "model/workshop.hpp"
 #include "util/crypto.hpp"
 
@@ -29,7 +28,7 @@ model::workshop make_workshop() {
 
 } // namespace
 
-TEST_CASE("frame kind: cards.counted, and only it, supersedes an older one of its kind") {
+TEST_CASE("latest events: cards.counted, and only it, supersedes an older one of its kind") {
     auto w = make_workshop();
     model::actor facilitator{role::facilitator, model::no_participant};
     protocol::hello h;
@@ -58,13 +57,12 @@ TEST_CASE("frame kind: cards.counted, and only it, supersedes an older one of it
         REQUIRE(json::parse(o.answer)["type"] == "ack");
         for (auto const& ev : o.events) {
             auto name = json::parse(*ev.frame)["name"].get<std::string>();
-            auto kind = live::room::kind_of_event(*ev.frame);
             INFO(*ev.frame);
             if (name == "cards.counted") {
-                CHECK(kind == live::frame_kind::hidden_count);
+                CHECK(ev.latest == model::latest_of::hidden_count);
                 ++counted;
             } else {
-                CHECK(kind == live::frame_kind::must_arrive);
+                CHECK(ev.latest == model::latest_of::nothing);
                 ++others;
             }
         }
