@@ -701,3 +701,47 @@ TEST_CASE("workshop: suggest.apply before any suggestion is not_found") {
     bench b;
     CHECK(code_of(b.send(b.facilitator, protocol::suggest_apply{})) == "not_found");
 }
+
+// A card event's card is written as text directly (card_text), the welcome's
+// and state's through json (card_json): the two must give the same text, for
+// every field and for strings that need escaping.
+TEST_CASE("workshop: a card in an event is the card of the state, byte for byte") {
+    bench b(make_state(1));
+    auto s = b.revealed_card_and_theme();
+    auto const id = s.card_id;
+    b.phase(protocol::phase::cluster);
+    auto moved = b.send(b.facilitator, protocol::card_move{id, "behouden", s.cluster_id, 0});
+    INFO(moved.answer);
+    REQUIRE(answer(moved)["type"] == "ack");
+    protocol::card_edit edit;
+    edit.card_id = id;
+    edit.text = "Quote \" backslash \\ tab\t newline\n accent é emoji 🙂 <b>";
+    edit.intention = std::string("Intentie \"ook\"");
+    auto edited = b.send(s.author.who, edit);
+    INFO(edited.answer);
+    REQUIRE(answer(edited)["type"] == "ack");
+
+    auto card_in_state = [&](model::actor const& who) {
+        auto const state = json::parse(b.w.state_json(who, 0));
+        for (auto const& c : state["cards"])
+            if (c["id"] == id) return c;
+        FAIL("the card is not in the state");
+        return json();
+    };
+    int checked = 0;
+    for (auto const& who : {b.facilitator, s.author.who}) {
+        auto const expected = "{\"card\":" + card_in_state(who).dump() + "}";
+        for (auto const& e : edited.events) {
+            auto ev = json::parse(*e.frame);
+            if (ev["name"] != "card.edited") continue;
+            bool const to_author = e.audience == model::audience::one;
+            if (to_author != (who.role == role::participant)) continue;
+            INFO(*e.frame);
+            CHECK(e.frame->find(expected) != std::string::npos);
+            CHECK(ev["data"]["card"]["column"] == "behouden");
+            CHECK(ev["data"]["card"]["cluster_id"] == s.cluster_id);
+            ++checked;
+        }
+    }
+    CHECK(checked == 2); // the author's view (mine) and everyone else's
+}
