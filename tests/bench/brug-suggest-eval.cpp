@@ -15,11 +15,13 @@
 //   similar@3       for every card, the share of the 3 cards that similar()
 //                   ranks first that carry the same labelled theme (nothing
 //                   placed; fewer than 3 answers count as misses), mean.
-// A line after the table gives the column's mean log-loss (nothing placed):
+// The table's last column, and a line after it, give the column's mean
+// log-loss (nothing placed):
 // smoother than accuracy for judging a change of the column model.
 // Column figures and similar@3 are pooled over all cards; theme_ari_mean is
 // the mean of the per-workshop ARIs. The last line is one JSON object.
-// --true-columns adds a diagnostic line (not in the JSON): ARI and similar@3
+// --true-columns adds diagnostic lines (not in the JSON), per workshop and in
+// all: ARI and similar@3
 // when every card's column is known (all placed, none in a theme), the
 // ceiling of the theme side with perfect columns, and the mean average
 // precision of similar()'s whole ranking (same column only, as every column
@@ -233,8 +235,8 @@ int main(int argc, char** argv) {
     double true_ari_sum = 0, true_sim_hits = 0, true_ap_sum = 0;
     double placed_ari_sum = 0, unplaced_ari_sum = 0; // --theme-placements
     double log_loss = 0; // of the column with nothing placed, summed over cards
-    std::printf("%-22s %-4s %5s %8s %10s %7s %8s %10s\n", "workshop", "lang", "cards", "column",
-                "column@20%", "ARI", "themes", "similar@3");
+    std::printf("%-22s %-4s %5s %8s %10s %7s %8s %10s %9s\n", "workshop", "lang", "cards",
+                "column", "column@20%", "ARI", "themes", "similar@3", "log-loss");
     for (std::size_t w = 0; w < workshops.size(); ++w) {
         std::vector<labelled_card> train;
         std::vector<labelled_card const*> test;
@@ -259,12 +261,12 @@ int main(int argc, char** argv) {
         for (auto const& cs : s.cards)
             column[cs.card_id] = cs.column, theme[cs.card_id] = cs.theme_key,
             confidence[cs.card_id] = cs.confidence;
-        double correct = 0;
+        double correct = 0, workshop_log_loss = 0;
         std::vector<std::string> got, want;
         for (std::size_t i = 0; i < n; ++i) {
             std::string const id = in.cards[i].id;
             correct += column[id] == test[i]->column;
-            log_loss += column_log_loss(column[id] == test[i]->column, confidence[id]);
+            workshop_log_loss += column_log_loss(column[id] == test[i]->column, confidence[id]);
             got.push_back(theme[id]);
             want.push_back(test[i]->theme);
         }
@@ -317,19 +319,23 @@ int main(int argc, char** argv) {
             std::vector<std::string> got_known;
             for (std::size_t i = 0; i < n; ++i)
                 got_known.push_back(known_theme[in.cards[i].id]);
-            true_ari_sum += adjusted_rand_index(got_known, want);
-            if (verbose) {
-                std::printf("    with every column known: ARI %.3f\n",
-                            adjusted_rand_index(got_known, want));
-                print_themes(sk.themes, test, "      ");
-            }
+            double const known_ari = adjusted_rand_index(got_known, want);
+            double known_hits = 0, known_ap = 0;
             for (std::size_t i = 0; i < n; ++i) {
                 auto const ranked = similar(known, in.cards[i].id, static_cast<int>(n), *m);
                 for (std::size_t r = 0; r < ranked.size() && r < 3; ++r)
-                    true_sim_hits +=
+                    known_hits +=
                         (test[std::stoul(ranked[r].first.substr(1))]->theme == test[i]->theme) / 3.0;
-                true_ap_sum += average_precision(ranked, test, i);
+                known_ap += average_precision(ranked, test, i);
             }
+            true_ari_sum += known_ari;
+            true_sim_hits += known_hits;
+            true_ap_sum += known_ap;
+            std::printf("  %-20s with every column known: ARI %.3f, similar@3 %.3f, similar MAP "
+                        "%.3f\n",
+                        workshops[w].c_str(), known_ari, known_hits / static_cast<double>(n),
+                        known_ap / static_cast<double>(n));
+            if (verbose) print_themes(sk.themes, test, "      ");
         }
 
         if (theme_placements) {
@@ -343,15 +349,18 @@ int main(int argc, char** argv) {
         }
 
         correct0 += correct;
+        log_loss += workshop_log_loss;
         total0 += static_cast<double>(n);
         correct20 += c20;
         total20 += t20;
         sim_hits += hits / 3;
         sim_cards += static_cast<double>(n);
         ari_sum += ari;
-        std::printf("%-22s %-4s %5zu %8.3f %10.3f %7.3f %4zu/%-3zu %10.3f\n", workshops[w].c_str(),
-                    test.front()->language.c_str(), n, correct / static_cast<double>(n), c20 / t20,
-                    ari, s.themes.size(), labelled_themes, hits / 3 / static_cast<double>(n));
+        std::printf("%-22s %-4s %5zu %8.3f %10.3f %7.3f %4zu/%-3zu %10.3f %9.4f\n",
+                    workshops[w].c_str(), test.front()->language.c_str(), n,
+                    correct / static_cast<double>(n), c20 / t20, ari, s.themes.size(),
+                    labelled_themes, hits / 3 / static_cast<double>(n),
+                    workshop_log_loss / static_cast<double>(n));
         if (verbose) {
             print_themes(s.themes, test, "    ");
             for (std::size_t i = 0; i < n; ++i)
@@ -362,8 +371,8 @@ int main(int argc, char** argv) {
     }
     double const col0 = correct0 / total0, col20 = correct20 / total20,
                  ari = ari_sum / workshops.size(), sim3 = sim_hits / sim_cards;
-    std::printf("%-22s %-4s %5.0f %8.3f %10.3f %7.3f %8s %10.3f\n", "all (leave-one-out)", "",
-                total0, col0, col20, ari, "", sim3);
+    std::printf("%-22s %-4s %5.0f %8.3f %10.3f %7.3f %8s %10.3f %9.4f\n", "all (leave-one-out)",
+                "", total0, col0, col20, ari, "", sim3, log_loss / total0);
     std::printf("column@20%% gain from the placements: %+.3f (same cards, nothing placed: %.3f)\n",
                 col20 - same_cards_unplaced / total20, same_cards_unplaced / total20);
     std::printf("column mean log-loss, nothing placed: %.4f\n", log_loss / total0);
