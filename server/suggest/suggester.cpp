@@ -27,7 +27,9 @@ namespace {
 // negative weight speaks for behouden). It encodes the labelling guideline:
 // a fear of losing what exists protects it; a problem of today, a wish for
 // better, and how the change is carried out (training, time, involvement,
-// pace, fair rules) ask for change. Data refines these; it rarely reverses them.
+// pace, fair rules) ask for change. A card that opens by naming something
+// ("De/Het/Our ...") speaks of what exists, one that opens with "Een/A/Meer/
+// Better ..." of what does not yet. Data refines these; it rarely reverses them.
 std::unordered_map<std::string, double> const& column_prior() {
     static std::unordered_map<std::string, double> const prior = {
         {"p:fear+loss", -1.5},  {"n:loss", -1.2},       {"c:loss", -0.8},
@@ -39,7 +41,7 @@ std::unordered_map<std::string, double> const& column_prior() {
         {"k:#rules", 0.4},      {"k:#overview", 0.5},   {"k:#admin", 0.5},
         {"k:#speed", 0.4},      {"k:#repetition", 0.6}, {"k:#team", -0.4},
         {"k:#contact", -0.4},   {"k:#social", -0.6},    {"k:#knowledge", -0.4},
-        {"k:#structure", -0.3},
+        {"k:#structure", -0.3}, {"f:definite", -0.5},   {"f:indefinite", 0.5},
     };
     return prior;
 }

@@ -1,10 +1,12 @@
 // Column features of the analysis: which stance cues a card shows.
 #include "suggest/analysis.hpp"
+#include "suggest/model.hpp"
 #include "suggest/suggester.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cmath>
 
 using namespace brug::suggest;
 
@@ -177,9 +179,47 @@ TEST_CASE("column placements: cards their cues explain do not drag a topic-alike
         in.cards.back().column = "behouden";
     }
     double const after = confidence_of(suggest(in), "slow");
-    INFO("vernieuwen before " << before << ", after " << after);
-    // Measured: 0.89 before, 0.81 after; with every placement's words
-    // learnt as freely as those of unexplained ones, 0.67.
-    CHECK(after > 0.8);
-    CHECK(after <= before);
+    // How far the placements dragged it, in log-odds (the card's own start
+    // depends on the built-in model, the drag on the placements).
+    auto const logit = [](double p) { return std::log(p / (1 - p)); };
+    double const drag = logit(before) - logit(after);
+    INFO("vernieuwen before " << before << ", after " << after << ", drag " << drag);
+    // Measured: 0.86 before, 0.76 after, a drag of 0.66 (0.64 without the
+    // prior on how a card opens: 0.89 -> 0.81); with every placement's
+    // words learnt as freely as those of unexplained ones, 1.4 (0.86 -> 0.61).
+    CHECK(after > 0.5);
+    CHECK(drag >= 0);
+    CHECK(drag < 0.7);
+}
+
+TEST_CASE("column prior: a card that names what exists leans to keep, 'a/more ...' to change") {
+    // The curated prior alone (a model trained on no cards): the same words,
+    // opened by a definite or an indefinite word.
+    auto const m = train_model({});
+    workshop_input in;
+    in.language = "nl";
+    in.column_ids = {"behouden", "vernieuwen"};
+    auto card = [](std::string id, std::string text) {
+        card_input c;
+        c.id = std::move(id);
+        c.kind = "intention";
+        c.text = std::move(text);
+        return c;
+    };
+    in.cards = {
+        card("de", "Het overleg op maandag"),
+        card("een", "Een overleg op maandag"),
+        card("our", "Our meeting on Monday"),
+        card("a", "A meeting on Monday"),
+    };
+    auto const s = suggest(in, *m);
+    auto const column_of = [&](char const* id) {
+        for (auto const& c : s.cards)
+            if (c.card_id == id) return c.column;
+        return std::string();
+    };
+    CHECK(column_of("de") == "behouden");
+    CHECK(column_of("een") == "vernieuwen");
+    CHECK(column_of("our") == "behouden");
+    CHECK(column_of("a") == "vernieuwen");
 }
