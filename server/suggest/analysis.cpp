@@ -67,8 +67,10 @@ void add_letter_grams(std::string const& folded, std::map<std::string, double>& 
     constexpr std::size_t gram = 4;
     constexpr std::size_t min_length = 6;
     if (folded.size() < min_length) return;
+    // Appended rather than "~" + substr: GCC 12 warns falsely (-Wrestrict)
+    // on that operator+ once it is inlined here.
     for (std::size_t i = 0; i + gram <= folded.size(); ++i)
-        terms["~" + folded.substr(i, gram)] += 1;
+        terms[std::string("~").append(folded, i, gram)] += 1;
 }
 
 char const* opening_kind(std::string const& first) {
@@ -120,6 +122,26 @@ void drop_comparison_als(std::vector<std::string> const& words,
     });
 }
 
+// Stance cues of a run of words, in the card's own language only: a cue word
+// of one language is often another word in the other ("Wie lost het op",
+// "want" = because), and the loan words a card may use are in both lists.
+std::vector<lexicon_match> stance_cues(std::vector<std::string> const& words,
+                                       std::vector<std::string> const& stems, lang l) {
+    auto matches = lexicon::cues().match(words, stems, l, false, true);
+    if (l == lang::nl) drop_comparison_als(words, matches);
+    return matches;
+}
+
+// The closing sentence of a text of several sentences, or empty: a card
+// often ends on its verdict ("... Dat wil ik niet kwijt.", "... I'd miss that.").
+std::string_view closing_sentence(std::string_view text) {
+    auto const is_end = [](char c) { return c == '.' || c == '!' || c == '?'; };
+    while (!text.empty() && (is_end(text.back()) || text.back() == ' ' || text.back() == '\n'))
+        text.remove_suffix(1);
+    auto const cut = text.find_last_of(".!?");
+    return cut == std::string_view::npos ? std::string_view() : text.substr(cut + 1);
+}
+
 // Adds "p:a+b" for every pair of stance tags present, so that the classifier
 // sees "fear with loss" apart from "fear with a problem".
 void add_pairs(std::set<std::string> const& tags, std::vector<std::string>& out) {
@@ -158,7 +180,6 @@ known_words collect_known_words(std::vector<card_text> const& cards, lang fallba
 std::vector<analysed_card> analyse_cards(std::vector<card_text> const& cards, lang fallback,
                                          known_words const* base) {
     lexicon const& concepts = lexicon::concepts();
-    lexicon const& cues = lexicon::cues();
     stem_cache stems;
 
     // Words and language of every card first: compounds are split against the
@@ -212,12 +233,7 @@ std::vector<analysed_card> analyse_cards(std::vector<card_text> const& cards, la
         for (auto const& s : sentences[i]) {
             // Stance cues, and which of them fall under a negation.
             std::vector<bool> stance_word(s.words.size(), false);
-            // Cues of the card's own language only: a cue word of one
-            // language is often another word in the other ("Wie lost het
-            // op", "want" = because), and the loan words a card may use are
-            // in both lists.
-            auto cue_matches = cues.match(s.words, s.stems, l, false, true);
-            if (l == lang::nl) drop_comparison_als(s.words, cue_matches);
+            auto const cue_matches = stance_cues(s.words, s.stems, l);
             std::vector<std::size_t> negations;
             for (auto const& m : cue_matches)
                 if (m.tag == "neg") negations.push_back(m.start);
@@ -269,6 +285,18 @@ std::vector<analysed_card> analyse_cards(std::vector<card_text> const& cards, la
                         terms[std::string(m.tag)] += 1;
                 }
             }
+        }
+        // The cues of the closing sentence once more ("l:"), as its verdict:
+        // "We werken al jaren met dit rooster. Het moet echt anders." asks
+        // for change whatever the sentences before it describe.
+        std::string_view const closing = closing_sentence(cards[i].text);
+        if (!closing.empty()) {
+            std::vector<std::string> const words = split_words(closing);
+            std::vector<std::string> closing_stems;
+            for (auto const& w : words)
+                closing_stems.push_back(stems.get(w, l));
+            for (auto const& m : stance_cues(words, closing_stems, l))
+                features.insert("l:" + std::string(m.tag));
         }
         std::vector<std::string> pairs;
         add_pairs(cue_tags, pairs);

@@ -31,18 +31,26 @@ namespace {
 // ("De/Het/Our ...") speaks of what exists, one that opens with "Een/A/Meer/
 // Better ..." of what does not yet. Data refines these; it rarely reverses them.
 std::unordered_map<std::string, double> const& column_prior() {
-    static std::unordered_map<std::string, double> const prior = {
-        {"p:fear+loss", -1.5},  {"n:loss", -1.2},       {"c:loss", -0.8},
-        {"c:keep", -0.8},       {"c:value", -0.8},      {"c:relation", -0.4},
-        {"p:keep+wish", -0.6},  {"p:later+loss", -0.6}, {"p:later+relation", -0.3},
-        {"c:problem", 1.0},     {"c:better", 0.8},      {"c:process", 0.8},
-        {"p:now+problem", 0.8}, {"p:effort+now", 0.5},  {"p:fear+process", 0.5},
-        {"k:#training", 0.8},   {"k:#rollout", 0.8},    {"k:#involvement", 0.5},
-        {"k:#rules", 0.4},      {"k:#overview", 0.5},   {"k:#admin", 0.5},
-        {"k:#speed", 0.4},      {"k:#repetition", 0.6}, {"k:#team", -0.4},
-        {"k:#contact", -0.4},   {"k:#social", -0.6},    {"k:#knowledge", -0.4},
-        {"k:#structure", -0.3}, {"f:definite", -0.5},   {"f:indefinite", 0.5},
-    };
+    static std::unordered_map<std::string, double> const prior = [] {
+        std::unordered_map<std::string, double> p = {
+            {"p:fear+loss", -1.5},  {"n:loss", -1.2},       {"c:loss", -0.8},
+            {"c:keep", -0.8},       {"c:value", -0.8},      {"c:relation", -0.4},
+            {"p:keep+wish", -0.6},  {"p:later+loss", -0.6}, {"p:later+relation", -0.3},
+            {"c:problem", 1.0},     {"c:better", 0.8},      {"c:process", 0.8},
+            {"p:now+problem", 0.8}, {"p:effort+now", 0.5},  {"p:fear+process", 0.5},
+            {"k:#training", 0.8},   {"k:#rollout", 0.8},    {"k:#involvement", 0.5},
+            {"k:#rules", 0.4},      {"k:#overview", 0.5},   {"k:#admin", 0.5},
+            {"k:#speed", 0.4},      {"k:#repetition", 0.6}, {"k:#team", -0.4},
+            {"k:#contact", -0.4},   {"k:#social", -0.6},    {"k:#knowledge", -0.4},
+            {"k:#structure", -0.3}, {"f:definite", -0.5},   {"f:indefinite", 0.5},
+        };
+        // A cue of the closing sentence ("l:", counted again) reads as the cue.
+        std::vector<std::pair<std::string, double>> closing;
+        for (auto const& [feature, weight] : p)
+            if (feature.rfind("c:", 0) == 0) closing.emplace_back("l:" + feature.substr(2), weight);
+        p.insert(closing.begin(), closing.end());
+        return p;
+    }();
     return prior;
 }
 

@@ -223,3 +223,46 @@ TEST_CASE("column prior: a card that names what exists leans to keep, 'a/more ..
     CHECK(column_of("our") == "behouden");
     CHECK(column_of("a") == "vernieuwen");
 }
+
+TEST_CASE("column cues: the closing sentence is the card's verdict and counts again") {
+    std::vector<card_text> const cards = {
+        {"concern", "We werken al jaren met dit rooster. Het moet echt anders!", std::nullopt,
+         lang::nl},
+        {"concern", "Het moet echt anders.", std::nullopt, lang::nl},
+        {"concern", "The calm week after a release. I'd miss that.", std::nullopt, lang::en},
+    };
+    auto const a = analyse_cards(cards, lang::nl, nullptr);
+    CHECK(has(a[0], "l:wish")); // "moet"
+    CHECK_FALSE(has(a[0], "l:now")); // "al jaren" is in the first sentence only
+    CHECK(has(a[0], "c:now"));
+    // One sentence, however it ends, has no closing sentence apart.
+    CHECK(std::none_of(a[1].column_features.begin(), a[1].column_features.end(),
+                       [](std::string const& f) { return f.rfind("l:", 0) == 0; }));
+    CHECK(has(a[2], "l:loss")); // "miss"
+
+    // The same two sentences in either order: the one that ends on the
+    // wish for change leans further towards it (the curated prior alone).
+    auto const m = train_model({});
+    workshop_input in;
+    in.language = "nl";
+    in.column_ids = {"behouden", "vernieuwen"};
+    auto card = [](std::string id, std::string text) {
+        card_input c;
+        c.id = std::move(id);
+        c.kind = "concern";
+        c.text = std::move(text);
+        return c;
+    };
+    in.cards = {
+        card("ends-on-change", "Het overleg willen we houden. Het moet sneller."),
+        card("ends-on-keep", "Het moet sneller. Het overleg willen we houden."),
+    };
+    auto const s = suggest(in, *m);
+    auto const renew = [&](char const* id) {
+        for (auto const& c : s.cards)
+            if (c.card_id == id) return c.column == "vernieuwen" ? c.confidence : 1 - c.confidence;
+        return -1.0;
+    };
+    INFO("ends on change " << renew("ends-on-change") << ", on keep " << renew("ends-on-keep"));
+    CHECK(renew("ends-on-change") > renew("ends-on-keep") + 0.1);
+}
