@@ -132,6 +132,15 @@ std::vector<lexicon_match> stance_cues(std::vector<std::string> const& words,
     return matches;
 }
 
+// Whether a cue falls under a negation up to three words before it ("niet
+// kwijt", "don't lose").
+bool is_negated(lexicon_match const& cue, std::vector<lexicon_match> const& matches) {
+    if (cue.tag == "neg") return false;
+    return std::any_of(matches.begin(), matches.end(), [&](lexicon_match const& m) {
+        return m.tag == "neg" && m.start < cue.start && cue.start - m.start <= 3;
+    });
+}
+
 // The closing sentence of a text of several sentences, or empty: a card
 // often ends on its verdict ("... Dat wil ik niet kwijt.", "... I'd miss that.").
 std::string_view closing_sentence(std::string_view text) {
@@ -234,9 +243,6 @@ std::vector<analysed_card> analyse_cards(std::vector<card_text> const& cards, la
             // Stance cues, and which of them fall under a negation.
             std::vector<bool> stance_word(s.words.size(), false);
             auto const cue_matches = stance_cues(s.words, s.stems, l);
-            std::vector<std::size_t> negations;
-            for (auto const& m : cue_matches)
-                if (m.tag == "neg") negations.push_back(m.start);
             for (auto const& m : cue_matches) {
                 std::string const tag(m.tag);
                 cue_tags.insert(tag);
@@ -245,9 +251,7 @@ std::vector<analysed_card> analyse_cards(std::vector<card_text> const& cards, la
                 if (is_stance_only(m.tag))
                     for (std::size_t k = 0; k < m.length; ++k)
                         stance_word[m.start + k] = true;
-                if (tag == "neg") continue;
-                for (std::size_t n : negations)
-                    if (n < m.start && m.start - n <= 3) features.insert("n:" + tag);
+                if (is_negated(m, cue_matches)) features.insert("n:" + tag);
             }
             // Adjacent words, function words included: "niet kwijt", "nu al",
             // "don't lose", "no longer" read differently from their words.
@@ -286,7 +290,7 @@ std::vector<analysed_card> analyse_cards(std::vector<card_text> const& cards, la
                 }
             }
         }
-        // The cues of the closing sentence once more ("l:"), as its verdict:
+        // The cues of the closing sentence once more ("l:", negated "ln:"), as its verdict:
         // "We werken al jaren met dit rooster. Het moet echt anders." asks
         // for change whatever the sentences before it describe.
         std::string_view const closing = closing_sentence(cards[i].text);
@@ -295,8 +299,11 @@ std::vector<analysed_card> analyse_cards(std::vector<card_text> const& cards, la
             std::vector<std::string> closing_stems;
             for (auto const& w : words)
                 closing_stems.push_back(stems.get(w, l));
-            for (auto const& m : stance_cues(words, closing_stems, l))
+            auto const matches = stance_cues(words, closing_stems, l);
+            for (auto const& m : matches) {
                 features.insert("l:" + std::string(m.tag));
+                if (is_negated(m, matches)) features.insert("ln:" + std::string(m.tag));
+            }
         }
         std::vector<std::string> pairs;
         add_pairs(cue_tags, pairs);

@@ -24,7 +24,7 @@ struct analysed_card {
     lang language = lang::nl;
     // Distinct features for the column classifier: "w:" stems, "c:" stance
     // cues, "k:" concepts, "p:" pairs of cues, "n:" negated cues, "kind:", "kc:" kind with cue,
-    // "l:" cues of the closing sentence, "f:" how the card opens, "b:" bigrams.
+    // "l:" and "ln:" cues of the closing sentence, "f:" how the card opens, "b:" bigrams.
     std::vector<std::string> column_features;
     // Topic terms with counts: content stems, compound parts, "#concepts".
     std::vector<std::pair<std::string, double>> theme_terms;

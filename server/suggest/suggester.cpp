@@ -44,10 +44,14 @@ std::unordered_map<std::string, double> const& column_prior() {
             {"k:#contact", -0.4},   {"k:#social", -0.6},    {"k:#knowledge", -0.4},
             {"k:#structure", -0.3}, {"f:definite", -0.5},   {"f:indefinite", 0.5},
         };
-        // A cue of the closing sentence ("l:", counted again) reads as the cue.
+        // A cue of the closing sentence (counted again, "l:" and negated
+        // "ln:") reads as the cue.
         std::vector<std::pair<std::string, double>> closing;
-        for (auto const& [feature, weight] : p)
+        for (auto const& [feature, weight] : p) {
             if (feature.rfind("c:", 0) == 0) closing.emplace_back("l:" + feature.substr(2), weight);
+            if (feature.rfind("n:", 0) == 0)
+                closing.emplace_back("ln:" + feature.substr(2), weight);
+        }
         p.insert(closing.begin(), closing.end());
         return p;
     }();

@@ -230,6 +230,8 @@ TEST_CASE("column cues: the closing sentence is the card's verdict and counts ag
          lang::nl},
         {"concern", "Het moet echt anders.", std::nullopt, lang::nl},
         {"concern", "The calm week after a release. I'd miss that.", std::nullopt, lang::en},
+        {"intention", "Niet alles hoeft anders. Het overleg wil ik niet kwijt.", std::nullopt,
+         lang::nl},
     };
     auto const a = analyse_cards(cards, lang::nl, nullptr);
     CHECK(has(a[0], "l:wish")); // "moet"
@@ -239,6 +241,11 @@ TEST_CASE("column cues: the closing sentence is the card's verdict and counts ag
     CHECK(std::none_of(a[1].column_features.begin(), a[1].column_features.end(),
                        [](std::string const& f) { return f.rfind("l:", 0) == 0; }));
     CHECK(has(a[2], "l:loss")); // "miss"
+    CHECK_FALSE(has(a[2], "ln:loss"));
+    // A negated cue of the closing sentence counts again as negated.
+    CHECK(has(a[3], "n:loss"));
+    CHECK(has(a[3], "ln:loss")); // "niet kwijt"
+    CHECK(has(a[3], "l:neg"));
 
     // The same two sentences in either order: the one that ends on the
     // wish for change leans further towards it (the curated prior alone).
