@@ -15,9 +15,11 @@
 //   similar@3       for every card, the share of the 3 cards that similar()
 //                   ranks first that carry the same labelled theme (nothing
 //                   placed; fewer than 3 answers count as misses), mean.
-// The table's last column, and a line after it, give the column's mean
-// log-loss (nothing placed):
-// smoother than accuracy for judging a change of the column model.
+// The table's log-loss column, and a line after it, give the column's mean
+// log-loss (nothing placed): smoother than accuracy for judging a change of
+// the column model. Its last column, sim MAP, is the mean average precision
+// of similar()'s whole ranking against the labelled themes (nothing placed):
+// smoother than similar@3.
 // Column figures and similar@3 are pooled over all cards; theme_ari_mean is
 // the mean of the per-workshop ARIs. The last line is one JSON object.
 // --true-columns adds diagnostic lines (not in the JSON), per workshop and in
@@ -235,8 +237,9 @@ int main(int argc, char** argv) {
     double true_ari_sum = 0, true_sim_hits = 0, true_ap_sum = 0;
     double placed_ari_sum = 0, unplaced_ari_sum = 0; // --theme-placements
     double log_loss = 0; // of the column with nothing placed, summed over cards
-    std::printf("%-22s %-4s %5s %8s %10s %7s %8s %10s %9s\n", "workshop", "lang", "cards",
-                "column", "column@20%", "ARI", "themes", "similar@3", "log-loss");
+    double sim_ap = 0;   // average precision of similar()'s ranking, summed over cards
+    std::printf("%-22s %-4s %5s %8s %10s %7s %8s %10s %9s %7s\n", "workshop", "lang", "cards",
+                "column", "column@20%", "ARI", "themes", "similar@3", "log-loss", "sim MAP");
     for (std::size_t w = 0; w < workshops.size(); ++w) {
         std::vector<labelled_card> train;
         std::vector<labelled_card const*> test;
@@ -297,14 +300,13 @@ int main(int argc, char** argv) {
             }
         }
 
-        // Find similar.
-        double hits = 0;
+        // Find similar: the first 3, and the whole ranking's average precision.
+        double hits = 0, workshop_ap = 0;
         for (std::size_t i = 0; i < n; ++i) {
-            auto const alike = similar(in, in.cards[i].id, 3, *m);
-            for (auto const& [id, score] : alike) {
-                std::size_t const j = std::stoul(id.substr(1));
-                hits += test[j]->theme == test[i]->theme;
-            }
+            auto const ranked = similar(in, in.cards[i].id, static_cast<int>(n), *m);
+            for (std::size_t r = 0; r < ranked.size() && r < 3; ++r)
+                hits += test[std::stoul(ranked[r].first.substr(1))]->theme == test[i]->theme;
+            workshop_ap += average_precision(ranked, test, i);
         }
 
         if (true_columns) {
@@ -325,7 +327,8 @@ int main(int argc, char** argv) {
                 auto const ranked = similar(known, in.cards[i].id, static_cast<int>(n), *m);
                 for (std::size_t r = 0; r < ranked.size() && r < 3; ++r)
                     known_hits +=
-                        (test[std::stoul(ranked[r].first.substr(1))]->theme == test[i]->theme) / 3.0;
+                        (test[std::stoul(ranked[r].first.substr(1))]->theme == test[i]->theme) /
+                        3.0;
                 known_ap += average_precision(ranked, test, i);
             }
             true_ari_sum += known_ari;
@@ -354,13 +357,15 @@ int main(int argc, char** argv) {
         correct20 += c20;
         total20 += t20;
         sim_hits += hits / 3;
+        sim_ap += workshop_ap;
         sim_cards += static_cast<double>(n);
         ari_sum += ari;
-        std::printf("%-22s %-4s %5zu %8.3f %10.3f %7.3f %4zu/%-3zu %10.3f %9.4f\n",
+        std::printf("%-22s %-4s %5zu %8.3f %10.3f %7.3f %4zu/%-3zu %10.3f %9.4f %7.4f\n",
                     workshops[w].c_str(), test.front()->language.c_str(), n,
                     correct / static_cast<double>(n), c20 / t20, ari, s.themes.size(),
                     labelled_themes, hits / 3 / static_cast<double>(n),
-                    workshop_log_loss / static_cast<double>(n));
+                    workshop_log_loss / static_cast<double>(n),
+                    workshop_ap / static_cast<double>(n));
         if (verbose) {
             print_themes(s.themes, test, "    ");
             for (std::size_t i = 0; i < n; ++i)
@@ -371,8 +376,9 @@ int main(int argc, char** argv) {
     }
     double const col0 = correct0 / total0, col20 = correct20 / total20,
                  ari = ari_sum / workshops.size(), sim3 = sim_hits / sim_cards;
-    std::printf("%-22s %-4s %5.0f %8.3f %10.3f %7.3f %8s %10.3f %9.4f\n", "all (leave-one-out)",
-                "", total0, col0, col20, ari, "", sim3, log_loss / total0);
+    std::printf("%-22s %-4s %5.0f %8.3f %10.3f %7.3f %8s %10.3f %9.4f %7.4f\n",
+                "all (leave-one-out)", "", total0, col0, col20, ari, "", sim3, log_loss / total0,
+                sim_ap / total0);
     std::printf("column@20%% gain from the placements: %+.3f (same cards, nothing placed: %.3f)\n",
                 col20 - same_cards_unplaced / total20, same_cards_unplaced / total20);
     std::printf("column mean log-loss, nothing placed: %.4f\n", log_loss / total0);
