@@ -141,14 +141,25 @@ bool is_negated(lexicon_match const& cue, std::vector<lexicon_match> const& matc
     });
 }
 
-// The closing sentence of a text of several sentences, or empty: a card
-// often ends on its verdict ("... Dat wil ik niet kwijt.", "... I'd miss that.").
-std::string_view closing_sentence(std::string_view text) {
+// The last sentence of `text`, and whether another sentence came before it.
+std::pair<std::string_view, bool> last_sentence(std::string_view text) {
     auto const is_end = [](char c) { return c == '.' || c == '!' || c == '?'; };
     while (!text.empty() && (is_end(text.back()) || text.back() == ' ' || text.back() == '\n'))
         text.remove_suffix(1);
     auto const cut = text.find_last_of(".!?");
-    return cut == std::string_view::npos ? std::string_view() : text.substr(cut + 1);
+    if (cut == std::string_view::npos) return {text, false};
+    return {text.substr(cut + 1), true};
+}
+
+// The sentence a card closes on, or empty for a card of one sentence: the
+// last sentence of its intention when it has one (written after the
+// concern, it says what the author wants), else of its text when that has
+// several. A card often ends on its verdict ("... Dat wil ik niet kwijt.",
+// "... I'd miss that.").
+std::string_view closing_sentence(card_text const& card) {
+    if (card.intention && !card.intention->empty()) return last_sentence(*card.intention).first;
+    auto const [last, after_another] = last_sentence(card.text);
+    return after_another ? last : std::string_view();
 }
 
 // Adds "p:a+b" for every pair of stance tags present, so that the classifier
@@ -293,7 +304,7 @@ std::vector<analysed_card> analyse_cards(std::vector<card_text> const& cards, la
         // The cues of the closing sentence once more ("l:", negated "ln:"), as its verdict:
         // "We werken al jaren met dit rooster. Het moet echt anders." asks
         // for change whatever the sentences before it describe.
-        std::string_view const closing = closing_sentence(cards[i].text);
+        std::string_view const closing = closing_sentence(cards[i]);
         if (!closing.empty()) {
             std::vector<std::string> const words = split_words(closing);
             std::vector<std::string> closing_stems;

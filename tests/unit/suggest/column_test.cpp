@@ -224,7 +224,7 @@ TEST_CASE("column prior: a card that names what exists leans to keep, 'a/more ..
     CHECK(column_of("a") == "vernieuwen");
 }
 
-TEST_CASE("column cues: the closing sentence is the card's verdict and counts again") {
+TEST_CASE("column cues: the closing sentence (of the intention, if any) is the card's verdict") {
     std::vector<card_text> const cards = {
         {"concern", "We werken al jaren met dit rooster. Het moet echt anders!", std::nullopt,
          lang::nl},
@@ -232,9 +232,14 @@ TEST_CASE("column cues: the closing sentence is the card's verdict and counts ag
         {"concern", "The calm week after a release. I'd miss that.", std::nullopt, lang::en},
         {"intention", "Niet alles hoeft anders. Het overleg wil ik niet kwijt.", std::nullopt,
          lang::nl},
+        // With an intention, the card closes on that: what its author wants.
+        {"concern", "Het rooster verandert steeds. Het moet anders.",
+         std::string_view("Het vaste team behouden"), lang::nl},
+        {"concern", "Het rooster verandert steeds", std::string_view("Het vaste team behouden"),
+         lang::nl},
     };
     auto const a = analyse_cards(cards, lang::nl, nullptr);
-    CHECK(has(a[0], "l:wish")); // "moet"
+    CHECK(has(a[0], "l:wish"));      // "moet"
     CHECK_FALSE(has(a[0], "l:now")); // "al jaren" is in the first sentence only
     CHECK(has(a[0], "c:now"));
     // One sentence, however it ends, has no closing sentence apart.
@@ -246,6 +251,10 @@ TEST_CASE("column cues: the closing sentence is the card's verdict and counts ag
     CHECK(has(a[3], "n:loss"));
     CHECK(has(a[3], "ln:loss")); // "niet kwijt"
     CHECK(has(a[3], "l:neg"));
+    CHECK(has(a[4], "l:keep"));
+    CHECK_FALSE(has(a[4], "l:wish")); // "moet" closes the text, not the card
+    CHECK(has(a[4], "c:wish"));
+    CHECK(has(a[5], "l:keep"));
 
     // The same two sentences in either order: the one that ends on the
     // wish for change leans further towards it (the curated prior alone).
