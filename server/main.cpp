@@ -156,6 +156,8 @@ int main(int argc, char** argv) {
     store::options so;
     so.path = opts.data;
     so.sync = opts.sync_full ? store::sync_mode::full : store::sync_mode::normal;
+    so.new_file_page_size = opts.page_size;
+    so.checkpoint_wal_bytes = std::int64_t{opts.checkpoint_mib} * 1024 * 1024;
     store::status st;
     auto storage = store::store::open(so, st);
     if (!storage) {

@@ -95,6 +95,19 @@ std::vector<option_spec> const& specs() {
              else return "expects 'full' or 'normal', got '" + v + "'";
              return {};
          }},
+        {"--page-size", "BYTES", "4096",
+         "page size of a new database file (a power of two from 512 to 65536; an existing file "
+         "keeps its own)",
+         [](options& opts, std::string const& v) -> std::string {
+             int n = 0;
+             if (!parse_number(v, n) || n < 512 || n > 65536 || (n & (n - 1)) != 0)
+                 return "expects a power of two from 512 to 65536, got '" + v + "'";
+             opts.page_size = n;
+             return {};
+         }},
+        {"--checkpoint-mib", "MIB", "4",
+         "WAL size at which a background checkpoint copies it into the database file",
+         int_in(&o::checkpoint_mib, 1, 4096)},
         {"--threads", "N", "0", "I/O threads (0: one per core)", int_in(&o::threads, 0, 1024)},
         {"--allowed-origin", "ORIGIN", "(the server's own origin)",
          "a browser Origin allowed to open a WebSocket; repeatable",

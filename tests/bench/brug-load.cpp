@@ -448,6 +448,7 @@ struct options {
     std::string sync = "full";
     int cold_workshops = 1000;
     int cold_cards = 200;   // per workshop
+    std::vector<std::string> server_args; // --server-arg: passed on to the server
 };
 
 struct load {
@@ -492,6 +493,7 @@ struct load {
                                          "--rate-burst", "200000", "--max-cards", "1000000",
                                          "--max-connections", "100000", "--queue-limit", "67108864"};
         args.insert(args.end(), extra.begin(), extra.end());
+        args.insert(args.end(), o.server_args.begin(), o.server_args.end());
         return server.start(o.binary, args);
     }
 
@@ -985,13 +987,14 @@ options parse(int argc, char** argv) {
         else if (a == "--sync") o.sync = next();
         else if (a == "--cold-workshops") o.cold_workshops = std::stoi(next());
         else if (a == "--cold-cards") o.cold_cards = std::stoi(next());
+        else if (a == "--server-arg") o.server_args.push_back(next());
         else if (a == "--help") {
             std::cout << "brug-load --binary PATH --scenario allhands|saturation|many|durable|coldstart\n"
                          "  [--participants N] [--workshops N] [--posters N] [--rate CARDS_PER_S]\n"
                          "  (durable: closed loop, 4 posts in flight per poster; with --rate, open\n"
                          "  loop at that many posts per second, latency from each post's schedule)\n"
                          "  [--seconds S] [--threads N] [--sync full|normal]\n"
-                         "  [--cold-workshops N] [--cold-cards N]\n";
+                         "  [--cold-workshops N] [--cold-cards N] [--server-arg ARG ...]\n";
             std::exit(0);
         } else throw std::runtime_error("unknown option " + a);
     }

@@ -28,6 +28,22 @@ TEST_CASE("server: a bad option exits 2 with a message") {
     CHECK(run_command(shell_quote(brug_binary()) + " --no-such-option").second == 2);
 }
 
+TEST_CASE("server: --page-size sets a new file's page size; a size SQLite cannot use exits 2") {
+    {
+        server_process srv({"--page-size", "1024", "--checkpoint-mib", "1"});
+        REQUIRE(http(srv.port(), "GET", "/healthz").status == 200);
+        // The page size is the big-endian 16-bit number at offset 16 of the file's header.
+        std::ifstream f(srv.data_file(), std::ios::binary);
+        unsigned char header[18] = {};
+        f.read(reinterpret_cast<char*>(header), sizeof header);
+        REQUIRE(f.gcount() == 18);
+        CHECK(header[16] * 256 + header[17] == 1024);
+    }
+    for (auto bad : {"1000", "256", "131072", "x"})
+        CHECK(run_command(shell_quote(brug_binary()) + " --page-size " + bad).second == 2);
+    CHECK(run_command(shell_quote(brug_binary()) + " --checkpoint-mib 0").second == 2);
+}
+
 TEST_CASE("http: healthz, metrics and security headers") {
     server_process srv;
     auto r = http(srv.port(), "GET", "/healthz");
