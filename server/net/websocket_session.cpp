@@ -431,8 +431,9 @@ void websocket_session<NextLayer>::write_now(std::shared_ptr<std::string const> 
 }
 
 // With queue_mutex_ held. A frame of a superseding kind replaces the one of
-// its kind still waiting, if any: that one is dropped (its entry left null)
-// and the new one goes at the end, after everything queued before it.
+// its kind still waiting, if any: in its place when nothing was queued after
+// it, else that one is dropped (its entry left null) and the new one goes at
+// the end, after everything queued before it.
 template <class NextLayer>
 void websocket_session<NextLayer>::queue_frame(std::shared_ptr<std::string const> const& frame,
                                                live::frame_kind kind) {
@@ -442,6 +443,11 @@ void websocket_session<NextLayer>::queue_frame(std::shared_ptr<std::string const
     if (latest && *latest != none) {
         auto& older = queue_[*latest];
         queue_bytes_ -= older->size();
+        if (*latest + 1 == queue_.size()) { // nothing after it: the newer takes its place
+            queue_bytes_ += frame->size();
+            older = frame;
+            return;
+        }
         older.reset();
     }
     queue_bytes_ += frame->size();
@@ -506,6 +512,12 @@ bool websocket_session<NextLayer>::take_write() {
         std::erase(in_flight_, nullptr); // superseded while they waited
         close_now = close_code_ != 0 && queue_.empty();
         if (in_flight_.empty() && control_.empty() && !close_now) {
+            // Going idle: what a burst grew is let go (memory per idle
+            // connection). While busy they keep their size, so that a steady
+            // load allocates nothing per write.
+            if (in_flight_.capacity() > 16) decltype(in_flight_)().swap(in_flight_);
+            if (queue_.capacity() > 16) decltype(queue_)().swap(queue_);
+            if (buffers_.capacity() > 40) decltype(buffers_)().swap(buffers_);
             writing_ = false;
             return false;
         }
@@ -611,10 +623,7 @@ bool websocket_session<NextLayer>::write_done(beast::error_code ec) {
         m.frames_out.fetch_add(1, std::memory_order_relaxed);
         m.messages_out.fetch_add(in_flight_.size(), std::memory_order_relaxed);
     }
-    // What a burst grew is let go; the usual few entries stay for the next write.
-    in_flight_.clear();
-    if (in_flight_.capacity() > 16) decltype(in_flight_)().swap(in_flight_);
-    if (buffers_.capacity() > 40) decltype(buffers_)().swap(buffers_);
+    in_flight_.clear(); // its size stays until the writer goes idle (take_write)
     control_in_flight_.clear();
     if constexpr (tls) std::string().swap(batch_);
     if (ec) {
