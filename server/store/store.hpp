@@ -2,7 +2,10 @@
 //
 // Writes go through one writer thread that commits in groups: every change set
 // queued while a commit runs goes into the next transaction, and each one's
-// callback runs only after its transaction is on disk (group commit). Reads
+// callback runs only after its transaction is on disk (group commit). With
+// sync_mode::full the writer does not wait for the disk itself: a second
+// thread makes the WAL durable (fdatasync) and then answers, while the writer
+// already writes the next batch (pipelined_sync). Reads
 // (load, exists) use a separate connection, which WAL lets run beside the
 // writer. SQLiteCpp's exceptions stop at this class's edge: callers see values.
 //
@@ -17,6 +20,7 @@
 #include "model/state.hpp"
 #include "store/commit_times.hpp"
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -32,6 +36,14 @@ struct options {
     std::string path = "var/brug.db";
     sync_mode sync = sync_mode::full;
     std::size_t max_batch = 512; // change sets per transaction at most
+    // The time a transaction should take from BEGIN until COMMIT returns
+    // (its WAL written; the sync overlaps the next one): the writer takes as
+    // many queued change sets as the recent commits' pace per change set fits
+    // into it (at least min_batch, at most max_batch), so that a commit stays
+    // short however long the queue grows; what does not fit waits for the
+    // next one, which the pipelined sync lets start at once. 0: no budget.
+    std::chrono::microseconds commit_budget{2000};
+    std::size_t min_batch = 16;
     // The page size of a new file (SQLite's default is 4096). A file keeps
     // the size it was made with: in WAL mode only a VACUUM changes it.
     int new_file_page_size = 4096;
@@ -44,6 +56,19 @@ struct options {
     // busy workshop's commit p99 halves, for up to 9% fewer acks per second
     // at the peak (docs/performance.md).
     std::int64_t checkpoint_wal_bytes = 4 * 1024 * 1024;
+    // sync_mode::full: the writer commits without waiting for the disk
+    // (SQLite's synchronous=NORMAL) and a thread of its own fdatasyncs the WAL
+    // before it answers, so that the writer already writes the next batch
+    // while one syncs. The answers are the same as SQLite's FULL: done(true)
+    // only once the transaction is on disk. false: SQLite's FULL, the writer
+    // waits for each sync.
+    bool pipelined_sync = true;
+    // Tests only: called by the syncing thread in place of fdatasync of the
+    // WAL, returning whether it succeeded.
+    std::function<bool()> wal_sync_for_tests;
+    // Tests only: called by the writer thread before it takes each batch, so
+    // that a test can hold it while change sets queue up.
+    std::function<void()> before_batch_for_tests;
 };
 
 // An error as a value: ok, or a message for the log (never user text).
@@ -67,10 +92,16 @@ public:
     // The server's secret (32 random bytes, created on first open, kept in the file).
     std::string const& secret() const;
 
-    // Queues a change set. `done(ok)` runs on the writer thread once the
-    // transaction holding it has committed (ok) or failed (!ok, nothing of the
-    // transaction is kept). Change sets commit in the order they were queued.
-    // An empty change set is a barrier: `done` runs after all earlier ones.
+    // Queues a change set. `done(ok)` runs on the store's answering thread
+    // once the transaction holding it is on disk (ok) or failed (!ok). Change
+    // sets commit, and are answered, in the order they were queued. An empty
+    // change set is a barrier: `done` runs after all earlier ones.
+    //
+    // A failed transaction keeps nothing, with one exception: when the WAL
+    // cannot be synced (an I/O error of the disk), transactions already
+    // committed but not yet on disk are answered !ok though later reads may
+    // see them, and every later change set is answered !ok too (the store
+    // accepts no more writes until the server restarts; see pipelined_sync).
     void submit(model::change_set changes, std::function<void(bool ok)> done);
 
     // Loads a workshop by canonical code; nullopt when absent or on error.

@@ -4,7 +4,7 @@
 //   bench_store [--n 20000] [--workshops 1] [--producers 4] [--sync full|normal]
 //               [--mode flood|clients] [--clients 64] [--max-batch 512] [--dir /tmp]
 //               [--nonce row|table] [--page-size 4096] [--checkpoint background|commit]
-//               [--checkpoint-mib 32]
+//               [--checkpoint-mib 32] [--sync-by store|sqlite] [--budget-us 4000]
 //
 // Without options it runs a standard set (both sync modes, 1 and 100
 // workshops, flood and closed-loop clients) and prints one JSON line per run.
@@ -50,6 +50,8 @@ struct config {
     int page_size = store::options{}.new_file_page_size;
     bool background_checkpoints = store::options{}.background_checkpoints;
     long long wal_mib = store::options{}.checkpoint_wal_bytes >> 20;
+    bool pipelined_sync = store::options{}.pipelined_sync; // --sync-by store|sqlite
+    long long budget_us = store::options{}.commit_budget.count();
 };
 
 std::string code_of(int i) {
@@ -101,6 +103,8 @@ bool run(config const& cfg) {
         o.new_file_page_size = cfg.page_size;
         o.background_checkpoints = cfg.background_checkpoints;
         o.checkpoint_wal_bytes = static_cast<std::int64_t>(cfg.wal_mib) << 20;
+        o.pipelined_sync = cfg.pipelined_sync;
+        o.commit_budget = std::chrono::microseconds(cfg.budget_us);
         store::status st;
         auto s = store::store::open(o, st);
         if (!s) {
@@ -195,14 +199,15 @@ bool run(config const& cfg) {
             "{\"bench\":\"store\",\"mode\":\"%s\",\"sync\":\"%s\",\"n\":%d,\"workshops\":%d,"
             "\"threads\":%d,\"seconds\":%.3f,\"acks_per_s\":%.0f,\"p50_ms\":%.3f,\"p99_ms\":%.3f,"
             "\"commits\":%llu,\"sets_per_commit\":%.1f,\"max_batch\":%d,\"nonce\":\"%s\","
-            "\"page_size\":%d,\"checkpoint\":\"%s\",\"checkpoint_mib\":%lld,\"commit_ms\":{\"p50\":%.1f,\"p99\":%.1f,"
+            "\"page_size\":%d,\"checkpoint\":\"%s\",\"checkpoint_mib\":%lld,\"sync_by\":\"%s\",\"budget_us\":%lld,\"commit_ms\":{\"p50\":%.1f,\"p99\":%.1f,"
             "\"max\":%.1f},\"failed\":%d}\n",
             cfg.mode.c_str(), cfg.sync == store::sync_mode::full ? "full" : "normal", cfg.n,
             cfg.workshops, threads_n, seconds, cfg.n / seconds, p50, p99,
             static_cast<unsigned long long>(commits),
             commits ? static_cast<double>(cfg.n) / static_cast<double>(commits) : 0.0,
             cfg.max_batch, cfg.nonce_in_card_row ? "row" : "table", cfg.page_size,
-            cfg.background_checkpoints ? "background" : "commit", cfg.wal_mib, times.p50_ms, times.p99_ms,
+            cfg.background_checkpoints ? "background" : "commit", cfg.wal_mib,
+            cfg.pipelined_sync ? "store" : "sqlite", cfg.budget_us, times.p50_ms, times.p99_ms,
             times.max_ms, failed.load());
         std::fflush(stdout);
         ok = failed == 0;
@@ -251,13 +256,18 @@ int main(int argc, char** argv) {
             cfg.background_checkpoints = next() != "commit";
         else if (a == "--checkpoint-mib")
             cfg.wal_mib = std::max(1, std::atoi(next().c_str()));
+        else if (a == "--sync-by")
+            cfg.pipelined_sync = next() != "sqlite";
+        else if (a == "--budget-us")
+            cfg.budget_us = std::max(0, std::atoi(next().c_str()));
         else {
             std::fprintf(
                 stderr, "usage: bench_store [--n N] [--workshops W] [--producers P] [--clients C]\n"
                         "                   [--sync full|normal] [--mode flood|clients] "
                         "[--max-batch B] [--dir DIR] [--nonce row|table]\n"
                         "                   [--page-size BYTES] [--checkpoint background|commit]"
-                        " [--checkpoint-mib 32]\n");
+                        " [--checkpoint-mib 32] [--sync-by store|sqlite]\n"
+                        "                   [--budget-us 4000]\n");
             return 2;
         }
     }

@@ -34,16 +34,25 @@ struct temp_dir {
     std::string file(std::string const& name) const { return (path / name).string(); }
 };
 
-inline std::unique_ptr<store> open_store(std::string const& path, sync_mode sync = sync_mode::full,
-                                         std::size_t max_batch = 512) {
-    options o;
-    o.path = path;
-    o.sync = sync;
-    o.max_batch = max_batch;
+inline std::unique_ptr<store> open_store(options const& o) {
     status st;
     auto s = store::open(o, st);
     if (!s) throw std::runtime_error("open failed: " + st.message);
     return s;
+}
+
+inline options store_options(std::string const& path, sync_mode sync = sync_mode::full,
+                             std::size_t max_batch = 512) {
+    options o;
+    o.path = path;
+    o.sync = sync;
+    o.max_batch = max_batch;
+    return o;
+}
+
+inline std::unique_ptr<store> open_store(std::string const& path, sync_mode sync = sync_mode::full,
+                                         std::size_t max_batch = 512) {
+    return open_store(store_options(path, sync, max_batch));
 }
 
 // Submits and waits for `done`; returns its ok.

@@ -5,6 +5,8 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <csignal>
 #include <mutex>
 #include <set>
@@ -19,19 +21,49 @@ using namespace brug::store::testing;
 
 namespace {
 
-// Holds the writer thread inside a `done` callback until released, so that
-// everything submitted meanwhile queues up behind it.
-struct gate {
-    std::promise<void> entered, released;
-    std::shared_future<void> release_f = released.get_future().share();
+// Holds the writer thread before its next batch (the store's
+// before_batch_for_tests) until released, so that everything submitted
+// meanwhile queues up behind it and goes into one transaction.
+struct writer_gate {
+    std::mutex m;
+    std::condition_variable cv;
+    bool armed = false, held = false;
 
-    std::function<void(bool)> callback() {
-        return [this](bool) {
-            entered.set_value();
-            release_f.wait();
+    std::function<void()> hook() {
+        return [this] {
+            std::unique_lock lk(m);
+            if (!armed) return;
+            held = true;
+            cv.notify_all();
+            cv.wait(lk, [&] { return !armed; });
+            held = false;
         };
     }
+    // Returns once the writer waits in the gate: the barrier submitted here
+    // wakes it, and before its next batch it stops.
+    void hold(store::store& s) {
+        {
+            std::lock_guard lk(m);
+            armed = true;
+        }
+        s.submit({}, nullptr);
+        std::unique_lock lk(m);
+        cv.wait(lk, [&] { return held; });
+    }
+    void release() {
+        {
+            std::lock_guard lk(m);
+            armed = false;
+        }
+        cv.notify_all();
+    }
 };
+
+// A store whose writer `g` can hold.
+std::unique_ptr<store::store> open_gated(writer_gate& g, store::options o) {
+    o.before_batch_for_tests = g.hook();
+    return open_store(o);
+}
 
 model::change_set one_card(std::string const& code, int i) {
     return {code,
@@ -48,7 +80,7 @@ TEST_CASE("store: done callbacks run once each, in the order of submission") {
     for (auto const& c : codes)
         REQUIRE(submit_wait(*s, create_workshop(c)));
 
-    std::vector<int> order; // written by the writer thread only, read after the barrier
+    std::vector<int> order; // written by the answering thread only, read after the barrier
     for (int i = 0; i < 300; ++i)
         s->submit(one_card(codes[i % 3], i),
                   [&order, i](bool ok) { order.push_back(ok ? i : -1 - i); });
@@ -61,24 +93,26 @@ TEST_CASE("store: done callbacks run once each, in the order of submission") {
 TEST_CASE("store: change sets queued during a commit share the next transaction") {
     temp_dir dir;
     std::size_t const max_batch = GENERATE(std::size_t{512}, std::size_t{100});
-    auto s = open_store(dir.file("brug.db"), store::sync_mode::full, max_batch);
+    writer_gate g;
+    auto o = store::testing::store_options(dir.file("brug.db"), store::sync_mode::full, max_batch);
+    o.commit_budget = std::chrono::microseconds(0); // batches of max_batch, whatever the pace
+    auto s = open_gated(g, o);
     REQUIRE(submit_wait(*s, create_workshop("AAAA-AAAA")));
     auto const before = s->counters();
 
-    gate g;
-    s->submit(one_card("AAAA-AAAA", 0), g.callback());
-    g.entered.get_future().wait();
+    g.hold(*s);
     std::atomic<int> acked{0};
-    for (int i = 1; i < 1000; ++i)
+    for (int i = 0; i < 1000; ++i)
         s->submit(one_card("AAAA-AAAA", i), [&acked](bool ok) { acked += ok; });
-    g.released.set_value();
+    g.release();
     REQUIRE(submit_wait(*s, {}));
 
     auto const after = s->counters();
-    CHECK(acked == 999);
-    CHECK(after.change_sets - before.change_sets == 1001); // 1000 cards and the barrier
-    // One commit for the gate's card, then 999 queued ones in batches of max_batch.
-    CHECK(after.commits - before.commits == 1 + (999 + max_batch - 1) / max_batch);
+    CHECK(acked == 1000);
+    // The gate's barrier, 1000 cards and the last barrier.
+    CHECK(after.change_sets - before.change_sets == 1002);
+    // The 1000 queued cards in batches of max_batch.
+    CHECK(after.commits - before.commits == (1000 + max_batch - 1) / max_batch);
     CHECK(s->load("AAAA-AAAA")->cards.size() == 1000);
 }
 
@@ -154,22 +188,21 @@ TEST_CASE("store: the destructor commits everything still queued") {
 
 TEST_CASE("store: a change set that breaks a constraint fails alone and the store goes on") {
     temp_dir dir;
-    auto s = open_store(dir.file("brug.db"));
+    writer_gate g;
+    auto s = open_gated(g, store::testing::store_options(dir.file("brug.db")));
     REQUIRE(submit_wait(*s, create_workshop("AAAA-AAAA")));
 
     // In one batch: a good change set, a bad one (its first change is fine, its
     // second names a workshop that does not exist, via the foreign key), and
     // another good one.
-    gate g;
-    s->submit({}, g.callback());
-    g.entered.get_future().wait();
-    std::vector<int> results; // writer thread only, read after the barrier
+    g.hold(*s);
+    std::vector<int> results; // answering thread only, read after the barrier
     s->submit(one_card("AAAA-AAAA", 1), [&](bool ok) { results.push_back(ok); });
     s->submit({"ZZZZ-ZZZZ",
                {model::nonce_put{"n", "a"}, model::card_put{sample_card("x", "no workshop")}}},
               [&](bool ok) { results.push_back(ok); });
     s->submit(one_card("AAAA-AAAA", 2), [&](bool ok) { results.push_back(ok); });
-    g.released.set_value();
+    g.release();
     REQUIRE(submit_wait(*s, {}));
 
     CHECK(results == std::vector<int>{1, 0, 1});
@@ -204,7 +237,8 @@ TEST_CASE("store: a transaction that cannot be written fails every change set in
     if (pid == 0) {
         int fail = 0;
         try {
-            auto s = open_store(path);
+            writer_gate g;
+            auto s = open_gated(g, store::testing::store_options(path));
             if (!submit_wait(*s, create_workshop("AAAA-AAAA"))) _exit(10);
             std::signal(SIGXFSZ, SIG_IGN);
             rlimit old{};
@@ -213,9 +247,7 @@ TEST_CASE("store: a transaction that cannot be written fails every change set in
             tiny.rlim_cur = 1;
             setrlimit(RLIMIT_FSIZE, &tiny);
 
-            gate g;
-            s->submit({}, g.callback());
-            g.entered.get_future().wait();
+            g.hold(*s);
             std::vector<int> results;
             for (int i = 0; i < 3; ++i) {
                 model::change_set cs = one_card("AAAA-AAAA", i);
@@ -223,7 +255,7 @@ TEST_CASE("store: a transaction that cannot be written fails every change set in
                     sample_card("big" + std::to_string(i), std::string(3000, 'x'))});
                 s->submit(std::move(cs), [&](bool ok) { results.push_back(ok); });
             }
-            g.released.set_value();
+            g.release();
             bool barrier = submit_wait(*s, {});
             if (results != std::vector<int>{0, 0, 0}) fail |= 1;
             if (s->counters().failures < 3) fail |= 2;
@@ -353,19 +385,18 @@ model::change_set card_and_row(std::string const& code, int i) {
 // also for a workshop created in the same batch.
 TEST_CASE("store: in one batch, the last row put of each workshop is what is stored") {
     temp_dir dir;
-    auto s = open_store(dir.file("brug.db"));
+    writer_gate g;
+    auto s = open_gated(g, store::testing::store_options(dir.file("brug.db")));
     REQUIRE(submit_wait(*s, create_workshop("AAAA-AAAA")));
-    gate g;
-    s->submit({}, g.callback());
-    g.entered.get_future().wait();
-    std::vector<int> results; // writer thread only, read after the barrier
+    g.hold(*s);
+    std::vector<int> results; // answering thread only, read after the barrier
     auto note = [&](bool ok) { results.push_back(ok); };
     s->submit(create_workshop("BBBB-BBBB"), note);
     for (int i = 1; i <= 20; ++i) {
         s->submit(card_and_row("AAAA-AAAA", i), note);
         s->submit(card_and_row("BBBB-BBBB", 100 + i), note);
     }
-    g.released.set_value();
+    g.release();
     REQUIRE(submit_wait(*s, {}));
     CHECK(results == std::vector<int>(41, 1));
     auto a = s->load("AAAA-AAAA"), b = s->load("BBBB-BBBB");
@@ -382,23 +413,120 @@ TEST_CASE("store: in one batch, the last row put of each workshop is what is sto
 // committed, whose own put had been skipped.
 TEST_CASE("store: when the last row put of a batch fails alone, the latest committed row stays") {
     temp_dir dir;
-    auto s = open_store(dir.file("brug.db"));
+    writer_gate g;
+    auto s = open_gated(g, store::testing::store_options(dir.file("brug.db")));
     REQUIRE(submit_wait(*s, create_workshop("AAAA-AAAA")));
-    gate g;
-    s->submit({}, g.callback());
-    g.entered.get_future().wait();
-    std::vector<int> results; // writer thread only, read after the barrier
+    g.hold(*s);
+    std::vector<int> results; // answering thread only, read after the barrier
     auto note = [&](bool ok) { results.push_back(ok); };
     for (int i = 1; i <= 3; ++i) s->submit(card_and_row("AAAA-AAAA", i), note);
     auto bad = card_and_row("AAAA-AAAA", 4);
     bad.changes.push_back(model::workshop_removed{});
     bad.changes.push_back(model::card_put{sample_card("after", "after removal")}); // foreign key
     s->submit(std::move(bad), note);
-    g.released.set_value();
+    g.release();
     REQUIRE(submit_wait(*s, {}));
     CHECK(results == std::vector<int>{1, 1, 1, 0});
     auto a = s->load("AAAA-AAAA");
     REQUIRE(a);
     CHECK(a->meta.seq == 3);
     CHECK(a->cards.size() == 3);
+}
+
+// Pipelined sync (options::pipelined_sync): a change set is answered only
+// after the WAL holding it was synced, and while one sync runs the writer
+// already commits the next batch.
+TEST_CASE("store: pipelined sync answers after the WAL sync, and the writer goes on meanwhile") {
+    temp_dir dir;
+    std::mutex m;
+    std::condition_variable cv;
+    int syncs_entered = 0;
+    bool let_sync = true;
+    auto o = store::testing::store_options(dir.file("brug.db"));
+    REQUIRE(o.pipelined_sync); // the default
+    o.wal_sync_for_tests = [&] {
+        std::unique_lock lk(m);
+        ++syncs_entered;
+        cv.notify_all();
+        cv.wait(lk, [&] { return let_sync; });
+        return true;
+    };
+    auto s = open_store(o);
+    REQUIRE(submit_wait(*s, create_workshop("AAAA-AAAA")));
+    auto const commits_before = s->counters().commits;
+    int const syncs_before = syncs_entered;
+
+    {
+        std::lock_guard lk(m);
+        let_sync = false;
+    }
+    std::atomic<int> a{-1}, b{-1};
+    s->submit(one_card("AAAA-AAAA", 1), [&](bool ok) { a = ok; });
+    {
+        std::unique_lock lk(m);
+        // Card 1 is being synced.
+        REQUIRE(cv.wait_for(lk, std::chrono::seconds(10),
+                            [&] { return syncs_entered > syncs_before; }));
+    }
+    s->submit(one_card("AAAA-AAAA", 2), [&](bool ok) { b = ok; });
+    // The writer commits card 2 while card 1's sync is held.
+    for (int i = 0; i < 5000 && s->counters().commits < commits_before + 2; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    CHECK(s->counters().commits == commits_before + 2);
+    CHECK(s->load("AAAA-AAAA")->cards.size() == 2); // committed, visible to reads
+    CHECK(a == -1); // but neither is answered before its sync
+    CHECK(b == -1);
+
+    {
+        std::lock_guard lk(m);
+        let_sync = true;
+    }
+    cv.notify_all();
+    REQUIRE(submit_wait(*s, {}));
+    CHECK(a == 1);
+    CHECK(b == 1);
+}
+
+// A WAL that cannot be synced may hold what is not on disk: what was in it
+// is answered false, and so is every later change set.
+TEST_CASE("store: when the WAL cannot be synced, nothing more is answered as saved") {
+    temp_dir dir;
+    std::atomic<bool> sync_works{true};
+    auto o = store::testing::store_options(dir.file("brug.db"));
+    o.wal_sync_for_tests = [&] { return sync_works.load(); };
+    auto s = open_store(o);
+    REQUIRE(submit_wait(*s, create_workshop("AAAA-AAAA")));
+    REQUIRE(submit_wait(*s, one_card("AAAA-AAAA", 1)));
+
+    sync_works = false;
+    CHECK_FALSE(submit_wait(*s, one_card("AAAA-AAAA", 2)));
+    sync_works = true; // even once it works again: the disk lost something
+    CHECK_FALSE(submit_wait(*s, one_card("AAAA-AAAA", 3)));
+    CHECK(s->counters().failures == 2);
+}
+
+// options::commit_budget: at a pace slower than the budget allows, each
+// transaction holds min_batch change sets, however many are queued.
+TEST_CASE("store: a commit takes as many change sets as its time budget holds") {
+    temp_dir dir;
+    writer_gate g;
+    auto o = store::testing::store_options(dir.file("brug.db"));
+    o.commit_budget = std::chrono::microseconds(1); // less than any change set takes
+    o.min_batch = 16;
+    auto s = open_gated(g, o);
+    REQUIRE(submit_wait(*s, create_workshop("AAAA-AAAA"))); // sets the pace
+    s->take_commits_summary();
+
+    g.hold(*s);
+    std::atomic<int> acked{0};
+    for (int i = 0; i < 200; ++i)
+        s->submit(one_card("AAAA-AAAA", i), [&acked](bool ok) { acked += ok; });
+    g.release();
+    REQUIRE(submit_wait(*s, {}));
+
+    CHECK(acked == 200);
+    auto const sum = s->commits_summary();
+    CHECK(sum.max_change_sets == 16);
+    CHECK(sum.commits == (200 + 15) / 16);
+    CHECK(s->load("AAAA-AAAA")->cards.size() == 200);
 }
