@@ -303,6 +303,19 @@ public:
         });
     }
 
+    // Runs `f` on the connection's strand, where on_ack runs and send_here may be called.
+    template <class F> void run_here(F f) { asio::post(ws_.get_executor(), std::move(f)); }
+
+    // Sends a text frame; on the connection's strand only (from on_ack or run_here).
+    void send_here(std::string frame) {
+        queue_.push_back(std::move(frame));
+        if (ready_ && queue_.size() == 1) do_write();
+    }
+
+    // Called on the connection's strand for each ack, with its receive time
+    // (now_ns); set before the connection opens.
+    std::function<void(std::int64_t)> on_ack;
+
     void close() {
         asio::post(ws_.get_executor(), [self = shared_from_this()] {
             beast::error_code ec;
@@ -388,6 +401,7 @@ private:
                 std::lock_guard lock(ack_mu_);
                 ack_times_.push_back(t);
             }
+            if (on_ack) on_ack(t);
         }
         at = 0;
         while ((at = frame.find("\"type\":\"error\"", at)) != std::string_view::npos) {
@@ -746,7 +760,19 @@ json run_many(options const& o) {
 // The commit figures come from the store's summary, which the server logs at
 // shutdown: the commits since the SIGUSR1 sent just before the window (the
 // setup's are left out), the drain after it included.
+// Closed loop, per poster: its posts in flight and the latencies of its
+// acks; touched on the poster's strand only (on_ack, run_here), the
+// latencies read after the I/O threads stopped sending.
+struct closed_poster {
+    std::deque<std::int64_t> inflight; // send times, oldest first
+    std::uint64_t n = 0;               // posts sent
+    std::vector<double> latency_ms;
+};
+
 json run_durable(options const& o) {
+    // Before `l`, whose I/O threads call into them until it is destroyed.
+    std::vector<std::unique_ptr<closed_poster>> closed;
+    std::atomic<std::int64_t> closed_in_flight{0};
     load l(o);
     l.start_server();
     std::vector<std::shared_ptr<client>> posters;
@@ -793,9 +819,39 @@ json run_durable(options const& o) {
     auto const t0_ns = now_ns();
     std::uint64_t total_acked = 0;
     double seconds = 0;
+    auto card_post = [](std::uint64_t k) {
+        return json({{"type", "card.post"}, {"req", k}, {"kind", "concern"},
+                     {"text", "durable " + std::to_string(k)}, {"nonce", "d" + std::to_string(k)}})
+            .dump();
+    };
+    // Closed loop: each ack sends the poster's next post at once, from the
+    // connection's own strand (no thread polls for acks).
+    if (!open_loop) {
+        for (auto& p : posters) {
+            closed.push_back(std::make_unique<closed_poster>());
+            auto* c = p.get();
+            auto* cp = closed.back().get();
+            auto post = [c, cp, &card_post, &closed_in_flight] {
+                c->send_here(card_post(cp->n++));
+                cp->inflight.push_back(now_ns());
+                ++closed_in_flight;
+            };
+            p->run_here([c, cp, post, &stop, &closed_in_flight] {
+                c->on_ack = [cp, post, &stop, &closed_in_flight](std::int64_t t) {
+                    if (cp->inflight.empty()) return;
+                    cp->latency_ms.push_back(static_cast<double>(t - cp->inflight.front()) / 1e6);
+                    cp->inflight.pop_front();
+                    --closed_in_flight;
+                    if (!stop) post();
+                };
+                for (int k = 0; k < window; ++k) post();
+            });
+        }
+    }
     std::vector<std::thread> drivers;
     int per_thread = static_cast<int>((posters.size() + 3) / 4);
-    for (std::size_t from = 0; from < posters.size(); from += static_cast<std::size_t>(per_thread)) {
+    for (std::size_t from = 0; open_loop && from < posters.size();
+         from += static_cast<std::size_t>(per_thread)) {
         drivers.emplace_back([&, from] {
             std::vector<double> local;
             std::size_t to = std::min(posters.size(), from + static_cast<std::size_t>(per_thread));
@@ -805,11 +861,7 @@ json run_durable(options const& o) {
             std::vector<std::uint64_t> n(to - from, 0);
             auto post = [&](std::size_t i, std::int64_t at) {
                 auto k = i - from;
-                posters[i]->send(json({{"type", "card.post"}, {"req", n[k]}, {"kind", "concern"},
-                                       {"text", "durable " + std::to_string(n[k])},
-                                       {"nonce", "d" + std::to_string(n[k])}})
-                                     .dump());
-                ++n[k];
+                posters[i]->send(card_post(n[k]++));
                 inflight[k].push_back(at);
             };
             auto take_acks = [&](std::size_t i) {
@@ -826,28 +878,20 @@ json run_durable(options const& o) {
             };
             auto acks_taken = now_ns();
             while (!stop) {
+                // Sends on schedule; the acks' times are kept by the
+                // clients, so they are collected only every millisecond.
                 auto now = now_ns();
-                if (open_loop) {
-                    // Sends on schedule; the acks' times are kept by the
-                    // clients, so they are collected only every millisecond.
-                    std::int64_t next = now + 1'000'000;
-                    for (std::size_t i = from; i < to; ++i) {
-                        auto at = scheduled(i);
-                        for (; at <= now; at = scheduled(i)) post(i, at);
-                        next = std::min(next, at);
-                    }
-                    if (now - acks_taken >= 1'000'000) {
-                        for (std::size_t i = from; i < to; ++i) take_acks(i);
-                        acks_taken = now;
-                    }
-                    std::this_thread::sleep_for(std::chrono::nanoseconds(next - now_ns()));
-                    continue;
-                }
+                std::int64_t next = now + 1'000'000;
                 for (std::size_t i = from; i < to; ++i) {
-                    take_acks(i);
-                    while (inflight[i - from].size() < window) post(i, now_ns());
+                    auto at = scheduled(i);
+                    for (; at <= now; at = scheduled(i)) post(i, at);
+                    next = std::min(next, at);
                 }
-                std::this_thread::sleep_for(std::chrono::microseconds(200));
+                if (now - acks_taken >= 1'000'000) {
+                    for (std::size_t i = from; i < to; ++i) take_acks(i);
+                    acks_taken = now;
+                }
+                std::this_thread::sleep_for(std::chrono::nanoseconds(next - now_ns()));
             }
             // The posts still in flight: their latency counts too.
             auto until = clock_type::now() + std::chrono::seconds(10);
@@ -874,6 +918,15 @@ json run_durable(options const& o) {
     auto own1 = own_cpu_us();
     stop = true;
     for (auto& d : drivers) d.join();
+    if (!open_loop) {
+        // The posts still in flight: their latency counts too (10 s at most).
+        auto until = clock_type::now() + std::chrono::seconds(10);
+        while (closed_in_flight > 0 && clock_type::now() < until)
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        unanswered += static_cast<std::uint64_t>(std::max<std::int64_t>(0, closed_in_flight));
+        for (auto const& cp : closed)
+            lat.insert(lat.end(), cp->latency_ms.begin(), cp->latency_ms.end());
+    }
     l.server.stop();
     auto const& sum = l.server.summary;
 
@@ -938,7 +991,8 @@ json run_coldstart(options const& o) {
         for (std::size_t b = 1; b < batch.size(); b += 2)
             for (int c = 0; c < o.cold_cards; ++c, ++want)
                 batch[b]->send(json({{"type", "card.post"}, {"req", c}, {"kind", "concern"},
-                                     {"text", "kaart " + std::to_string(c) + " over klantcontact en tijd"},
+                                     {"text", std::string("kaart ").append(std::to_string(c)).append(
+                                                  " over klantcontact en tijd")},
                                      {"nonce", "c" + std::to_string(c)}})
                                    .dump());
         auto until = clock_type::now() + std::chrono::seconds(60);
