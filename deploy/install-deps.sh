@@ -10,7 +10,7 @@ mode=${1:-all}
 
 build_pkgs=(build-essential cmake pkg-config libboost1.81-dev nlohmann-json3-dev
             libsqlitecpp-dev libsqlite3-dev libssl-dev ccache libqrencode-dev
-            libstemmer-dev catch2)
+            libstemmer-dev libjemalloc-dev catch2)
 test_pkgs=(chromium nginx sqlite3 clang libfuzzer-14-dev libclang-rt-14-dev openssl python3-yaml systemd)
 
 want=("${build_pkgs[@]}")
