@@ -28,6 +28,7 @@ inline constexpr participant_id no_participant = 0;
 struct column {
     std::string id;
     std::string title;
+    bool operator==(column const&) const = default;
 };
 
 struct settings {
@@ -37,6 +38,7 @@ struct settings {
     int votes_per_participant = default_votes_per_participant; // 1..20
     int anonymity_threshold = default_anonymity_threshold;     // 1..50
     int max_card_chars = 500;                                  // from the server's option
+    bool operator==(settings const&) const = default;
 };
 
 struct card {
@@ -83,6 +85,7 @@ struct checkin {
 struct timer {
     std::int64_t ends_at_ms = 0; // server wall clock
     int seconds = 0;
+    bool operator==(timer const&) const = default;
 };
 
 struct participant {
@@ -111,6 +114,7 @@ struct workshop_meta {
     std::int64_t created_at_ms = 0;   // of the workshop, never of a card
     std::int64_t closed_at_ms = 0;    // 0 while open
     std::int64_t touched_at_ms = 0;   // last change, for retention
+    bool operator==(workshop_meta const&) const = default;
 };
 
 // Everything that makes a workshop. Stored by store::, rebuilt on load.

@@ -530,3 +530,56 @@ TEST_CASE("store: a commit takes as many change sets as its time budget holds") 
     CHECK(sum.commits == (200 + 15) / 16);
     CHECK(s->load("AAAA-AAAA")->cards.size() == 200);
 }
+
+// A row put that changes only the counter updates the stored seq alone; the
+// last-change time is kept to the minute; any other change, or a change set
+// that fails, writes the whole row again.
+TEST_CASE("store: a workshop row put that only counts on stores its seq, and everything else in full") {
+    temp_dir dir;
+    auto s = open_store(dir.file("brug.db"));
+    std::int64_t const t0 = 1'700'000'000'000;
+    auto meta = sample_meta("AAAA-AAAA", t0);
+    meta.touched_at_ms = t0;
+    auto put = [&](model::workshop_meta const& m) {
+        return submit_wait(*s, {"AAAA-AAAA", {model::meta_put{m}}});
+    };
+    REQUIRE(put(meta));
+
+    meta.seq = 2;
+    meta.touched_at_ms = t0 + 10'000;
+    REQUIRE(put(meta));
+    auto w = s->load("AAAA-AAAA");
+    REQUIRE(w);
+    CHECK(w->meta.seq == 2);
+    CHECK(w->meta.touched_at_ms == t0); // within the minute
+
+    meta.seq = 3;
+    meta.touched_at_ms = t0 + 70'000;
+    REQUIRE(put(meta));
+    CHECK(s->load("AAAA-AAAA")->meta == meta); // a minute later: in full
+
+    meta.seq = 4;
+    meta.touched_at_ms += 1;
+    meta.prompt = "Wat wil je behouden?";
+    meta.columns.push_back({"later", "Later"});
+    REQUIRE(put(meta));
+    CHECK(s->load("AAAA-AAAA")->meta == meta); // another field: in full
+
+    // A change set that puts the row and then fails is undone with it: a
+    // later put of what it had put is not counter-only.
+    auto undone = meta;
+    undone.seq = 5;
+    undone.prompt = "Wat wil je vernieuwen?";
+    CHECK_FALSE(submit_wait(*s, {"AAAA-AAAA",
+                                 {model::meta_put{undone},
+                                  model::card_put{sample_card("c1", "x")},
+                                  model::card_put{sample_card("c1", "same id, same workshop")},
+                                  model::workshop_removed{},
+                                  model::card_put{sample_card("c2", "after removal")}}}));
+    CHECK(s->load("AAAA-AAAA")->meta.prompt == "Wat wil je behouden?");
+    meta.seq = 6;
+    meta.touched_at_ms += 1;
+    meta.prompt = undone.prompt;
+    REQUIRE(put(meta));
+    CHECK(s->load("AAAA-AAAA")->meta == meta);
+}
