@@ -878,20 +878,19 @@ json run_durable(options const& o) {
             };
             auto acks_taken = now_ns();
             while (!stop) {
-                // Sends on schedule; the acks' times are kept by the
-                // clients, so they are collected only every millisecond.
+                // Wakes once a millisecond and sends every post then due: a
+                // post waits at most that millisecond, which its latency
+                // (from its scheduled time) includes. Waking for each post
+                // cost the generator 26-31 us of CPU per ack. The acks'
+                // times are kept by the clients and collected as often.
                 auto now = now_ns();
-                std::int64_t next = now + 1'000'000;
-                for (std::size_t i = from; i < to; ++i) {
-                    auto at = scheduled(i);
-                    for (; at <= now; at = scheduled(i)) post(i, at);
-                    next = std::min(next, at);
-                }
+                for (std::size_t i = from; i < to; ++i)
+                    for (auto at = scheduled(i); at <= now; at = scheduled(i)) post(i, at);
                 if (now - acks_taken >= 1'000'000) {
                     for (std::size_t i = from; i < to; ++i) take_acks(i);
                     acks_taken = now;
                 }
-                std::this_thread::sleep_for(std::chrono::nanoseconds(next - now_ns()));
+                std::this_thread::sleep_for(std::chrono::nanoseconds(now + 1'000'000 - now_ns()));
             }
             // The posts still in flight: their latency counts too.
             auto until = clock_type::now() + std::chrono::seconds(10);
