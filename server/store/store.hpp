@@ -116,6 +116,7 @@ public:
     // than `idle_days` ago (both at `now_ms`). 0 disables that rule. Idle time
     // counts from the later of creation and last change, so a workshop whose
     // touched_at_ms is 0 (never changed) is idle only from its creation on.
+    // The stored last change is kept to the minute (see stored_rows in store.cpp).
     std::vector<std::string> expired(std::int64_t now_ms, int closed_days, int idle_days);
 
     // A consistent copy of the whole database at `path`, while the server runs
