@@ -78,6 +78,9 @@ struct tuning {
                                    // sort a column of ~18 cards into ~3 themes
     double merge_floor = 0.1;      // below the threshold, merge only above this: groups with
                                    // little in common are better left apart than joined
+    double theme_size_cap = 2.0;   // below the threshold, no theme grows past this many times
+                                   // theme_size (0: no cap): a theme of most of a column
+                                   // sorts nothing
     double concept_weight = 2.0;   // a concept against a content word
     double affinity_weight = 0.1;  // learnt affinity of two different concepts, added to the
                                    // similarity of two cards

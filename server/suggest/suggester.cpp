@@ -393,6 +393,13 @@ std::size_t theme_count_hint(std::size_t n, tuning const& t) {
         1, static_cast<std::size_t>(std::lround(static_cast<double>(n) / t.theme_size)));
 }
 
+// The most cards a theme grows to below the merge threshold.
+std::size_t theme_size_limit(tuning const& t) {
+    if (t.theme_size <= 0 || t.theme_size_cap <= 0) return SIZE_MAX;
+    return std::max<std::size_t>(
+        2, static_cast<std::size_t>(std::lround(t.theme_size_cap * t.theme_size)));
+}
+
 int argmax(std::vector<double> const& v) {
     return static_cast<int>(std::max_element(v.begin(), v.end()) - v.begin());
 }
@@ -418,7 +425,7 @@ column_themes(workshop_state const& s, std::vector<int> const& column, int c, tu
     auto groups = cluster_average_linkage(
         members.size(),
         [&](std::size_t a, std::size_t b) { return s.similarity(members[a], members[b]); }, fixed,
-        t.merge_threshold, theme_count_hint(members.size(), t), t.merge_floor);
+        t.merge_threshold, theme_count_hint(members.size(), t), t.merge_floor, theme_size_limit(t));
     return {std::move(members), std::move(groups)};
 }
 
@@ -436,6 +443,7 @@ bool set_tuning(tuning& t, std::string_view assignment) {
         {"merge_threshold", &tuning::merge_threshold},
         {"theme_size", &tuning::theme_size},
         {"merge_floor", &tuning::merge_floor},
+        {"theme_size_cap", &tuning::theme_size_cap},
         {"concept_weight", &tuning::concept_weight},
         {"second_order", &tuning::second_order},
         {"corpus_idf", &tuning::corpus_idf},

@@ -30,11 +30,13 @@ std::vector<int> cluster_average_linkage(std::vector<sparse_vector const*> const
 
 // The same on a precomputed similarity matrix: `similarity(i, j)` for items
 // 0..n-1. While there are more than `max_clusters` clusters, pairs above
-// `floor` merge too, even below `threshold`.
+// `floor` merge too, even below `threshold`, as long as the merged cluster
+// holds at most `max_size` items.
 template <class Similarity>
 std::vector<int> cluster_average_linkage(std::size_t n, Similarity const& similarity,
                                          std::vector<int> const& fixed, double threshold,
-                                         std::size_t max_clusters = SIZE_MAX, double floor = 0.0);
+                                         std::size_t max_clusters = SIZE_MAX, double floor = 0.0,
+                                         std::size_t max_size = SIZE_MAX);
 
 // A short title from the words of a theme's cards: the word (or pair of
 // adjacent words) that most of its cards share and that is rare elsewhere.

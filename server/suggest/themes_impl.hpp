@@ -10,7 +10,8 @@ namespace brug::suggest {
 template <class Similarity>
 std::vector<int> cluster_average_linkage(std::size_t n, Similarity const& similarity,
                                          std::vector<int> const& fixed, double threshold,
-                                         std::size_t max_clusters, double floor) {
+                                         std::size_t max_clusters, double floor,
+                                         std::size_t max_size) {
     // Start groups: one per fixed theme, one per other item.
     std::vector<int> group_of(n, -1);
     std::vector<int> group_fixed;
@@ -46,11 +47,16 @@ std::vector<int> cluster_average_linkage(std::size_t n, Similarity const& simila
     std::vector<int> merged_into(g);
     for (std::size_t a = 0; a < g; ++a)
         merged_into[a] = static_cast<int>(a);
-    auto const mergeable = [&](std::size_t a, std::size_t b) {
-        return a != b && alive[a] && alive[b] && !(group_fixed[a] >= 0 && group_fixed[b] >= 0);
-    };
     auto const average = [&](std::size_t a, std::size_t b) {
         return sum[a * g + b] / (size[a] * size[b]);
+    };
+    // Below the threshold, no merge makes a cluster larger than `max_size`:
+    // loosely alike groups otherwise chain into one theme that holds most of
+    // a column.
+    auto const mergeable = [&](std::size_t a, std::size_t b) {
+        if (a == b || !alive[a] || !alive[b] || (group_fixed[a] >= 0 && group_fixed[b] >= 0))
+            return false;
+        return size[a] + size[b] <= static_cast<double>(max_size) || average(a, b) > threshold;
     };
     // Each group's most alike partner, kept up to date after every merge, so
     // that a merge costs O(groups) instead of a scan of all pairs.

@@ -6,6 +6,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <map>
 #include <set>
 
 using namespace brug::suggest;
@@ -145,6 +146,26 @@ TEST_CASE("themes: a card barely alike any theme stays alone rather than fill th
     CHECK(kept[0] != kept[2]);
     CHECK(kept[4] != kept[0]);
     CHECK(kept[4] != kept[2]);
+}
+
+TEST_CASE("themes: below the threshold a theme grows to the size limit, above it further") {
+    auto const sizes = [](std::vector<int> const& groups) {
+        std::map<int, int> out;
+        for (int g : groups)
+            out[g] += 1;
+        return out;
+    };
+    // Six cards, each pair loosely alike: with one theme expected they chain
+    // into one, unless a theme may hold at most three of them.
+    auto const loose = [](std::size_t, std::size_t) { return 0.2; };
+    CHECK(sizes(cluster_average_linkage(6, loose, {}, 0.5, 1, 0.1)).size() == 1);
+    auto const capped = sizes(cluster_average_linkage(6, loose, {}, 0.5, 1, 0.1, 3));
+    CHECK(capped.size() >= 2);
+    for (auto const& [group, count] : capped)
+        CHECK(count <= 3);
+    // Alike above the threshold, they still form one theme past the limit.
+    auto const close = [](std::size_t, std::size_t) { return 0.8; };
+    CHECK(sizes(cluster_average_linkage(6, close, {}, 0.5, 1, 0.1, 3)).size() == 1);
 }
 
 TEST_CASE("themes: of words equally shared and rare, the title takes the longer") {
