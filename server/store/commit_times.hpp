@@ -1,9 +1,10 @@
 // How long the store's commits take and how much each holds (private to
 // store/, tested on its own).
 //
-// The writer thread records one entry per commit: its duration, from BEGIN
-// to COMMIT returned (the statements, the WAL writes and the fdatasync), and
-// how many change sets it held. Any thread may read a summary meanwhile. Only
+// The store records one entry per commit: its duration, from BEGIN until it
+// is on disk (the statements, the WAL writes and the fdatasync of the WAL,
+// which with pipelined sync runs on the answering thread), and how many
+// change sets it held. Any thread may read a summary meanwhile. Only
 // counts and durations are kept: nothing names a workshop, a card or a time
 // of day.
 #pragma once
@@ -40,8 +41,9 @@ public:
     static constexpr std::chrono::microseconds width{100};
     static constexpr std::size_t buckets = 2000; // up to 200 ms
 
-    // The writer thread, once per commit (a few hundred per second at most,
-    // so a mutex costs nothing here and keeps every summary exact).
+    // Once per commit, by the answering thread (a few hundred per second at
+    // most, so a mutex costs nothing here and keeps every summary exact);
+    // truncations by the writer thread.
     void record(std::chrono::nanoseconds took, std::uint64_t change_sets);
     void record_truncation(std::chrono::nanoseconds took);
 

@@ -757,7 +757,8 @@ void store::impl::writer_loop() {
 }
 
 // A commit on the writer connection that leaves the WAL at `pages` pages
-// (SQLite's WAL hook, on the writer thread, after the commit is on disk).
+// (SQLite's WAL hook, on the writer thread, once the commit is written to
+// the WAL; with pipelined sync before the answering thread syncs it).
 //
 // Under steady load the WAL does not start over after a background
 // checkpoint (commits came meanwhile, which it did not copy), so its size
