@@ -63,6 +63,9 @@ std::string metrics::render() const {
     line(out, "brug_http_requests_total", "counter", "HTTP requests.", http_requests);
     line(out, "brug_slow_consumers_total", "counter", "Connections dropped as slow consumers.",
          slow_consumers);
+    line(out, "brug_frames_superseded_total", "counter",
+         "Queued count and presence messages replaced by a newer one before they were sent.",
+         frames_superseded);
     line(out, "brug_commit_failures_total", "counter", "Failed store commits.", commit_failures);
     out += "# HELP brug_errors_total Error answers sent, by code.\n# TYPE brug_errors_total counter\n";
     for (std::size_t i = 0; i < errors.size(); ++i)

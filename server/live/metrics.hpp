@@ -38,6 +38,7 @@ struct metrics {
     std::atomic<std::uint64_t> messages_out{0};    // messages in them (batches hold several)
     std::atomic<std::uint64_t> http_requests{0};
     std::atomic<std::uint64_t> slow_consumers{0};
+    std::atomic<std::uint64_t> frames_superseded{0}; // counts and presence replaced unsent (protocol 7)
     std::atomic<std::uint64_t> commit_failures{0};
     std::array<std::atomic<std::uint64_t>, 14> errors{}; // by protocol::error_code
     histogram commit_latency;  // submit to done

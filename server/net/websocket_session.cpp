@@ -441,6 +441,7 @@ void websocket_session<NextLayer>::queue_frame(std::shared_ptr<std::string const
     if (kind == live::frame_kind::hidden_count) latest = &latest_[0];
     if (kind == live::frame_kind::presence) latest = &latest_[1];
     if (latest && *latest != none) {
+        live::global_metrics().frames_superseded.fetch_add(1, std::memory_order_relaxed);
         auto& older = queue_[*latest];
         queue_bytes_ -= older->size();
         if (*latest + 1 == queue_.size()) { // nothing after it: the newer takes its place

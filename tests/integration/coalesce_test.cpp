@@ -94,6 +94,12 @@ TEST_CASE("coalesce: a reader that does not read gets the latest count, not ever
     CHECK(last_count == posts);
     CHECK(counts < posts / 2);
     CHECK(presences < 3 + 5); // its own, the poster's and the facilitator's joins came before
+    // The metric counts what was replaced unsent: at least what `quiet` missed.
+    auto metrics = http(srv.port(), "GET", "/metrics").body;
+    auto at = metrics.find("\nbrug_frames_superseded_total ");
+    REQUIRE(at != std::string::npos);
+    auto superseded = std::stoll(metrics.substr(at + std::string("\nbrug_frames_superseded_total ").size()));
+    CHECK(superseded >= posts - counts);
     CHECK_FALSE(quiet.closed());
     std::cout << "[coalesce] " << posts << " posts: " << counts
               << " cards.counted frames reached the reader that did not read; 5 presence changes: "
