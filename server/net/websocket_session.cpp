@@ -441,7 +441,7 @@ void websocket_session<NextLayer>::queue_frame(std::shared_ptr<std::string const
     if (kind == live::frame_kind::hidden_count) latest = &latest_[0];
     if (kind == live::frame_kind::presence) latest = &latest_[1];
     if (latest && *latest != none) {
-        live::global_metrics().frames_superseded.fetch_add(1, std::memory_order_relaxed);
+        ++superseded_;
         auto& older = queue_[*latest];
         queue_bytes_ -= older->size();
         if (*latest + 1 == queue_.size()) { // nothing after it: the newer takes its place
@@ -492,6 +492,11 @@ bool websocket_session<NextLayer>::take_write() {
             writing_ = false;
             clear_queue();
             return false;
+        }
+        if (superseded_ > 0) {
+            live::global_metrics().frames_superseded.fetch_add(superseded_,
+                                                               std::memory_order_relaxed);
+            superseded_ = 0;
         }
         std::size_t bytes = 0;
         std::size_t taken = 0;

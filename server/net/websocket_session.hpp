@@ -136,7 +136,7 @@ private:
     std::array<char, 10> header_{};         // the text frame's header in the current write
     std::string batch_;                     // TLS: the current write in one piece
 
-    // queue_mutex_ guards queue_, queue_bytes_, latest_, writing_, closing_
+    // queue_mutex_ guards queue_, queue_bytes_, latest_, superseded_, writing_, closing_
     // and direct_fd_: deliver() runs on the rooms' strands, the writer on this
     // session's strand.
     //
@@ -157,6 +157,10 @@ private:
     // Per superseding kind (hidden_count, presence): where in queue_ the
     // latest frame of that kind waits, or none.
     std::array<std::uint32_t, 2> latest_{none, none};
+    // Frames superseded since the writer last took the queue; added to the
+    // global metric once per write, not once per frame (a shared counter
+    // bumped by every fan-out would be a contended cache line).
+    std::uint64_t superseded_ = 0;
     bool writing_ = false; // the writer is owned: a write is in progress or posted
     bool closing_ = false; // no more deliveries are queued
     // A plain socket's descriptor once the handshake is done, for write_now;
