@@ -105,7 +105,7 @@ std::vector<option_spec> const& specs() {
              opts.page_size = n;
              return {};
          }},
-        {"--checkpoint-mib", "MIB", "4",
+        {"--checkpoint-mib", "MIB", "8",
          "WAL size at which a background checkpoint copies it into the database file",
          int_in(&o::checkpoint_mib, 1, 4096)},
         {"--threads", "N", "0", "I/O threads (0: one per core)", int_in(&o::threads, 0, 1024)},

@@ -53,7 +53,7 @@ struct options {
     int max_card_chars = default_max_card_chars;
     bool sync_full = true;                     // --sync full|normal
     int page_size = 4096;                      // of a new database file
-    int checkpoint_mib = 4;                    // WAL size that starts a checkpoint
+    int checkpoint_mib = 8;                    // WAL size that starts a checkpoint
     int threads = 0;                           // 0: one per core
     std::vector<std::string> allowed_origins;  // empty: the server's own origin
     int retention_days = default_retention_days;
