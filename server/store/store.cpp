@@ -687,7 +687,7 @@ struct store::impl {
     void stop_checkpointer();
     static int on_wal_commit(void* self, sqlite3*, char const*, int pages);
     void write_batch(std::vector<pending> batch);
-    void note_pace(steady::duration took, std::vector<pending> const& batch);
+    void note_pace(steady::duration took, std::uint64_t sets);
     void syncer_loop();
     void stop_syncer();
     void open_wal_for_sync();
@@ -883,10 +883,12 @@ void store::impl::write_batch(std::vector<pending> batch) {
                 }
             }
         }
+        auto const sets = static_cast<std::uint64_t>(std::count_if(
+            batch.begin(), batch.end(), [](pending const& p) { return !p.changes.empty(); }));
         if (tx_ok) {
             try {
                 run(st.commit, [](SQLite::Statement&) {});
-                note_pace(steady::now() - began, batch);
+                note_pace(steady::now() - began, sets);
             } catch (std::exception const& e) {
                 log_error("commit failed", "", e.what());
                 tx_ok = false;
@@ -907,8 +909,7 @@ void store::impl::write_batch(std::vector<pending> batch) {
             commits_.fetch_add(1, std::memory_order_relaxed);
             w.committed = true;
             w.began = began;
-            w.sets = static_cast<std::uint64_t>(std::count_if(
-                batch.begin(), batch.end(), [](pending const& p) { return !p.changes.empty(); }));
+            w.sets = sets;
             if (checkpoint_after && !wants_checkpoint_) {
                 wants_checkpoint_ = true;
                 wanted_since_ = steady::now();
@@ -928,9 +929,7 @@ void store::impl::write_batch(std::vector<pending> batch) {
 // Keeps the moving average of a transaction's time per change set, from its
 // BEGIN until COMMIT returned (the WAL written; not its sync, which overlaps
 // the next transaction): see options::commit_budget.
-void store::impl::note_pace(steady::duration took, std::vector<pending> const& batch) {
-    auto const sets = std::count_if(batch.begin(), batch.end(),
-                                    [](pending const& p) { return !p.changes.empty(); });
+void store::impl::note_pace(steady::duration took, std::uint64_t sets) {
     if (sets == 0) return;
     double const us =
         std::chrono::duration<double, std::micro>(took).count() / static_cast<double>(sets);

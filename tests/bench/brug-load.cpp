@@ -769,10 +769,19 @@ struct closed_poster {
     std::vector<double> latency_ms;
 };
 
+// The durable scenario's k-th post of one poster.
+std::string durable_post(std::uint64_t k) {
+    return json({{"type", "card.post"}, {"req", k}, {"kind", "concern"},
+                 {"text", "durable " + std::to_string(k)}, {"nonce", "d" + std::to_string(k)}})
+        .dump();
+}
+
 json run_durable(options const& o) {
-    // Before `l`, whose I/O threads call into them until it is destroyed.
+    // Before `l`: the closed loop's callbacks run on its I/O threads, which
+    // may still read a frame until `l` is destroyed.
     std::vector<std::unique_ptr<closed_poster>> closed;
     std::atomic<std::int64_t> closed_in_flight{0};
+    std::atomic<bool> stop{false};
     load l(o);
     l.start_server();
     std::vector<std::shared_ptr<client>> posters;
@@ -808,7 +817,6 @@ json run_durable(options const& o) {
     // Open loop: poster i posts at t0 + (i + k * posters) / rate, k = 0, 1, ...
     auto const step = std::chrono::duration_cast<clock_type::duration>(
         std::chrono::duration<double>(open_loop ? 1.0 / o.rate : 0.0));
-    std::atomic<bool> stop{false};
     std::atomic<std::uint64_t> unanswered{0};
     std::mutex m;
     std::vector<double> lat;
@@ -819,11 +827,6 @@ json run_durable(options const& o) {
     auto const t0_ns = now_ns();
     std::uint64_t total_acked = 0;
     double seconds = 0;
-    auto card_post = [](std::uint64_t k) {
-        return json({{"type", "card.post"}, {"req", k}, {"kind", "concern"},
-                     {"text", "durable " + std::to_string(k)}, {"nonce", "d" + std::to_string(k)}})
-            .dump();
-    };
     // Closed loop: each ack sends the poster's next post at once, from the
     // connection's own strand (no thread polls for acks).
     if (!open_loop) {
@@ -831,8 +834,8 @@ json run_durable(options const& o) {
             closed.push_back(std::make_unique<closed_poster>());
             auto* c = p.get();
             auto* cp = closed.back().get();
-            auto post = [c, cp, &card_post, &closed_in_flight] {
-                c->send_here(card_post(cp->n++));
+            auto post = [c, cp, &closed_in_flight] {
+                c->send_here(durable_post(cp->n++));
                 cp->inflight.push_back(now_ns());
                 ++closed_in_flight;
             };
@@ -861,7 +864,7 @@ json run_durable(options const& o) {
             std::vector<std::uint64_t> n(to - from, 0);
             auto post = [&](std::size_t i, std::int64_t at) {
                 auto k = i - from;
-                posters[i]->send(card_post(n[k]++));
+                posters[i]->send(durable_post(n[k]++));
                 inflight[k].push_back(at);
             };
             auto take_acks = [&](std::size_t i) {
@@ -992,7 +995,7 @@ json run_coldstart(options const& o) {
                 batch[b]->send(json({{"type", "card.post"}, {"req", c}, {"kind", "concern"},
                                      {"text", std::string("kaart ").append(std::to_string(c)).append(
                                                   " over klantcontact en tijd")},
-                                     {"nonce", "c" + std::to_string(c)}})
+                                     {"nonce", std::string("c").append(std::to_string(c))}})
                                    .dump());
         auto until = clock_type::now() + std::chrono::seconds(60);
         while (l.st.acks - acks0 < want && clock_type::now() < until)

@@ -9,20 +9,32 @@
 
 #include <iostream>
 #include <memory>
+#include <string>
 #include <vector>
 
 using namespace brug::test;
 using namespace std::chrono_literals;
 
+namespace {
+
+// Small kernel buffers on both sides, so that frames for a reader that does
+// not read soon wait in the server's queue.
+std::vector<std::string> const small_send_buffer = {"--send-buffer", "4096", "--rate-limit", "100000",
+                                                    "--rate-burst", "100000", "--sync", "normal"};
+
+ws_client::config small_receive_buffer() {
+    ws_client::config c;
+    c.receive_buffer = 2048;
+    return c;
+}
+
+} // namespace
+
 TEST_CASE("coalesce: a reader that does not read gets the latest count, not every count",
           "[coalesce]") {
-    // Small kernel buffers, so that frames wait in the server's queue soon.
-    server_process srv({"--send-buffer", "4096", "--rate-limit", "100000", "--rate-burst", "100000",
-                        "--sync", "normal"});
+    server_process srv(small_send_buffer);
     auto ws = create_workshop(srv.port());
-    ws_client::config small;
-    small.receive_buffer = 2048;
-    ws_client quiet(srv.port(), "/ws/" + ws.code, small);
+    ws_client quiet(srv.port(), "/ws/" + ws.code, small_receive_buffer());
     REQUIRE(is_type(join_participant(quiet), "welcome"));
     ws_client poster(srv.port(), "/ws/" + ws.code);
     REQUIRE(is_type(join_participant(poster), "welcome"));
@@ -110,12 +122,9 @@ TEST_CASE("coalesce: a reader that does not read gets the latest count, not ever
 }
 
 TEST_CASE("coalesce: other events are never dropped", "[coalesce]") {
-    server_process srv({"--send-buffer", "4096", "--rate-limit", "100000", "--rate-burst", "100000",
-                        "--sync", "normal"});
+    server_process srv(small_send_buffer);
     auto ws = create_workshop(srv.port());
-    ws_client::config small;
-    small.receive_buffer = 2048;
-    ws_client quiet(srv.port(), "/ws/" + ws.code, small);
+    ws_client quiet(srv.port(), "/ws/" + ws.code, small_receive_buffer());
     REQUIRE(is_type(join_participant(quiet), "welcome"));
     ws_client f(srv.port(), "/ws/" + ws.code);
     REQUIRE(is_type(join_facilitator(f, ws.key), "welcome"));

@@ -594,13 +594,9 @@ TEST_CASE("store: a new file takes the page size of the options, an existing one
     temp_dir dir;
     auto path = dir.file("brug.db");
     auto open_with_page_size = [&](int page_size) {
-        store::options o;
-        o.path = path;
+        auto o = store_options(path);
         o.new_file_page_size = page_size;
-        store::status st;
-        auto s = store::store::open(o, st);
-        if (!s) FAIL("open failed: " << st.message);
-        return s;
+        return open_store(o);
     };
     {
         auto s = open_with_page_size(2048);
@@ -630,14 +626,10 @@ TEST_CASE("store: a new file takes the page size of the options, an existing one
 TEST_CASE("store: a growing WAL is copied into the file while the writer keeps committing") {
     temp_dir dir;
     auto path = dir.file("brug.db");
-    store::options o;
-    o.path = path;
-    o.sync = store::sync_mode::normal;
+    auto o = store_options(path, store::sync_mode::normal);
     o.background_checkpoints = true;
     o.checkpoint_wal_bytes = 64 * 1024;
-    store::status st;
-    auto s = store::store::open(o, st);
-    REQUIRE(s);
+    auto s = open_store(o);
     REQUIRE(submit_wait(*s, create_workshop("AAAA-AAAA")));
     auto const file_before = std::filesystem::file_size(path);
 

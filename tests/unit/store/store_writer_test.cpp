@@ -94,7 +94,7 @@ TEST_CASE("store: change sets queued during a commit share the next transaction"
     temp_dir dir;
     std::size_t const max_batch = GENERATE(std::size_t{512}, std::size_t{100});
     writer_gate g;
-    auto o = store::testing::store_options(dir.file("brug.db"), store::sync_mode::full, max_batch);
+    auto o = store_options(dir.file("brug.db"), store::sync_mode::full, max_batch);
     o.commit_budget = std::chrono::microseconds(0); // batches of max_batch, whatever the pace
     auto s = open_gated(g, o);
     REQUIRE(submit_wait(*s, create_workshop("AAAA-AAAA")));
@@ -189,7 +189,7 @@ TEST_CASE("store: the destructor commits everything still queued") {
 TEST_CASE("store: a change set that breaks a constraint fails alone and the store goes on") {
     temp_dir dir;
     writer_gate g;
-    auto s = open_gated(g, store::testing::store_options(dir.file("brug.db")));
+    auto s = open_gated(g, store_options(dir.file("brug.db")));
     REQUIRE(submit_wait(*s, create_workshop("AAAA-AAAA")));
 
     // In one batch: a good change set, a bad one (its first change is fine, its
@@ -238,7 +238,7 @@ TEST_CASE("store: a transaction that cannot be written fails every change set in
         int fail = 0;
         try {
             writer_gate g;
-            auto s = open_gated(g, store::testing::store_options(path));
+            auto s = open_gated(g, store_options(path));
             if (!submit_wait(*s, create_workshop("AAAA-AAAA"))) _exit(10);
             std::signal(SIGXFSZ, SIG_IGN);
             rlimit old{};
@@ -386,7 +386,7 @@ model::change_set card_and_row(std::string const& code, int i) {
 TEST_CASE("store: in one batch, the last row put of each workshop is what is stored") {
     temp_dir dir;
     writer_gate g;
-    auto s = open_gated(g, store::testing::store_options(dir.file("brug.db")));
+    auto s = open_gated(g, store_options(dir.file("brug.db")));
     REQUIRE(submit_wait(*s, create_workshop("AAAA-AAAA")));
     g.hold(*s);
     std::vector<int> results; // answering thread only, read after the barrier
@@ -414,7 +414,7 @@ TEST_CASE("store: in one batch, the last row put of each workshop is what is sto
 TEST_CASE("store: when the last row put of a batch fails alone, the latest committed row stays") {
     temp_dir dir;
     writer_gate g;
-    auto s = open_gated(g, store::testing::store_options(dir.file("brug.db")));
+    auto s = open_gated(g, store_options(dir.file("brug.db")));
     REQUIRE(submit_wait(*s, create_workshop("AAAA-AAAA")));
     g.hold(*s);
     std::vector<int> results; // answering thread only, read after the barrier
@@ -442,7 +442,7 @@ TEST_CASE("store: pipelined sync answers after the WAL sync, and the writer goes
     std::condition_variable cv;
     int syncs_entered = 0;
     bool let_sync = true;
-    auto o = store::testing::store_options(dir.file("brug.db"));
+    auto o = store_options(dir.file("brug.db"));
     REQUIRE(o.pipelined_sync); // the default
     o.wal_sync_for_tests = [&] {
         std::unique_lock lk(m);
@@ -492,7 +492,7 @@ TEST_CASE("store: pipelined sync answers after the WAL sync, and the writer goes
 TEST_CASE("store: when the WAL cannot be synced, nothing more is answered as saved") {
     temp_dir dir;
     std::atomic<bool> sync_works{true};
-    auto o = store::testing::store_options(dir.file("brug.db"));
+    auto o = store_options(dir.file("brug.db"));
     o.wal_sync_for_tests = [&] { return sync_works.load(); };
     auto s = open_store(o);
     REQUIRE(submit_wait(*s, create_workshop("AAAA-AAAA")));
@@ -510,7 +510,7 @@ TEST_CASE("store: when the WAL cannot be synced, nothing more is answered as sav
 TEST_CASE("store: a commit takes as many change sets as its time budget holds") {
     temp_dir dir;
     writer_gate g;
-    auto o = store::testing::store_options(dir.file("brug.db"));
+    auto o = store_options(dir.file("brug.db"));
     o.commit_budget = std::chrono::microseconds(1); // less than any change set takes
     o.min_batch = 16;
     auto s = open_gated(g, o);
