@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 
 namespace brug::live {
@@ -27,6 +28,12 @@ enum class send_mode : std::uint8_t {
     batched, // the connection's own thread, later, so that frames coming behind it join its write
 };
 
+// One frame for one connection, with its kind.
+struct addressed_frame {
+    std::shared_ptr<std::string const> frame;
+    frame_kind kind = frame_kind::must_arrive;
+};
+
 class connection {
 public:
     virtual ~connection() = default;
@@ -39,6 +46,13 @@ public:
 
     void deliver(std::shared_ptr<std::string const> const& frame) {
         deliver(frame, frame_kind::must_arrive, send_mode::now);
+    }
+
+    // Several frames, in this order, as one write where the connection can:
+    // a command's answer and the events it causes for its sender go in one
+    // send instead of one each.
+    virtual void deliver(std::span<addressed_frame const> frames, send_mode mode) {
+        for (auto const& f : frames) deliver(f.frame, f.kind, mode);
     }
 
     // Closes the WebSocket with `code` and `reason`, after the frames already

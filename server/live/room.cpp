@@ -242,32 +242,46 @@ void room::on_committed(bool ok, std::shared_ptr<connection> sender,
     }
     settle();
     auto start = std::chrono::steady_clock::now();
+    connection const* answered = nullptr; // got its events with its answer
     if (sender && !oc->answer.empty()) {
         count_if_error(oc->answer);
-        sender->deliver(frame_of(std::move(oc->answer)), frame_kind::must_arrive, mode);
-        for (auto& extra : oc->after_ack)
-            sender->deliver(frame_of(std::move(extra)), frame_kind::must_arrive, mode);
+        // The answer, and then everything the sender gets of this outcome,
+        // in one delivery: one write instead of one per frame.
+        std::vector<addressed_frame> own;
+        own.push_back({frame_of(std::move(oc->answer))});
+        for (auto& extra : oc->after_ack) own.push_back({frame_of(std::move(extra))});
+        auto it = members_.find(sender.get());
+        if (it != members_.end() && it->second.active) {
+            answered = sender.get();
+            auto const& r = receivers_[it->second.slot];
+            for (auto const& ev : oc->events)
+                if (ev.frame && addressed(r, ev)) own.push_back({ev.frame, kind_of(ev)});
+        }
+        sender->deliver(own, mode);
     }
     for (auto const& ev : oc->events)
-        if (ev.frame) fan_out(ev, kind_of(ev), mode);
+        if (ev.frame) fan_out(ev, kind_of(ev), mode, answered);
     if (!oc->events.empty()) global_metrics().fanout_latency.observe(micros_since(start));
     if (members_.empty()) arm_idle();
 }
 
-// Walks the members once per event; each receiving connection gets the one
-// shared frame.
-void room::fan_out(model::outgoing const& ev, frame_kind kind, send_mode mode) {
-    for (auto const& r : receivers_) {
-        bool to = false;
-        switch (ev.audience) {
-        case model::audience::everyone: to = true; break;
-        case model::audience::facilitators: to = r.facilitator; break;
-        case model::audience::participants: to = !r.facilitator; break;
-        case model::audience::one: to = !r.facilitator && r.participant == ev.who; break;
-        case model::audience::all_but_one: to = r.facilitator || r.participant != ev.who; break;
-        }
-        if (to) r.conn->deliver(ev.frame, kind, mode);
+bool room::addressed(receiver const& r, model::outgoing const& ev) {
+    switch (ev.audience) {
+    case model::audience::everyone: return true;
+    case model::audience::facilitators: return r.facilitator;
+    case model::audience::participants: return !r.facilitator;
+    case model::audience::one: return !r.facilitator && r.participant == ev.who;
+    case model::audience::all_but_one: return r.facilitator || r.participant != ev.who;
     }
+    return false;
+}
+
+// Walks the members once per event; each receiving connection gets the one
+// shared frame, except `skip`, which already has it.
+void room::fan_out(model::outgoing const& ev, frame_kind kind, send_mode mode,
+                   connection const* skip) {
+    for (auto const& r : receivers_)
+        if (r.conn != skip && addressed(r, ev)) r.conn->deliver(ev.frame, kind, mode);
 }
 
 void room::add_receiver(member& m) {

@@ -116,7 +116,9 @@ private:
                 model::outcome oc);
     void on_committed(bool ok, std::shared_ptr<connection> sender,
                       std::optional<std::int64_t> req, std::shared_ptr<model::outcome> oc);
-    void fan_out(model::outgoing const& ev, frame_kind kind, send_mode mode);
+    static bool addressed(receiver const& r, model::outgoing const& ev);
+    void fan_out(model::outgoing const& ev, frame_kind kind, send_mode mode,
+                 connection const* skip = nullptr);
 
     void arm_timer();
     void on_timer(boost::system::error_code ec);

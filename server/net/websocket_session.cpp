@@ -367,28 +367,59 @@ void websocket_session<NextLayer>::answer(std::string frame) {
 template <class NextLayer>
 void websocket_session<NextLayer>::deliver(std::shared_ptr<std::string const> const& frame,
                                            live::frame_kind kind, live::send_mode mode) {
-    bool kick = false;
-    bool slow = false;
+    after_queue next;
     {
         std::lock_guard lock(queue_mutex_);
         if (closing_) return;
         if (!writing_ && mode == live::send_mode::now && direct_fd_ >= 0) return write_now(frame);
         queue_frame(frame, kind);
-        if (queue_bytes_ > ctx_->opts.queue_limit) {
-            slow = true;
-            closing_ = true;
-            clear_queue();
-        } else if (!writing_) {
-            writing_ = true;
-            kick = true;
-        }
+        next = check_queue();
     }
-    if (slow) {
+    act_on(next);
+}
+
+// As one frame's deliver, for several frames in order: written at once they
+// go in one sendmsg, as one JSON array (protocol.md 3.1).
+template <class NextLayer>
+void websocket_session<NextLayer>::deliver(std::span<live::addressed_frame const> frames,
+                                           live::send_mode mode) {
+    if (frames.size() == 1) return deliver(frames[0].frame, frames[0].kind, mode);
+    after_queue next;
+    {
+        std::lock_guard lock(queue_mutex_);
+        if (closing_ || frames.empty()) return;
+        bool const fits = 2 * frames.size() + 2 <= most_direct_pieces; // gather_messages' pieces
+        if (!writing_ && mode == live::send_mode::now && direct_fd_ >= 0 && fits)
+            return write_now(frames);
+        for (auto const& f : frames) queue_frame(f.frame, f.kind);
+        next = check_queue();
+    }
+    act_on(next);
+}
+
+// With queue_mutex_ held, after queueing: past the queue limit the connection
+// is a slow consumer; otherwise an idle writer is started.
+template <class NextLayer>
+auto websocket_session<NextLayer>::check_queue() -> after_queue {
+    if (queue_bytes_ > ctx_->opts.queue_limit) {
+        closing_ = true;
+        clear_queue();
+        return after_queue::drop_slow;
+    }
+    if (writing_) return after_queue::nothing;
+    writing_ = true;
+    return after_queue::start_writer;
+}
+
+// Without the lock: hands what check_queue decided to the strand.
+template <class NextLayer>
+void websocket_session<NextLayer>::act_on(after_queue next) {
+    if (next == after_queue::drop_slow) {
         live::global_metrics().slow_consumers.fetch_add(1, std::memory_order_relaxed);
         asio::post(stream_.get_executor(), [self = this->shared_from_this()] {
             self->do_close(1013, "too slow: outgoing queue over its limit");
         });
-    } else if (kick) {
+    } else if (next == after_queue::start_writer) {
         asio::post(stream_.get_executor(), [self = this->shared_from_this()] { self->do_write(); });
     }
 }
@@ -404,29 +435,70 @@ void websocket_session<NextLayer>::write_now(std::shared_ptr<std::string const> 
     auto const header_size = ws::frame_header(ws::opcode::text, frame->size(), header);
     std::array<iovec, 2> pieces{{{header.data(), header_size},
                                  {const_cast<char*>(frame->data()), frame->size()}}};
+    auto const sent = send_direct(pieces, 1);
+    if (!sent) return;
+    in_flight_.assign(1, frame);
+    buffers_.clear();
+    gather_messages();
+    write_rest_from(*sent);
+}
+
+// The same for several frames, which go as one JSON array (protocol.md 3.1),
+// gathered as the strand's writer gathers them: this call owns the writer
+// while it holds the lock.
+template <class NextLayer>
+void websocket_session<NextLayer>::write_now(std::span<live::addressed_frame const> frames) {
+    in_flight_.clear();
+    for (auto const& f : frames) in_flight_.push_back(f.frame);
+    buffers_.clear();
+    gather_messages();
+    std::array<iovec, most_direct_pieces> pieces;
+    for (std::size_t i = 0; i < buffers_.size(); ++i)
+        pieces[i] = {const_cast<void*>(buffers_[i].data()), buffers_[i].size()};
+    auto const sent = send_direct(std::span(pieces).first(buffers_.size()), in_flight_.size());
+    if (!sent) {
+        in_flight_.clear(); // their sizes stay, as after the strand's writes
+        buffers_.clear();
+        return;
+    }
+    write_rest_from(*sent);
+}
+
+// With queue_mutex_ held and the writer idle: one non-blocking sendmsg of
+// `pieces`, which hold `messages` messages in one frame. Returns nothing when
+// that is over (all sent, or the connection broke), else how many bytes the
+// kernel took.
+template <class NextLayer>
+std::optional<std::size_t> websocket_session<NextLayer>::send_direct(std::span<iovec> pieces,
+                                                                     std::size_t messages) {
+    std::size_t total = 0;
+    for (auto const& p : pieces) total += p.iov_len;
     msghdr msg{};
     msg.msg_iov = pieces.data();
     msg.msg_iovlen = pieces.size();
     auto const sent = ::sendmsg(direct_fd_, &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
-    if (sent == static_cast<ssize_t>(header_size + frame->size())) {
+    if (sent == static_cast<ssize_t>(total)) {
         auto& m = live::global_metrics();
         m.frames_out.fetch_add(1, std::memory_order_relaxed);
-        m.messages_out.fetch_add(1, std::memory_order_relaxed);
-        return;
+        m.messages_out.fetch_add(messages, std::memory_order_relaxed);
+        return std::nullopt;
     }
     if (sent < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
         // The connection is broken (as in write_done); the read loop ends too.
         closing_ = true;
         clear_queue();
-        return;
+        return std::nullopt;
     }
+    return sent > 0 ? static_cast<std::size_t>(sent) : 0;
+}
+
+// With queue_mutex_ held, after a direct write the kernel took `sent` bytes
+// of: the strand's writer, now owned by this call, writes the rest of
+// buffers_.
+template <class NextLayer>
+void websocket_session<NextLayer>::write_rest_from(std::size_t sent) {
     writing_ = true;
-    header_ = header;
-    in_flight_.assign(1, frame);
-    buffers_.clear();
-    buffers_.push_back(asio::buffer(header_.data(), header_size));
-    buffers_.push_back(asio::buffer(*frame));
-    if (sent > 0) skip_sent(static_cast<std::size_t>(sent));
+    if (sent > 0) skip_sent(sent);
     asio::post(stream_.get_executor(), [self = this->shared_from_this()] { self->write_rest(); });
 }
 
@@ -532,6 +604,22 @@ bool websocket_session<NextLayer>::take_write() {
     buffers_.clear();
     control_in_flight_.swap(control_);
     if (!control_in_flight_.empty()) buffers_.push_back(asio::buffer(control_in_flight_));
+    gather_messages();
+    if (close_now) {
+        close_queued_ = true;
+        close_out_ = close_code_ == ws::close_no_status
+                         ? ws::control_frame(ws::opcode::close, {})
+                         : ws::close_frame(static_cast<std::uint16_t>(close_code_), close_reason_);
+        buffers_.push_back(asio::buffer(close_out_));
+    }
+    return true;
+}
+
+// Appends in_flight_'s messages to buffers_ as one text frame: one message
+// as itself, several as one JSON array (protocol.md 3.1), each from its
+// shared buffer.
+template <class NextLayer>
+void websocket_session<NextLayer>::gather_messages() {
     if (in_flight_.size() == 1) {
         auto const& m = *in_flight_.front();
         buffers_.push_back(asio::buffer(header_.data(), ws::frame_header(ws::opcode::text, m.size(), header_)));
@@ -546,14 +634,6 @@ bool websocket_session<NextLayer>::take_write() {
         }
         buffers_.push_back(asio::buffer(&batch_close, 1));
     }
-    if (close_now) {
-        close_queued_ = true;
-        close_out_ = close_code_ == ws::close_no_status
-                         ? ws::control_frame(ws::opcode::close, {})
-                         : ws::close_frame(static_cast<std::uint16_t>(close_code_), close_reason_);
-        buffers_.push_back(asio::buffer(close_out_));
-    }
-    return true;
 }
 
 // Called with writing_ set. A plain socket is written at once, without

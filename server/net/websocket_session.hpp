@@ -26,11 +26,15 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 
+#include <sys/uio.h>
+
 #include <array>
 #include <chrono>
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <span>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -62,6 +66,7 @@ public:
     using live::connection::deliver;
     void deliver(std::shared_ptr<std::string const> const& frame, live::frame_kind kind,
                  live::send_mode mode) override;
+    void deliver(std::span<live::addressed_frame const> frames, live::send_mode mode) override;
     void close(int code, std::string reason) override;
 
 private:
@@ -82,7 +87,15 @@ private:
     void answer(std::string frame);
     void send_control(std::string frame);
     void write_now(std::shared_ptr<std::string const> const& frame);
+    void write_now(std::span<live::addressed_frame const> frames);
+    std::optional<std::size_t> send_direct(std::span<iovec> pieces, std::size_t messages);
+    void write_rest_from(std::size_t sent);
+    static constexpr std::size_t most_direct_pieces = 18; // write_now: up to 8 messages
     void queue_frame(std::shared_ptr<std::string const> const& frame, live::frame_kind kind);
+    enum class after_queue : std::uint8_t { nothing, start_writer, drop_slow };
+    after_queue check_queue();
+    void act_on(after_queue next);
+    void gather_messages();
     void clear_queue();
     bool take_write();
     void do_write();

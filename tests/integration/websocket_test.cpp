@@ -271,6 +271,38 @@ TEST_CASE("websocket: waiting messages go out as one JSON array") {
     CHECK(p.batched_frames() > 0);
 }
 
+TEST_CASE("websocket: a command's answer and the sender's events of it go in one frame") {
+    server_process srv;
+    auto ws = create_workshop(srv.port());
+    ws_client f(srv.port(), "/ws/" + ws.code);
+    REQUIRE(is_type(join_facilitator(f, ws.key), "welcome"));
+    REQUIRE(is_type(f.request({{"type", "phase.set"}, {"phase", "reflect"}}), "ack"));
+    ws_client p(srv.port(), "/ws/" + ws.code);
+    REQUIRE(is_type(join_participant(p), "welcome"));
+    // The join's presence counts have come: nothing else is on its way to p.
+    auto presence = [](json const& j) { return j.value("type", "") == "presence"; };
+    REQUIRE(f.wait_for(presence));
+    REQUIRE(p.wait_for(presence));
+    auto const before = p.frames().size();
+    auto ack = p.request({{"type", "card.post"}, {"kind", "concern"}, {"text", "Bang dat we het overzicht kwijtraken"}, {"nonce", "n1"}});
+    REQUIRE(is_type(ack, "ack"));
+    // p's writer was idle: the ack, its own card and the new count, in this
+    // order, as one JSON array in one frame.
+    REQUIRE(p.frames().size() == before + 1);
+    auto frame = json::parse(p.frames().back());
+    REQUIRE(frame.is_array());
+    REQUIRE(frame.size() == 3);
+    CHECK(frame[0]["type"] == "ack");
+    CHECK(frame[1]["name"] == "card.posted");
+    CHECK(frame[1]["data"]["card"]["mine"] == true);
+    CHECK(frame[2]["name"] == "cards.counted");
+    // The facilitator gets the count once, and no answer of p's.
+    auto counted = f.wait_for([](json const& j) { return j.value("name", "") == "cards.counted"; });
+    REQUIRE(counted);
+    CHECK((*counted)["seq"] == frame[2]["seq"]);
+    CHECK(f.frames().back().find("\"ack\"") == std::string::npos);
+}
+
 TEST_CASE("websocket: presence counts distinct participants and facilitators") {
     server_process srv;
     auto ws = create_workshop(srv.port());
