@@ -62,6 +62,10 @@ constexpr auto checkpoint_max_delay = std::chrono::seconds(5);
 // The writer connection's page cache, and the WAL size at which a checkpoint
 // copies it into the file: see configure_writer and checkpointer_loop.
 constexpr int writer_cache_kib = 32 * 1024;
+// How many checkpoints' worth of WAL the file keeps when the WAL starts over
+// (see configure_writer): the WAL grows a little past the checkpoint mark
+// while a checkpoint runs.
+constexpr std::int64_t wal_rounds_kept = 4;
 
 // One line on stderr: what failed, for which workshop, and SQLite's message.
 // SQLite's messages name tables and columns, never bound values, so no card
@@ -519,7 +523,9 @@ struct apply_change {
 // NORMAL otherwise, when nothing is synced per commit or the store's syncing
 // thread does it (options::pipelined_sync). `checkpoint_pages`: the WAL size
 // at which a commit checkpoints; 0 for none (another connection does it).
-void configure_writer(SQLite::Database& db, bool sqlite_syncs, int checkpoint_pages) {
+// `wal_keep_bytes`: what the WAL keeps of its size when it starts over.
+void configure_writer(SQLite::Database& db, bool sqlite_syncs, int checkpoint_pages,
+                      std::int64_t wal_keep_bytes) {
     std::string mode = db.execAndGet("PRAGMA journal_mode = WAL").getString();
     if (mode != "wal") throw std::runtime_error("journal_mode is " + mode + ", not wal");
     // In WAL mode NORMAL still syncs the WAL before every checkpoint and the
@@ -527,8 +533,15 @@ void configure_writer(SQLite::Database& db, bool sqlite_syncs, int checkpoint_pa
     db.exec(sqlite_syncs ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
     db.exec("PRAGMA secure_delete = ON");
     db.exec("PRAGMA foreign_keys = ON");
-    // After a checkpoint resets the WAL, SQLite cuts it back to this size.
-    db.exec("PRAGMA journal_size_limit = 0");
+    // When the WAL starts over after a checkpoint, SQLite cuts it back to
+    // this size. Cut to nothing, every round of the WAL (one per checkpoint,
+    // under load every few hundred commits) wrote its frames into freshly
+    // allocated pages and blocks: a third of the writer thread's time went to
+    // the file system's write path. Kept at a few checkpoints' size, the
+    // frames overwrite the last round's. Old text in those frames does not
+    // linger: whatever leaves old text sets wants_checkpoint, whose TRUNCATE
+    // checkpoint empties the WAL (store::impl::checkpoint).
+    db.exec("PRAGMA journal_size_limit = " + std::to_string(wal_keep_bytes));
     // A batch of a few hundred cards touches as many pages (their keys are
     // random), more than SQLite's default 2 MiB cache holds: it then spilled
     // pages into the WAL mid-transaction and read them back. The cache is an
@@ -1120,7 +1133,8 @@ std::unique_ptr<store> store::open(options const& opts, status& st) {
             std::max<std::int64_t>(1, opts.checkpoint_wal_bytes / std::max(page_size, 512)));
         bool const pipelined = opts.sync == sync_mode::full && opts.pipelined_sync;
         configure_writer(*p->writer_db_, opts.sync == sync_mode::full && !pipelined,
-                         opts.background_checkpoints ? 0 : p->busy_wal_pages_);
+                         opts.background_checkpoints ? 0 : p->busy_wal_pages_,
+                         wal_rounds_kept * opts.checkpoint_wal_bytes);
         if (std::string err = schema::migrate(*p->writer_db_); !err.empty()) {
             log_error("open failed", "", err);
             st = status::failure(err);
