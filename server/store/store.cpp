@@ -1107,7 +1107,28 @@ void store::impl::catch_up() {
         log_error("checkpoint failed", "", sqlite3_errstr(rc));
 }
 
+namespace {
+
+// SQLite counts every allocation under one process-wide mutex unless told
+// not to, and nothing here reads those counts. Only possible before SQLite's
+// first use in the process; a later call changes nothing (SQLITE_MISUSE).
+void skip_memory_statistics() {
+    static bool const done = [] {
+        sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+        return true;
+    }();
+    (void)done;
+}
+
+// Each connection is used by one thread at a time (the writer's, the
+// checkpointer's; the reader's under reader_mu_), so SQLite's own mutex per
+// connection only costs a lock and an unlock per call.
+constexpr int one_thread_at_a_time = SQLITE_OPEN_NOMUTEX;
+
+} // namespace
+
 std::unique_ptr<store> store::open(options const& opts, status& st) {
+    skip_memory_statistics();
     auto p = std::make_unique<impl>();
     p->opts_ = opts;
     try {
@@ -1115,7 +1136,8 @@ std::unique_ptr<store> store::open(options const& opts, status& st) {
         if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path());
         bool const is_new = !std::filesystem::exists(path);
 
-        p->writer_db_.emplace(opts.path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE,
+        p->writer_db_.emplace(opts.path,
+                              SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | one_thread_at_a_time,
                               busy_timeout_ms);
         if (is_new) {
             // The file holds the secret: only its owner may read it. SQLite
@@ -1158,10 +1180,12 @@ std::unique_ptr<store> store::open(options const& opts, status& st) {
         p->write_.emplace(*p->writer_db_);
         if (pipelined) p->open_wal_for_sync();
 
-        p->reader_db_.emplace(opts.path, SQLite::OPEN_READONLY, busy_timeout_ms);
+        p->reader_db_.emplace(opts.path, SQLite::OPEN_READONLY | one_thread_at_a_time,
+                              busy_timeout_ms);
         p->read_.emplace(*p->reader_db_);
         if (opts.background_checkpoints) {
-            p->checkpoint_db_.emplace(opts.path, SQLite::OPEN_READWRITE, busy_timeout_ms);
+            p->checkpoint_db_.emplace(opts.path, SQLite::OPEN_READWRITE | one_thread_at_a_time,
+                                      busy_timeout_ms);
             p->checkpoint_db_->exec(opts.sync == sync_mode::full ? "PRAGMA synchronous = FULL"
                                                                  : "PRAGMA synchronous = NORMAL");
         }
