@@ -20,6 +20,8 @@
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <pthread.h>
+
 #include <chrono>
 #include <cstdio>
 #include <functional>
@@ -243,7 +245,11 @@ int main(int argc, char** argv) {
             }
         }
     };
-    for (int i = 1; i < n; ++i) threads.emplace_back(run);
+    for (int i = 1; i < n; ++i)
+        threads.emplace_back([&run] {
+            pthread_setname_np(pthread_self(), "brug-io"); // the main thread is "brug"
+            run();
+        });
     run();
     for (auto& t : threads) t.join();
 

@@ -38,6 +38,7 @@
 #include <cstring>
 #include <deque>
 #include <fcntl.h>
+#include <pthread.h>
 #include <filesystem>
 #include <mutex>
 #include <thread>
@@ -1197,12 +1198,22 @@ std::unique_ptr<store> store::open(options const& opts, status& st) {
 
     impl* raw = p.get();
     try {
-        p->syncer_ = std::thread([raw] { raw->syncer_loop(); });
+        // Named for top -H and perf: "brug-sync", "brug-checkpoint", "brug-writer".
+        p->syncer_ = std::thread([raw] {
+            pthread_setname_np(pthread_self(), "brug-sync");
+            raw->syncer_loop();
+        });
         if (opts.background_checkpoints) {
-            p->checkpointer_ = std::thread([raw] { raw->checkpointer_loop(); });
+            p->checkpointer_ = std::thread([raw] {
+                pthread_setname_np(pthread_self(), "brug-checkpoint");
+                raw->checkpointer_loop();
+            });
             sqlite3_wal_hook(p->writer_db_->getHandle(), &impl::on_wal_commit, raw);
         }
-        p->writer_ = std::thread([raw] { raw->writer_loop(); });
+        p->writer_ = std::thread([raw] {
+            pthread_setname_np(pthread_self(), "brug-writer");
+            raw->writer_loop();
+        });
     } catch (std::exception const& e) {
         st = status::failure(std::string("cannot start the writer thread: ") + e.what());
         return nullptr;
