@@ -262,10 +262,11 @@ std::vector<lexicon_entry> const concept_entries = {
      "verhalen, "
      "koffieautomaat, kletsen, sfeer, teamuitje, verjaardag, taart, kerstborrel, "
      "vrijdagmiddagborrel, pauze, koffiepraat, kantine",
+     // No "break": in cards it is as often what a release or a system does.
      "coffee, lunch, drinks, banter, informal, social, walk, outing, stories, fun, small talk, "
      "water cooler, "
-     "atmosphere, birthday, birthdays, cake, team outing, chit-chat, hallway, break, breaks, "
-     "canteen, pub"},
+     "atmosphere, birthday, birthdays, cake, team outing, chit-chat, hallway, coffee break, "
+     "lunch break, canteen, pub"},
     {"#messages",
      "mail, mailen, mailtje, e-mail, bericht, berichten, kanaal, kanalen, appen, whatsapp, "
      "notificatie, "

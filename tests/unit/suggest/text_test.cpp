@@ -179,6 +179,23 @@ TEST_CASE("lexicon: own-language entries match by stem, loan words only as writt
     CHECK(concepts.match(part, part_stem, lang::nl, true, true).empty());
 }
 
+TEST_CASE("lexicon: a word's everyday sense is no topic") {
+    lexicon const& concepts = lexicon::concepts();
+    auto const tags = [&](char const* text, lang l) {
+        auto const words = split_words(text);
+        std::vector<std::string> stems;
+        for (auto const& w : words)
+            stems.push_back(stem(w, l));
+        std::set<std::string> out;
+        for (auto const& m : concepts.match(words, stems, l, true))
+            out.insert(std::string(m.tag));
+        return out;
+    };
+    // What a build does is no coffee break.
+    CHECK_FALSE(tags("every time the build breaks", lang::en).count("#social"));
+    CHECK(tags("our coffee breaks together", lang::en).count("#social"));
+}
+
 TEST_CASE("analysis: stance cues see negation and fear of loss") {
     std::vector<card_text> const cards = {
         {"concern", "Bang dat we het persoonlijke contact verliezen", std::nullopt, std::nullopt},
