@@ -25,7 +25,7 @@ std::vector<lexicon_entry> const concept_entries = {
      "contact, persoonlijk, gesprek, praten, spreken, bellen, langsgaan, bezoek, ontmoeten, "
      "fysiek, "
      "gezicht, face-to-face, menselijk, mens, luisteren, aandacht, band, praatje, aanspreken, "
-     "terugbellen, persoonlijke aandacht, echt contact, zien, persoonlijk contact, oogcontact, "
+     "terugbellen, persoonlijke aandacht, echt contact, persoonlijk contact, oogcontact, "
      "telefoontje, aanspreekbaar, nabijheid, empathie, warm contact, klantcontact, huisbezoek",
      "contact, personal, person, talk, conversation, speak, call, visit, meet, face, face-to-face, "
      "human, listen, listens, attention, bond, relationship, touch, personal touch, in person, eye "

@@ -191,6 +191,9 @@ TEST_CASE("lexicon: a word's everyday sense is no topic") {
             out.insert(std::string(m.tag));
         return out;
     };
+    // Seeing is no contact; a conversation is.
+    CHECK_FALSE(tags("ik wil mijn diensten op mijn telefoon zien", lang::nl).count("#contact"));
+    CHECK(tags("een gesprek met de planner", lang::nl).count("#contact"));
     // What a build does is no coffee break.
     CHECK_FALSE(tags("every time the build breaks", lang::en).count("#social"));
     CHECK(tags("our coffee breaks together", lang::en).count("#social"));
