@@ -199,6 +199,20 @@ TEST_CASE("lexicon: a word's everyday sense is no topic") {
     CHECK(tags("our coffee breaks together", lang::en).count("#social"));
 }
 
+TEST_CASE("theme terms: a word with little topic of its own is no concept alone") {
+    std::vector<card_text> const cards = {
+        {"concern", "Ik voel me eerlijk gezegd een dinosaurus", std::nullopt, std::nullopt},
+        {"intention", "Een eerlijke kans op de leuke diensten", std::nullopt, std::nullopt},
+    };
+    auto const a = analyse_cards(cards, lang::nl, nullptr);
+    auto const has = [](analysed_card const& c, char const* term) {
+        return std::any_of(c.theme_terms.begin(), c.theme_terms.end(),
+                           [&](auto const& t) { return t.first == term; });
+    };
+    CHECK_FALSE(has(a[0], "#rules"));
+    CHECK(has(a[1], "#rules"));
+}
+
 TEST_CASE("analysis: stance cues see negation and fear of loss") {
     std::vector<card_text> const cards = {
         {"concern", "Bang dat we het persoonlijke contact verliezen", std::nullopt, std::nullopt},
