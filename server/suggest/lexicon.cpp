@@ -194,7 +194,7 @@ std::vector<lexicon_entry> const concept_entries = {
     {"#rules",
      "eerlijk, oneerlijk, regels, regel, afspraken, afspraak, spelregels, duidelijk, "
      "duidelijkheid, helder, "
-     "voorrang, gelijk, rechtvaardig, beleid, richtlijn, criteria, verwachtingen, protocol, "
+     "voorrang, rechtvaardig, beleid, richtlijn, criteria, verwachtingen, protocol, "
      "procedure, werkafspraken, kaders, kader, gelijke behandeling, voorkeursbehandeling, "
      "willekeur",
      "fair, unfair, fairness, rules, rule, agreement, agreements, clear, clarity, policy, "

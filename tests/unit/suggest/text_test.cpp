@@ -194,6 +194,9 @@ TEST_CASE("lexicon: a word's everyday sense is no topic") {
     // Seeing is no contact; a conversation is.
     CHECK_FALSE(tags("ik wil mijn diensten op mijn telefoon zien", lang::nl).count("#contact"));
     CHECK(tags("een gesprek met de planner", lang::nl).count("#contact"));
+    // Being right is no rule; being treated equally is.
+    CHECK_FALSE(tags("de leerlingen hebben gelijk", lang::nl).count("#rules"));
+    CHECK(tags("een gelijke behandeling van iedereen", lang::nl).count("#rules"));
     // What a build does is no coffee break.
     CHECK_FALSE(tags("every time the build breaks", lang::en).count("#social"));
     CHECK(tags("our coffee breaks together", lang::en).count("#social"));
