@@ -271,6 +271,10 @@ std::vector<analysed_card> analyse_cards(std::vector<card_text> const& cards, la
                     features.insert("b:" + s.stems[k] + "_" + s.stems[k + 1]);
             // Topics, from whole words and from the parts of compounds.
             for (auto const& m : concepts.match(s.words, s.stems, l, true)) {
+                // A word with little topic of its own is no concept alone,
+                // as it is no theme term: "eerlijk gezegd" (honestly) is no
+                // #rules, "een eerlijke kans" is.
+                if (m.length == 1 && is_low_content(s.words[m.start], l)) continue;
                 terms[std::string(m.tag)] += 1;
                 features.insert("k:" + std::string(m.tag));
             }

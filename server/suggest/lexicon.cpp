@@ -25,7 +25,7 @@ std::vector<lexicon_entry> const concept_entries = {
      "contact, persoonlijk, gesprek, praten, spreken, bellen, langsgaan, bezoek, ontmoeten, "
      "fysiek, "
      "gezicht, face-to-face, menselijk, mens, luisteren, aandacht, band, praatje, aanspreken, "
-     "terugbellen, persoonlijke aandacht, echt contact, zien, persoonlijk contact, oogcontact, "
+     "terugbellen, persoonlijke aandacht, echt contact, persoonlijk contact, oogcontact, "
      "telefoontje, aanspreekbaar, nabijheid, empathie, warm contact, klantcontact, huisbezoek",
      "contact, personal, person, talk, conversation, speak, call, visit, meet, face, face-to-face, "
      "human, listen, listens, attention, bond, relationship, touch, personal touch, in person, eye "
@@ -194,7 +194,7 @@ std::vector<lexicon_entry> const concept_entries = {
     {"#rules",
      "eerlijk, oneerlijk, regels, regel, afspraken, afspraak, spelregels, duidelijk, "
      "duidelijkheid, helder, "
-     "voorrang, gelijk, rechtvaardig, beleid, richtlijn, criteria, verwachtingen, protocol, "
+     "voorrang, rechtvaardig, beleid, richtlijn, criteria, verwachtingen, protocol, "
      "procedure, werkafspraken, kaders, kader, gelijke behandeling, voorkeursbehandeling, "
      "willekeur",
      "fair, unfair, fairness, rules, rule, agreement, agreements, clear, clarity, policy, "
@@ -262,10 +262,11 @@ std::vector<lexicon_entry> const concept_entries = {
      "verhalen, "
      "koffieautomaat, kletsen, sfeer, teamuitje, verjaardag, taart, kerstborrel, "
      "vrijdagmiddagborrel, pauze, koffiepraat, kantine",
+     // No "break": in cards it is as often what a release or a system does.
      "coffee, lunch, drinks, banter, informal, social, walk, outing, stories, fun, small talk, "
      "water cooler, "
-     "atmosphere, birthday, birthdays, cake, team outing, chit-chat, hallway, break, breaks, "
-     "canteen, pub"},
+     "atmosphere, birthday, birthdays, cake, team outing, chit-chat, hallway, coffee break, "
+     "lunch break, canteen, pub"},
     {"#messages",
      "mail, mailen, mailtje, e-mail, bericht, berichten, kanaal, kanalen, appen, whatsapp, "
      "notificatie, "

@@ -1,4 +1,5 @@
-// brug-suggest-eval FILE [--verbose] [--file-only] [--true-columns] [--theme-placements]
+// brug-suggest-eval FILE [--verbose] [--file-only] [--true-columns] [--neighbours]
+//                   [--theme-placements]
 //                   [--seeds=N] [--set=knob=value ...]
 //
 // Measures the suggester on labelled cards (JSON Lines, the format of
@@ -36,6 +37,10 @@
 // seeds, next to the same cards' ARI with nothing placed: what the
 // facilitator's themes (and the columns they imply) add.
 // --seeds=N: N random placements instead of 10 (smoother figures).
+// --neighbours (with --true-columns): for every card, similar()'s first 3
+// with every column known, each with its labelled theme and the topic terms
+// the two cards share (letter runs left out), for reading why a card's
+// neighbours are what they are.
 #include "suggest/model.hpp"
 
 #include <nlohmann/json.hpp>
@@ -167,6 +172,40 @@ std::pair<double, double> theme_placement_ari(workshop_input const& in,
     return {with / seeds, without / seeds};
 }
 
+// --neighbours: card i, its first 3 in `ranked` ("+" same labelled theme)
+// and the topic terms each shares with it.
+void print_neighbours(std::vector<std::pair<std::string, double>> const& ranked,
+                      std::vector<labelled_card const*> const& test,
+                      std::vector<analysed_card> const& analysed, std::size_t i) {
+    auto const topic_terms = [&](std::size_t k) {
+        std::map<std::string, double> terms;
+        for (auto const& [term, count] : analysed[k].theme_terms)
+            if (term[0] != '~') terms.emplace(term, count);
+        return terms;
+    };
+    auto const own = topic_terms(i);
+    auto const line = [](labelled_card const& c) {
+        return c.text + (c.intention ? " || " + *c.intention : std::string());
+    };
+    int hits = 0;
+    for (std::size_t r = 0; r < ranked.size() && r < 3; ++r)
+        hits += test[std::stoul(ranked[r].first.substr(1))]->theme == test[i]->theme;
+    std::printf("  %d/3 c%zu [%s/%s] %s\n     terms:", hits, i, test[i]->column.c_str(),
+                test[i]->theme.c_str(), line(*test[i]).c_str());
+    for (auto const& [term, count] : own)
+        std::printf(" %s", term.c_str());
+    std::printf("\n");
+    for (std::size_t r = 0; r < ranked.size() && r < 3; ++r) {
+        std::size_t const j = std::stoul(ranked[r].first.substr(1));
+        std::printf("     %c %.3f c%zu [%s] %s\n       shared:",
+                    test[j]->theme == test[i]->theme ? '+' : '-', ranked[r].second, j,
+                    test[j]->theme.c_str(), line(*test[j]).c_str());
+        for (auto const& [term, count] : topic_terms(j))
+            if (own.count(term)) std::printf(" %s", term.c_str());
+        std::printf("\n");
+    }
+}
+
 // Log-loss of one card's column: the suggestion's confidence when it is
 // right, else what is left for the labelled column (two columns).
 double column_log_loss(bool right, double confidence) {
@@ -180,13 +219,14 @@ int main(int argc, char** argv) {
     if (argc < 2) {
         std::cerr
             << "usage: brug-suggest-eval FILE [--verbose] [--file-only] [--true-columns] "
-               "[--theme-placements] [--seeds=N] [--set=knob=value ...]\n";
+               "[--neighbours] [--theme-placements] [--seeds=N] [--set=knob=value ...]\n";
         return 2;
     }
     bool verbose = false;
     bool file_only = false;
     bool true_columns = false;
     bool theme_placements = false;
+    bool neighbours = false;
     int seeds = 10;
     for (int a = 2; a < argc; ++a) {
         std::string const arg = argv[a];
@@ -198,6 +238,8 @@ int main(int argc, char** argv) {
             true_columns = true;
         else if (arg == "--theme-placements")
             theme_placements = true;
+        else if (arg == "--neighbours")
+            neighbours = true;
         else if (arg.rfind("--seeds=", 0) == 0 && std::atoi(arg.c_str() + 8) > 0)
             seeds = std::atoi(arg.c_str() + 8);
         else if (arg.rfind("--set=", 0) == 0 && set_tuning(default_tuning(), arg.substr(6)))
@@ -323,8 +365,16 @@ int main(int argc, char** argv) {
                 got_known.push_back(known_theme[in.cards[i].id]);
             double const known_ari = adjusted_rand_index(got_known, want);
             double known_hits = 0, known_ap = 0;
+            std::vector<analysed_card> analysed;
+            if (neighbours) {
+                std::vector<card_text> texts;
+                for (auto const& c : in.cards)
+                    texts.push_back({c.kind, c.text, c.intention, std::nullopt});
+                analysed = analyse_cards(texts, parse_lang(in.language), &m->words);
+            }
             for (std::size_t i = 0; i < n; ++i) {
                 auto const ranked = similar(known, in.cards[i].id, static_cast<int>(n), *m);
+                if (neighbours) print_neighbours(ranked, test, analysed, i);
                 for (std::size_t r = 0; r < ranked.size() && r < 3; ++r)
                     known_hits +=
                         (test[std::stoul(ranked[r].first.substr(1))]->theme == test[i]->theme) /

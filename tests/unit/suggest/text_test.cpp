@@ -179,6 +179,43 @@ TEST_CASE("lexicon: own-language entries match by stem, loan words only as writt
     CHECK(concepts.match(part, part_stem, lang::nl, true, true).empty());
 }
 
+TEST_CASE("lexicon: a word's everyday sense is no topic") {
+    lexicon const& concepts = lexicon::concepts();
+    auto const tags = [&](char const* text, lang l) {
+        auto const words = split_words(text);
+        std::vector<std::string> stems;
+        for (auto const& w : words)
+            stems.push_back(stem(w, l));
+        std::set<std::string> out;
+        for (auto const& m : concepts.match(words, stems, l, true))
+            out.insert(std::string(m.tag));
+        return out;
+    };
+    // Seeing is no contact; a conversation is.
+    CHECK_FALSE(tags("ik wil mijn diensten op mijn telefoon zien", lang::nl).count("#contact"));
+    CHECK(tags("een gesprek met de planner", lang::nl).count("#contact"));
+    // Being right is no rule; being treated equally is.
+    CHECK_FALSE(tags("de leerlingen hebben gelijk", lang::nl).count("#rules"));
+    CHECK(tags("een gelijke behandeling van iedereen", lang::nl).count("#rules"));
+    // What a build does is no coffee break.
+    CHECK_FALSE(tags("every time the build breaks", lang::en).count("#social"));
+    CHECK(tags("our coffee breaks together", lang::en).count("#social"));
+}
+
+TEST_CASE("theme terms: a word with little topic of its own is no concept alone") {
+    std::vector<card_text> const cards = {
+        {"concern", "Ik voel me eerlijk gezegd een dinosaurus", std::nullopt, std::nullopt},
+        {"intention", "Een eerlijke kans op de leuke diensten", std::nullopt, std::nullopt},
+    };
+    auto const a = analyse_cards(cards, lang::nl, nullptr);
+    auto const has = [](analysed_card const& c, char const* term) {
+        return std::any_of(c.theme_terms.begin(), c.theme_terms.end(),
+                           [&](auto const& t) { return t.first == term; });
+    };
+    CHECK_FALSE(has(a[0], "#rules"));
+    CHECK(has(a[1], "#rules"));
+}
+
 TEST_CASE("analysis: stance cues see negation and fear of loss") {
     std::vector<card_text> const cards = {
         {"concern", "Bang dat we het persoonlijke contact verliezen", std::nullopt, std::nullopt},
