@@ -1,13 +1,14 @@
-// brug-suggest-eval FILE [--verbose] [--file-only] [--true-columns] [--neighbours]
-//                   [--theme-placements]
-//                   [--seeds=N] [--set=knob=value ...]
+// brug-suggest-eval FILE [--verbose] [--file-only] [--train=TRAIN] [--true-columns]
+//                   [--neighbours] [--theme-placements] [--seeds=N] [--set=knob=value ...]
 //
 // Measures the suggester on labelled cards (JSON Lines, the format of
 // server/suggest/data/cards-dev.jsonl), leave-one-workshop-out: for each
 // workshop of FILE a model is trained without that workshop, on the other
 // workshops of FILE and the compiled-in development cards (as the server's
 // built-in model is), cards of the scored workshop's slug and duplicates
-// left out; --file-only trains on FILE's other workshops alone. Then:
+// left out; --file-only trains on FILE's other workshops alone, --train=TRAIN
+// on the cards of TRAIN alone (the scored workshop's slug still left out), to
+// score one half of the workshops with a model trained on the other. Then:
 //   column          accuracy of the suggested column, nothing placed;
 //   column@20%      accuracy on the other 80% after the facilitator placed a
 //                   random 20% of the cards (column only), mean of 10 seeds;
@@ -206,6 +207,20 @@ void print_neighbours(std::vector<std::pair<std::string, double>> const& ranked,
     }
 }
 
+// Reads the labelled cards of a JSON Lines file into `out`; false (with a
+// message) when it cannot be read.
+bool read_cards(std::string const& path, std::vector<labelled_card>& out) {
+    std::ifstream file(path, std::ios::binary);
+    if (!file) {
+        std::cerr << "cannot read " << path << "\n";
+        return false;
+    }
+    std::stringstream buffer;
+    buffer << file.rdbuf();
+    out = parse_labelled_cards(buffer.str());
+    return true;
+}
+
 // Log-loss of one card's column: the suggestion's confidence when it is
 // right, else what is left for the labelled column (two columns).
 double column_log_loss(bool right, double confidence) {
@@ -217,9 +232,9 @@ double column_log_loss(bool right, double confidence) {
 
 int main(int argc, char** argv) {
     if (argc < 2) {
-        std::cerr
-            << "usage: brug-suggest-eval FILE [--verbose] [--file-only] [--true-columns] "
-               "[--neighbours] [--theme-placements] [--seeds=N] [--set=knob=value ...]\n";
+        std::cerr << "usage: brug-suggest-eval FILE [--verbose] [--file-only] [--train=TRAIN] "
+                     "[--true-columns] [--neighbours] [--theme-placements] [--seeds=N] "
+                     "[--set=knob=value ...]\n";
         return 2;
     }
     bool verbose = false;
@@ -227,6 +242,7 @@ int main(int argc, char** argv) {
     bool true_columns = false;
     bool theme_placements = false;
     bool neighbours = false;
+    std::string train_file; // --train: the training cards instead of FILE's and the built-in
     int seeds = 10;
     for (int a = 2; a < argc; ++a) {
         std::string const arg = argv[a];
@@ -234,6 +250,8 @@ int main(int argc, char** argv) {
             verbose = true;
         else if (arg == "--file-only")
             file_only = true;
+        else if (arg.rfind("--train=", 0) == 0 && arg.size() > 8)
+            train_file = arg.substr(8);
         else if (arg == "--true-columns")
             true_columns = true;
         else if (arg == "--theme-placements")
@@ -249,28 +267,26 @@ int main(int argc, char** argv) {
             return 2;
         }
     }
-    std::ifstream file(argv[1], std::ios::binary);
-    if (!file) {
-        std::cerr << "cannot read " << argv[1] << "\n";
-        return 1;
-    }
-    std::stringstream buffer;
-    buffer << file.rdbuf();
-    std::vector<labelled_card> const cards = parse_labelled_cards(buffer.str());
+    // Training cards besides FILE's other workshops (none with --train:
+    // then TRAIN's cards are all).
+    bool const own_workshops = train_file.empty();
+    std::vector<labelled_card> cards, other;
+    if (!read_cards(argv[1], cards) || (!own_workshops && !read_cards(train_file, other))) return 1;
     std::vector<std::string> workshops;
     for (auto const& c : cards)
         if (std::find(workshops.begin(), workshops.end(), c.workshop) == workshops.end())
             workshops.push_back(c.workshop);
-    if (workshops.size() < 2) {
-        std::cerr << "need at least two workshops\n";
+    if (workshops.empty() || (own_workshops && workshops.size() < 2)) {
+        std::cerr << "need at least two workshops (one with --train)\n";
         return 1;
     }
 
-    std::vector<labelled_card> const builtin =
-        file_only ? std::vector<labelled_card>{} : parse_labelled_cards(builtin_cards_jsonl());
-    std::printf("training: %s, without the scored workshop\n",
-                file_only ? "the other workshops of FILE"
-                          : "the other workshops of FILE and the compiled-in development cards");
+    if (own_workshops && !file_only) other = parse_labelled_cards(builtin_cards_jsonl());
+    std::string const training =
+        !own_workshops ? "the cards of " + train_file
+        : file_only    ? "the other workshops of FILE"
+                       : "the other workshops of FILE and the compiled-in development cards";
+    std::printf("training: %s, without the scored workshop\n", training.c_str());
     double correct0 = 0, total0 = 0, correct20 = 0, total20 = 0, sim_hits = 0, sim_cards = 0,
            ari_sum = 0;
     // The same 80% of the cards, scored with nothing placed: what the
@@ -289,10 +305,10 @@ int main(int argc, char** argv) {
         for (auto const& c : cards) {
             if (c.workshop == workshops[w])
                 test.push_back(&c);
-            else if (seen.insert({c.workshop, c.text}).second)
+            else if (own_workshops && seen.insert({c.workshop, c.text}).second)
                 train.push_back(c);
         }
-        for (auto const& c : builtin)
+        for (auto const& c : other)
             if (c.workshop != workshops[w] && seen.insert({c.workshop, c.text}).second)
                 train.push_back(c);
         auto const m = train_model(train);
