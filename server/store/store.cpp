@@ -539,9 +539,10 @@ void configure_writer(SQLite::Database& db, bool sqlite_syncs, int checkpoint_pa
     // under load every few hundred commits) wrote its frames into freshly
     // allocated pages and blocks: a third of the writer thread's time went to
     // the file system's write path. Kept at a few checkpoints' size, the
-    // frames overwrite the last round's. Old text in those frames does not
-    // linger: whatever leaves old text sets wants_checkpoint, whose TRUNCATE
-    // checkpoint empties the WAL (store::impl::checkpoint).
+    // frames overwrite the last round's. Old text in the frames past the
+    // current round lingers no longer than before: whatever leaves old text
+    // sets wants_checkpoint, whose TRUNCATE checkpoint empties the WAL within
+    // checkpoint_idle_delay of quiet or checkpoint_max_delay under load.
     db.exec("PRAGMA journal_size_limit = " + std::to_string(wal_keep_bytes));
     // A batch of a few hundred cards touches as many pages (their keys are
     // random), more than SQLite's default 2 MiB cache holds: it then spilled
