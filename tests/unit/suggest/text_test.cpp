@@ -2,6 +2,7 @@
 #include "suggest/analysis.hpp"
 #include "suggest/lexicon.hpp"
 #include "suggest/text.hpp"
+#include "concept_tags.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -157,16 +158,7 @@ TEST_CASE("compounds: 'klantcontact' and 'klant contact' share their terms") {
 
 TEST_CASE("lexicon: own-language entries match by stem, loan words only as written") {
     lexicon const& concepts = lexicon::concepts();
-    auto const tags = [&](char const* text, lang l) {
-        auto const words = split_words(text);
-        std::vector<std::string> stems;
-        for (auto const& w : words)
-            stems.push_back(stem(w, l));
-        std::set<std::string> out;
-        for (auto const& m : concepts.match(words, stems, l, true))
-            out.insert(std::string(m.tag));
-        return out;
-    };
+    auto const tags = testing::concept_tags;
     CHECK(tags("de roosters van de nachtdiensten", lang::nl).count("#schedule"));
     CHECK(tags("een harde deadline", lang::nl).count("#rollout")); // English loan word
     CHECK_FALSE(tags("even kijken", lang::nl).count("#schedule")); // not "evening"
@@ -180,17 +172,7 @@ TEST_CASE("lexicon: own-language entries match by stem, loan words only as writt
 }
 
 TEST_CASE("lexicon: a word's everyday sense is no topic") {
-    lexicon const& concepts = lexicon::concepts();
-    auto const tags = [&](char const* text, lang l) {
-        auto const words = split_words(text);
-        std::vector<std::string> stems;
-        for (auto const& w : words)
-            stems.push_back(stem(w, l));
-        std::set<std::string> out;
-        for (auto const& m : concepts.match(words, stems, l, true))
-            out.insert(std::string(m.tag));
-        return out;
-    };
+    auto const tags = testing::concept_tags;
     // Seeing is no contact; a conversation is.
     CHECK_FALSE(tags("ik wil mijn diensten op mijn telefoon zien", lang::nl).count("#contact"));
     CHECK(tags("een gesprek met de planner", lang::nl).count("#contact"));

@@ -3,6 +3,7 @@
 #include "suggest/lexicon.hpp"
 #include "suggest/model.hpp"
 #include "suggest/themes.hpp"
+#include "concept_tags.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -112,17 +113,7 @@ TEST_CASE("themes: below the threshold, merging goes on down to the expected num
 }
 
 TEST_CASE("concepts: words whose stem is another everyday word are matched as phrases only") {
-    lexicon const& concepts = lexicon::concepts();
-    auto const tags = [&](char const* text) {
-        auto const words = split_words(text);
-        std::vector<std::string> stems;
-        for (auto const& w : words)
-            stems.push_back(stem(w, lang::en));
-        std::set<std::string> out;
-        for (auto const& m : concepts.match(words, stems, lang::en, true))
-            out.insert(std::string(m.tag));
-        return out;
-    };
+    auto const tags = [](char const* text) { return testing::concept_tags(text, lang::en); };
     // "building" stems to "build": a pipeline to build is no workplace.
     CHECK_FALSE(tags("time to build the pipeline").count("#workplace"));
     CHECK(tags("the office building has no quiet rooms").count("#workplace"));
