@@ -629,9 +629,23 @@ similar(workshop_input const& all, std::string const& card_id, int limit, model 
     std::size_t const target = static_cast<std::size_t>(it - in.cards.begin());
     tuning const& t = default_tuning();
     workshop_state s = analyse_workshop(in, m, t);
+    // The cards suggest() would put in a theme with this one: "find similar"
+    // agrees with the suggested themes (the clustering sees the whole column,
+    // one likeness sees a pair).
+    std::vector<bool> suggested_together(s.n, false);
+    {
+        std::vector<int> const column = chosen_columns(s);
+        auto const [members, groups] = column_themes(s, column, column[target], t);
+        auto const own = std::find(members.begin(), members.end(), target);
+        if (own != members.end()) {
+            int const group = groups[static_cast<std::size_t>(own - members.begin())];
+            for (std::size_t k = 0; k < members.size(); ++k)
+                if (groups[k] == group) suggested_together[members[k]] = true;
+        }
+    }
     // Alike in words and concepts, discounted when the cards are unlikely to
-    // share a column (a theme never spans columns); cards of the same theme
-    // made by the facilitator come first.
+    // share a column (a theme never spans columns); cards of the same theme,
+    // made by the facilitator or suggested, come first.
     for (std::size_t j = 0; j < s.n; ++j) {
         if (j == target) continue;
         double same_column = 0;
@@ -641,8 +655,10 @@ similar(workshop_input const& all, std::string const& card_id, int limit, model 
         // common still rank by column.
         double score = (s.similarity(target, j) + 0.02) *
                        std::pow(same_column, t.column_agreement);
-        if (s.fixed_cluster[target] >= 0 && s.fixed_cluster[target] == s.fixed_cluster[j])
-            score = 0.5 + 0.5 * score;
+        bool const same_theme =
+            suggested_together[j] ||
+            (s.fixed_cluster[target] >= 0 && s.fixed_cluster[target] == s.fixed_cluster[j]);
+        if (same_theme) score = 0.5 + 0.5 * score;
         if (score > 0) out.emplace_back(in.cards[j].id, std::min(1.0, score));
     }
     std::stable_sort(out.begin(), out.end(),

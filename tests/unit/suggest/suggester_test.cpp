@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -189,6 +190,38 @@ TEST_CASE("suggester: similar() ranks cards alike first, scores in 0..1") {
     }
     CHECK(similar(in, "missing", 3).empty());
     CHECK(similar(in, "t", 0).empty());
+}
+
+TEST_CASE("suggester: similar() puts the cards of the suggested theme first") {
+    // One labelled workshop's cards, with the model that knows them all: for
+    // every card, the cards suggest() puts in its theme lead similar()'s
+    // answer, whatever a single pair's likeness says.
+    workshop_input in;
+    in.language = "nl";
+    in.column_ids = {"behouden", "vernieuwen"};
+    for (auto const& c : parse_labelled_cards(builtin_cards_jsonl())) {
+        if (c.workshop != "crm-sales") continue;
+        card_input ci = card("c" + std::to_string(in.cards.size()), c.text, c.kind);
+        ci.intention = c.intention;
+        in.cards.push_back(std::move(ci));
+    }
+    REQUIRE(in.cards.size() > 30);
+    auto const s = suggest(in);
+    int checked = 0;
+    for (auto const& c : in.cards) {
+        auto const* theme = theme_of(s, c.id);
+        REQUIRE(theme);
+        std::set<std::string> mates(theme->card_ids.begin(), theme->card_ids.end());
+        mates.erase(c.id);
+        auto const alike = similar(in, c.id, static_cast<int>(in.cards.size()));
+        REQUIRE(alike.size() >= mates.size());
+        std::set<std::string> first;
+        for (std::size_t k = 0; k < mates.size(); ++k)
+            first.insert(alike[k].first);
+        CHECK(first == mates);
+        checked += !mates.empty();
+    }
+    CHECK(checked > 20);
 }
 
 TEST_CASE("suggester: empty and odd input") {
