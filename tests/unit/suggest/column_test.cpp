@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
+#include <string_view>
 
 using namespace brug::suggest;
 
@@ -15,6 +17,46 @@ namespace {
 bool has(analysed_card const& c, char const* feature) {
     return std::find(c.column_features.begin(), c.column_features.end(), feature) !=
            c.column_features.end();
+}
+
+// A Dutch workshop with the columns behouden and vernieuwen, no cards yet.
+workshop_input dutch_workshop() {
+    workshop_input in;
+    in.language = "nl";
+    in.column_ids = {"behouden", "vernieuwen"};
+    return in;
+}
+
+card_input card(std::string id, std::string text, std::string kind = "concern") {
+    card_input c;
+    c.id = std::move(id);
+    c.kind = std::move(kind);
+    c.text = std::move(text);
+    return c;
+}
+
+card_suggestion const* suggestion_for(suggestions const& s, std::string_view id) {
+    for (auto const& c : s.cards)
+        if (c.card_id == id) return &c;
+    return nullptr;
+}
+
+std::string column_of(suggestions const& s, std::string_view id) {
+    auto const* c = suggestion_for(s, id);
+    return c ? c->column : std::string();
+}
+
+// The confidence of the suggested column, -1 when the card has none.
+double confidence_of(suggestions const& s, std::string_view id) {
+    auto const* c = suggestion_for(s, id);
+    return c ? c->confidence : -1.0;
+}
+
+// The chance of vernieuwen, -1 when the card has no suggestion.
+double renew_chance(suggestions const& s, std::string_view id) {
+    auto const* c = suggestion_for(s, id);
+    if (!c) return -1.0;
+    return c->column == "vernieuwen" ? c->confidence : 1 - c->confidence;
 }
 
 } // namespace
@@ -104,24 +146,10 @@ TEST_CASE("column placements: a few placed cards move this workshop's words, not
     // Five placed cards that all fear a loss but sit in vernieuwen: the
     // placements teach their words ("koffieautomaat"), while the reading of
     // "bang dat we ... verliezen" stays that of the built-in model.
-    workshop_input in;
-    in.language = "nl";
-    in.column_ids = {"behouden", "vernieuwen"};
-    auto card = [](std::string id, std::string text) {
-        card_input c;
-        c.id = std::move(id);
-        c.kind = "concern";
-        c.text = std::move(text);
-        return c;
-    };
+    workshop_input in = dutch_workshop();
     in.cards = {
         card("cue", "Bang dat we het persoonlijke contact met de klant verliezen"),
         card("word", "De koffieautomaat op de tweede verdieping"),
-    };
-    auto const confidence_of = [](suggestions const& s, char const* id) {
-        for (auto const& c : s.cards)
-            if (c.card_id == id) return c.confidence;
-        return -1.0;
     };
     double const before = confidence_of(suggest(in), "cue");
     for (int i = 0; i < 5; ++i) {
@@ -131,15 +159,10 @@ TEST_CASE("column placements: a few placed cards move this workshop's words, not
         in.cards.back().column = "vernieuwen";
     }
     auto const s = suggest(in);
-    auto const column_of = [&](char const* id) {
-        for (auto const& c : s.cards)
-            if (c.card_id == id) return c.column;
-        return std::string();
-    };
-    CHECK(column_of("cue") == "behouden");
+    CHECK(column_of(s, "cue") == "behouden");
     // It shares no word with the placed cards, so nothing about it moved.
     CHECK(confidence_of(s, "cue") == Approx(before).margin(1e-9));
-    CHECK(column_of("word") == "vernieuwen");
+    CHECK(column_of(s, "word") == "vernieuwen");
 }
 
 TEST_CASE("column placements: cards their cues explain do not drag a topic-alike card over") {
@@ -147,25 +170,11 @@ TEST_CASE("column placements: cards their cues explain do not drag a topic-alike
     // finds the same app slow still asks for change.
     // Placements whose column the cues already explain teach their words
     // little: a topic has cards in both columns.
-    workshop_input in;
-    in.language = "nl";
-    in.column_ids = {"behouden", "vernieuwen"};
-    auto card = [](std::string id, std::string kind, std::string text) {
-        card_input c;
-        c.id = std::move(id);
-        c.kind = std::move(kind);
-        c.text = std::move(text);
-        return c;
-    };
+    workshop_input in = dutch_workshop();
     in.cards = {
-        card("slow", "concern", "De roosterapp op de telefoon is traag"),
+        card("slow", "De roosterapp op de telefoon is traag"),
     };
-    auto const confidence_of = [](suggestions const& s, char const* id) {
-        for (auto const& c : s.cards)
-            if (c.card_id == id) return c.column == "vernieuwen" ? c.confidence : 1 - c.confidence;
-        return -1.0;
-    };
-    double const before = confidence_of(suggest(in), "slow");
+    double const before = renew_chance(suggest(in), "slow");
     std::vector<std::string> const kept = {
         "Bang dat we de roosterapp kwijtraken, die werkt goed",
         "De roosterapp moeten we zeker behouden",
@@ -175,10 +184,10 @@ TEST_CASE("column placements: cards their cues explain do not drag a topic-alike
         "Fijn dat de roosterapp op de telefoon er is, dat moet blijven",
     };
     for (std::size_t i = 0; i < kept.size(); ++i) {
-        in.cards.push_back(card("k" + std::to_string(i), "concern", kept[i]));
+        in.cards.push_back(card("k" + std::to_string(i), kept[i]));
         in.cards.back().column = "behouden";
     }
-    double const after = confidence_of(suggest(in), "slow");
+    double const after = renew_chance(suggest(in), "slow");
     // How far the placements dragged it, in log-odds (the card's own start
     // depends on the built-in model, the drag on the placements).
     auto const logit = [](double p) { return std::log(p / (1 - p)); };
@@ -196,32 +205,18 @@ TEST_CASE("column prior: a card that names what exists leans to keep, 'a/more ..
     // The curated prior alone (a model trained on no cards): the same words,
     // opened by a definite or an indefinite word.
     auto const m = train_model({});
-    workshop_input in;
-    in.language = "nl";
-    in.column_ids = {"behouden", "vernieuwen"};
-    auto card = [](std::string id, std::string text) {
-        card_input c;
-        c.id = std::move(id);
-        c.kind = "intention";
-        c.text = std::move(text);
-        return c;
-    };
+    workshop_input in = dutch_workshop();
     in.cards = {
-        card("de", "Het overleg op maandag"),
-        card("een", "Een overleg op maandag"),
-        card("our", "Our meeting on Monday"),
-        card("a", "A meeting on Monday"),
+        card("de", "Het overleg op maandag", "intention"),
+        card("een", "Een overleg op maandag", "intention"),
+        card("our", "Our meeting on Monday", "intention"),
+        card("a", "A meeting on Monday", "intention"),
     };
     auto const s = suggest(in, *m);
-    auto const column_of = [&](char const* id) {
-        for (auto const& c : s.cards)
-            if (c.card_id == id) return c.column;
-        return std::string();
-    };
-    CHECK(column_of("de") == "behouden");
-    CHECK(column_of("een") == "vernieuwen");
-    CHECK(column_of("our") == "behouden");
-    CHECK(column_of("a") == "vernieuwen");
+    CHECK(column_of(s, "de") == "behouden");
+    CHECK(column_of(s, "een") == "vernieuwen");
+    CHECK(column_of(s, "our") == "behouden");
+    CHECK(column_of(s, "a") == "vernieuwen");
 }
 
 TEST_CASE("column cues: the closing sentence (of the intention, if any) is the card's verdict") {
@@ -259,26 +254,14 @@ TEST_CASE("column cues: the closing sentence (of the intention, if any) is the c
     // The same two sentences in either order: the one that ends on the
     // wish for change leans further towards it (the curated prior alone).
     auto const m = train_model({});
-    workshop_input in;
-    in.language = "nl";
-    in.column_ids = {"behouden", "vernieuwen"};
-    auto card = [](std::string id, std::string text) {
-        card_input c;
-        c.id = std::move(id);
-        c.kind = "concern";
-        c.text = std::move(text);
-        return c;
-    };
+    workshop_input in = dutch_workshop();
     in.cards = {
         card("ends-on-change", "Het overleg willen we houden. Het moet sneller."),
         card("ends-on-keep", "Het moet sneller. Het overleg willen we houden."),
     };
     auto const s = suggest(in, *m);
-    auto const renew = [&](char const* id) {
-        for (auto const& c : s.cards)
-            if (c.card_id == id) return c.column == "vernieuwen" ? c.confidence : 1 - c.confidence;
-        return -1.0;
-    };
-    INFO("ends on change " << renew("ends-on-change") << ", on keep " << renew("ends-on-keep"));
-    CHECK(renew("ends-on-change") > renew("ends-on-keep") + 0.1);
+    double const change = renew_chance(s, "ends-on-change");
+    double const keep = renew_chance(s, "ends-on-keep");
+    INFO("ends on change " << change << ", on keep " << keep);
+    CHECK(change > keep + 0.1);
 }
