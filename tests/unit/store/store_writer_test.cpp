@@ -71,6 +71,18 @@ model::change_set one_card(std::string const& code, int i) {
                 sample_card("card" + std::to_string(i), "tekst " + std::to_string(i), i)}}};
 }
 
+// Queues `n` cards for AAAA-AAAA while `g` holds the writer, lets it go and
+// waits until all are answered; returns how many were acknowledged.
+int queue_cards_held(writer_gate& g, store::store& s, int n) {
+    g.hold(s);
+    std::atomic<int> acked{0};
+    for (int i = 0; i < n; ++i)
+        s.submit(one_card("AAAA-AAAA", i), [&acked](bool ok) { acked += ok; });
+    g.release();
+    REQUIRE(submit_wait(s, {}));
+    return acked;
+}
+
 } // namespace
 
 TEST_CASE("store: done callbacks run once each, in the order of submission") {
@@ -100,12 +112,7 @@ TEST_CASE("store: change sets queued during a commit share the next transaction"
     REQUIRE(submit_wait(*s, create_workshop("AAAA-AAAA")));
     auto const before = s->counters();
 
-    g.hold(*s);
-    std::atomic<int> acked{0};
-    for (int i = 0; i < 1000; ++i)
-        s->submit(one_card("AAAA-AAAA", i), [&acked](bool ok) { acked += ok; });
-    g.release();
-    REQUIRE(submit_wait(*s, {}));
+    int const acked = queue_cards_held(g, *s, 1000);
 
     auto const after = s->counters();
     CHECK(acked == 1000);
@@ -517,12 +524,7 @@ TEST_CASE("store: a commit takes as many change sets as its time budget holds") 
     REQUIRE(submit_wait(*s, create_workshop("AAAA-AAAA"))); // sets the pace
     s->take_commits_summary();
 
-    g.hold(*s);
-    std::atomic<int> acked{0};
-    for (int i = 0; i < 200; ++i)
-        s->submit(one_card("AAAA-AAAA", i), [&acked](bool ok) { acked += ok; });
-    g.release();
-    REQUIRE(submit_wait(*s, {}));
+    int const acked = queue_cards_held(g, *s, 200);
 
     CHECK(acked == 200);
     auto const sum = s->commits_summary();
