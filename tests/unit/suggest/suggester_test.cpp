@@ -35,6 +35,20 @@ theme_suggestion const* theme_of(suggestions const& s, std::string const& card_i
     return nullptr;
 }
 
+// One workshop of the compiled-in labelled cards, unplaced, ids c0, c1, ...
+workshop_input labelled_workshop(std::string_view name, std::string language) {
+    workshop_input in;
+    in.language = std::move(language);
+    in.column_ids = {"behouden", "vernieuwen"};
+    for (auto const& c : parse_labelled_cards(builtin_cards_jsonl())) {
+        if (c.workshop != name) continue;
+        card_input ci = card("c" + std::to_string(in.cards.size()), c.text, c.kind);
+        ci.intention = c.intention;
+        in.cards.push_back(std::move(ci));
+    }
+    return in;
+}
+
 std::string other_column(std::string const& c) {
     return c == "behouden" ? "vernieuwen" : "behouden";
 }
@@ -196,15 +210,7 @@ TEST_CASE("suggester: similar() puts the cards of the suggested theme first") {
     // One labelled workshop's cards, with the model that knows them all: for
     // every card, the cards suggest() puts in its theme lead similar()'s
     // answer, whatever a single pair's likeness says.
-    workshop_input in;
-    in.language = "nl";
-    in.column_ids = {"behouden", "vernieuwen"};
-    for (auto const& c : parse_labelled_cards(builtin_cards_jsonl())) {
-        if (c.workshop != "crm-sales") continue;
-        card_input ci = card("c" + std::to_string(in.cards.size()), c.text, c.kind);
-        ci.intention = c.intention;
-        in.cards.push_back(std::move(ci));
-    }
+    workshop_input const in = labelled_workshop("crm-sales", "nl");
     REQUIRE(in.cards.size() > 30);
     auto const s = suggest(in);
     int checked = 0;
@@ -235,14 +241,7 @@ TEST_CASE("suggester: empty and odd input") {
 }
 
 TEST_CASE("suggester: the same answer from several threads at once") {
-    workshop_input in;
-    in.language = "en";
-    in.column_ids = {"behouden", "vernieuwen"};
-    for (auto const& c : parse_labelled_cards(builtin_cards_jsonl())) {
-        if (c.workshop != "support-chatbot") continue;
-        in.cards.push_back(
-            card(std::string("c").append(std::to_string(in.cards.size())), c.text, c.kind));
-    }
+    workshop_input const in = labelled_workshop("support-chatbot", "en");
     auto const expected = suggest(in);
     std::vector<std::thread> threads;
     std::vector<int> same(4, 0);
