@@ -2,6 +2,7 @@
 #include "suggest/analysis.hpp"
 #include "suggest/model.hpp"
 #include "suggest/suggester.hpp"
+#include "test_card.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -27,13 +28,7 @@ workshop_input dutch_workshop() {
     return in;
 }
 
-card_input card(std::string id, std::string text, std::string kind = "concern") {
-    card_input c;
-    c.id = std::move(id);
-    c.kind = std::move(kind);
-    c.text = std::move(text);
-    return c;
-}
+using testing::card;
 
 card_suggestion const* suggestion_for(suggestions const& s, std::string_view id) {
     for (auto const& c : s.cards)

@@ -2,6 +2,7 @@
 // custom columns, themes, titles, similar(), and the built-in data.
 #include "suggest/model.hpp"
 #include "suggest/suggester.hpp"
+#include "test_card.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -14,13 +15,7 @@ using namespace brug::suggest;
 
 namespace {
 
-card_input card(std::string id, std::string text, std::string kind = "concern") {
-    card_input c;
-    c.id = std::move(id);
-    c.kind = std::move(kind);
-    c.text = std::move(text);
-    return c;
-}
+using testing::card;
 
 card_suggestion const* find(suggestions const& s, std::string const& id) {
     for (auto const& c : s.cards)
