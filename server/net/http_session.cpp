@@ -193,7 +193,10 @@ private:
         tcp().expires_never(); // the WebSocket keeps its own deadlines
         auto session = make_websocket_session(path.substr(4));
         session->limit_by(std::move(key), holds_slot);
-        session->run(std::move(req));
+        // A client may send its first frames right behind the request; what
+        // was read past the request belongs to the WebSocket.
+        session->run(std::move(req), beast::buffers_to_string(buffer_.data()));
+        buffer_.consume(buffer_.size());
     }
 
     // Plain: the bare socket moves on (an idle WebSocket is cheaper without

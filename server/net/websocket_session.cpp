@@ -112,7 +112,8 @@ void websocket_session<NextLayer>::limit_by(std::string key, bool holds_slot) {
 // (GET, HTTP/1.1, Connection: upgrade, Upgrade: websocket); the key and the
 // version are checked here. No extension and no subprotocol is offered.
 template <class NextLayer>
-void websocket_session<NextLayer>::run(http::request<http::string_body> req) {
+void websocket_session<NextLayer>::run(http::request<http::string_body> req, std::string early) {
+    early_input_ = std::move(early);
     if (ctx_->opts.send_buffer > 0) {
         // A fixed kernel buffer bounds the memory a slow reader can hold in
         // the kernel, so that the queue limit decides when it is too slow.
@@ -169,6 +170,11 @@ void websocket_session<NextLayer>::on_handshake(beast::error_code ec, bool upgra
     last_activity_ = now;
     refilled_at_ = now;
     tokens_ = ctx_->opts.rate_burst;
+    if (!early_input_.empty() && close_code_ == 0) {
+        std::string early = std::move(early_input_);
+        early_input_.clear();
+        consume(early.data(), early.size());
+    }
     wait_readable();
     if (close_code_ != 0) { // closed before the handshake ended (shutdown)
         auto code = close_code_;

@@ -60,8 +60,11 @@ public:
     // when the session ends). Call before run.
     void limit_by(std::string key, bool holds_slot);
 
-    // Answers the upgrade `req` (101, or 400/426 for a bad one) and starts reading.
-    void run(boost::beast::http::request<boost::beast::http::string_body> req);
+    // Answers the upgrade `req` (101, or 400/426 for a bad one) and starts
+    // reading. `early` is what the client sent after the request before it
+    // saw the answer (read with the request): it is read first.
+    void run(boost::beast::http::request<boost::beast::http::string_body> req,
+             std::string early = {});
 
     using live::connection::deliver;
     void deliver(std::shared_ptr<std::string const> const& frame, live::frame_kind kind,
@@ -130,6 +133,7 @@ private:
     bool drop_after_close_ = false;         // the peer broke the protocol: no closing handshake
     int close_code_ = 0;                    // the close to send once the queue is written
     std::string close_reason_;
+    std::string early_input_;               // bytes that came with the upgrade request
     clock::time_point hello_deadline_;
     clock::time_point last_activity_;
     clock::time_point close_deadline_;

@@ -250,7 +250,7 @@ TEST_CASE("websocket: waiting messages go out as one JSON array") {
     REQUIRE(is_type(join_participant(p), "welcome"));
     ws_client f(srv.port(), "/ws/" + ws.code);
     REQUIRE(is_type(join_facilitator(f, ws.key), "welcome"));
-    for (int i = 0; i < 30; ++i) f.send(json{{"type", "prompt.set"}, {"text", "q" + std::to_string(i)}, {"req", i}});
+    for (int i = 0; i < 30; ++i) f.send(json{{"type", "prompt.set"}, {"text", std::string("q").append(std::to_string(i))}, {"req", i}});
     for (int acks = 0; acks < 30;) {
         auto m = f.next();
         REQUIRE(m);
@@ -389,8 +389,9 @@ public:
         }
     };
 
+    // `early`: bytes sent together with the request, before its answer.
     raw_ws(int port, std::string const& target, std::string const& extra_headers = {},
-           std::string const& key = "dGhlIHNhbXBsZSBub25jZQ==") {
+           std::string const& key = "dGhlIHNhbXBsZSBub25jZQ==", std::string const& early = {}) {
         fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
         sockaddr_in addr{};
         addr.sin_family = AF_INET;
@@ -400,7 +401,7 @@ public:
         send_raw("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
                  "Connection: Upgrade\r\nSec-WebSocket-Key: " + key + "\r\n" + extra_headers +
                  (extra_headers.find("Version") == std::string::npos ? "Sec-WebSocket-Version: 13\r\n" : "") +
-                 "\r\n");
+                 "\r\n" + early);
         while (in_.find("\r\n\r\n") == std::string::npos && fill(5000)) {}
         auto end = in_.find("\r\n\r\n");
         if (end != std::string::npos) {
@@ -532,6 +533,29 @@ TEST_CASE("websocket framing: the handshake") {
     raw_ws bad_key(srv.port(), "/ws/" + ws.code, {}, "short");
     INFO(bad_key.response());
     CHECK(bad_key.response().rfind("HTTP/1.1 400", 0) == 0);
+}
+
+TEST_CASE("websocket framing: frames sent with the upgrade request are read") {
+    server_process srv;
+    auto ws = create_workshop(srv.port());
+    // The hello and a ping in the same segment as the request, before the 101.
+    raw_ws c(srv.port(), "/ws/" + ws.code, {}, "dGhlIHNhbXBsZSBub25jZQ==",
+             raw_ws::client_frame(0x81, hello) + raw_ws::client_frame(0x89, "early"));
+    REQUIRE(c.response().rfind("HTTP/1.1 101", 0) == 0);
+    // The pong is answered at once, the welcome by the workshop: either first.
+    std::optional<json> welcome;
+    std::optional<std::string> pong;
+    for (int i = 0; i < 2; ++i) {
+        auto f = c.next();
+        if (f.opcode == 0xA) pong = f.payload;
+        if (f.opcode == 0x1) {
+            welcome = json::parse(f.payload);
+            if (welcome->is_array()) welcome = (*welcome)[0]; // the welcome, then what followed it
+        }
+    }
+    REQUIRE(welcome);
+    CHECK((*welcome)["type"] == "welcome");
+    CHECK(pong == "early");
 }
 
 TEST_CASE("websocket framing: a fragmented hello, a ping between its fragments") {
