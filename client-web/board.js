@@ -40,7 +40,8 @@ export function cardView(card, opts = {}) {
 }
 
 // opts: { interactive, send, showVotes, sortByVotes, extra(targetId, title) → Node,
-//         onAnnounce(msg) }
+//         onAnnounce(msg), ghost(cardId) → Node (a suggestion on an unsorted card),
+//         ghostThemes(columnId) → [Node] (suggested themes), ghostsInto(clusterId) → Node }
 export function renderBoard(container, store, opts = {}) {
   rerender = () => renderBoard(container, store, opts);
   if (dragging) { deferred = rerender; return; }
@@ -92,6 +93,7 @@ function columnView(col, store, opts, votes) {
       .sort((a, b) => (a.position ?? 0) - (b.position ?? 0));
     if (opts.sortByVotes) themes = themes.slice().sort((a, b) => (votes[b.id] || 0) - (votes[a.id] || 0));
     for (const k of themes) sec.appendChild(themeView(k, col, store, opts, votes));
+    if (opts.ghostThemes) for (const g of opts.ghostThemes(col.id)) sec.appendChild(g);
   }
   const loose = store.group(col.id ?? null, null);
   const zone = cardList(loose, col.id ?? null, null, store, opts, votes);
@@ -141,7 +143,8 @@ function themeView(k, col, store, opts, votes) {
     if (x) head.appendChild(x);
   }
   return h('div', { class: 'theme', role: 'group', 'aria-labelledby': titleId, dataset: { cluster: k.id } },
-    head, cardList(cards, col.id, k.id, store, opts, votes));
+    head, cardList(cards, col.id, k.id, store, opts, votes),
+    opts.ghostsInto ? opts.ghostsInto(k.id) : null);
 }
 
 function cardList(cards, column, clusterId, store, opts, votes) {

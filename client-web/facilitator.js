@@ -318,6 +318,8 @@ export function facilitatorView(root, code) {
         onError: showError,
         onAnnounce: announce,
         ghost: ui.suggest.ghost,
+        ghostThemes: ui.suggest.ghostThemes,
+        ghostsInto: ui.suggest.ghostsInto,
       });
     }
     renderRanking();

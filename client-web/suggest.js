@@ -1,5 +1,7 @@
 // "Suggest sorting": asks the server for a column and theme per card, shows
-// the proposal, and lets the facilitator accept all, accept per card, or undo.
+// the proposal on the board (each unsorted card tagged with where it would
+// go, and ghosts of the suggested themes in their columns), and lets the
+// facilitator accept all, a theme, a card, or undo.
 
 import { h, replace } from './dom.js';
 import { t } from './i18n.js';
@@ -85,6 +87,54 @@ export function suggestPanel(store, send, showError, onChange) {
     replace(list, h('li', { class: 'suggest-summary', text: t('f.suggest.count', { n: proposal.cards.length }) }));
   }
 
+  // The proposal's cards of theme `key` that are still unplaced.
+  function pendingOf(key) {
+    return proposal.cards.filter((sc) => sc.theme_key === key)
+      .map((sc) => store.card(sc.card_id)).filter((c) => c && !c.column);
+  }
+
+  // Ghost copies of `cards` where the suggestion would put them, each to accept alone.
+  function ghostCards(cards) {
+    return h('ul', { class: 'ghost-cards' }, cards.map((c) => h('li', {
+      class: `ghost-card kind-${c.kind === 'intention' ? 'intention' : 'concern'}`,
+    },
+    h('p', { class: 'ghost-text', text: c.text || '' }),
+    h('button', {
+      type: 'button', class: 'ghost-accept', 'aria-label': `${t('f.suggest.one')}: ${c.text || ''}`, title: t('f.suggest.one'),
+      onclick: () => apply([c.id]),
+    }, '✓'))));
+  }
+
+  // The suggested new themes of column `columnId`, as ghosts in that column:
+  // the title the suggester gave them, their cards, and one button for all.
+  function ghostThemes(columnId) {
+    if (!proposal) return [];
+    const out = [];
+    for (const th of proposal.themes) {
+      if (th.column !== columnId || th.cluster_id) continue;
+      const cards = pendingOf(th.key);
+      if (!cards.length) continue;
+      const title = th.title || t('theme.untitled');
+      out.push(h('div', { class: 'theme ghost-theme', role: 'group', 'aria-label': `${t('f.suggest.theme')}: ${title}` },
+        h('div', { class: 'theme-head' },
+          h('h3', { class: 'theme-title', text: title }),
+          h('span', { class: 'ghost-badge', text: t('f.suggest.theme') }),
+          h('button', {
+            type: 'button', class: 'secondary small ghost-accept-theme', 'aria-label': `${t('f.suggest.theme.accept')}: ${title}`,
+            text: t('f.suggest.theme.accept'), onclick: () => apply(cards.map((c) => c.id)),
+          })),
+        ghostCards(cards)));
+    }
+    return out;
+  }
+
+  // The cards the suggestion adds to the facilitator's own theme `clusterId`.
+  function ghostsInto(clusterId) {
+    if (!proposal) return null;
+    const cards = proposal.themes.filter((th) => th.cluster_id === clusterId).flatMap((th) => pendingOf(th.key));
+    return cards.length ? ghostCards(cards) : null;
+  }
+
   // A ghost placement on the board: where the suggestion would put this card.
   function ghost(cardId) {
     if (!proposal) return null;
@@ -104,5 +154,5 @@ export function suggestPanel(store, send, showError, onChange) {
       }, '✓'));
   }
 
-  return { el, show, render, ghost, active: () => !!proposal };
+  return { el, show, render, ghost, ghostThemes, ghostsInto, active: () => !!proposal };
 }

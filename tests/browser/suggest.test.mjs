@@ -1,5 +1,6 @@
-// "Suggest sorting": ghost placements on the board; accept one, accept all,
-// and undo puts the cards back where they were.
+// "Suggest sorting": ghost placements on the board (on the unsorted cards and
+// as ghost themes in the columns); accept a theme, one card, all, and undo
+// puts the cards back where they were.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,7 +11,7 @@ let browser;
 before(async () => { server = await startServer(); browser = await launch(); });
 after(async () => { if (browser) await browser.close(); if (server) await server.stop(); });
 
-test('suggested placements can be accepted per card, all at once, and undone', async () => {
+test('suggested placements can be accepted per theme, per card, all at once, and undone', async () => {
   const ws = await createWorkshop(server.url, { title: 'Koen en Mark', settings: { anonymity_threshold: 1 } });
   const f = await newPage(browser, { width: 1920, height: 1080, name: 'facilitator' });
   await f.goto(`${server.url}${ws.facilitator_url}`);
@@ -35,15 +36,36 @@ test('suggested placements can be accepted per card, all at once, and undone', a
   await f.waitForSelector('.card .ghost-tag', { timeout: 10000 });
   const ghosts = await f.locator('.card .ghost-tag').count();
   assert.ok(ghosts >= 1, 'at least one ghost placement');
+  // The suggested themes stand as ghosts in their columns, each unsorted
+  // card's ghost in exactly one of them; nothing is placed yet.
+  const ghostThemes = f.locator('.column:not(.unplaced) .ghost-theme');
+  assert.ok(await ghostThemes.count() >= 1, 'at least one ghost theme');
+  assert.equal(await f.locator('.ghost-theme .ghost-card').count(), ghosts);
+  assert.equal(await f.locator('.column:not(.unplaced) .card').count(), 0);
+  assert.equal(await f.locator('.column.unplaced .ghost-theme').count(), 0);
   await shot(f, 'facilitator-suggest-1920');
 
-  // accept one card
-  await f.locator('.card .ghost-accept').first().click();
-  await f.waitForFunction((n) => document.querySelectorAll('.column.unplaced .card').length === 4 - 1 || n === 0, ghosts);
+  // accept one theme: its cards become a real theme of that title
+  const first = ghostThemes.first();
+  const title = await first.locator('.theme-title').textContent();
+  const inTheme = await first.locator('.ghost-card').count();
+  await first.locator('.ghost-accept-theme').click();
+  await f.waitForFunction(({ title, n }) => [...document.querySelectorAll('.theme:not(.ghost-theme)')]
+    .some((k) => k.querySelector('.theme-title')?.textContent === title && k.querySelectorAll('.card').length === n),
+  { title, n: inTheme });
+  assert.equal(await f.locator('.column.unplaced .card').count(), 4 - inTheme);
+  assert.equal(await f.locator('.ghost-theme .ghost-card').count(), ghosts - inTheme);
+
+  // accept one card (if any is left)
+  if (inTheme < ghosts) {
+    await f.locator('.card .ghost-accept').first().click();
+    await f.waitForFunction((n) => document.querySelectorAll('.column.unplaced .card').length === n, 4 - inTheme - 1);
+  }
   // accept the rest
   if (await f.isVisible('#suggest-accept')) await f.click('#suggest-accept');
   await f.waitForFunction((n) => document.querySelectorAll('.column:not(.unplaced) .card').length >= n, ghosts);
   assert.equal(await f.locator('.ghost-tag').count(), 0);
+  assert.equal(await f.locator('.ghost-theme').count(), 0);
   // everyone sees the result as ordinary moves
   await p.waitForFunction((n) => document.querySelectorAll('.column:not(.unplaced) .card').length >= n, ghosts);
 
