@@ -41,7 +41,8 @@ export function cardView(card, opts = {}) {
 
 // opts: { interactive, send, showVotes, sortByVotes, extra(targetId, title) → Node,
 //         onAnnounce(msg), ghost(cardId) → Node (a suggestion on an unsorted card),
-//         ghostThemes(columnId) → [Node] (suggested themes), ghostsInto(clusterId) → Node }
+//         ghostThemes(columnId) → [Node] (suggested themes), ghostsInto(clusterId) → Node,
+//         onSimilar(card) ("find similar", a button and the S key on every card) }
 export function renderBoard(container, store, opts = {}) {
   rerender = () => renderBoard(container, store, opts);
   if (dragging) { deferred = rerender; return; }
@@ -186,6 +187,13 @@ function makeMovable(li, card, store, opts) {
       if (confirm(t('card.delete.confirm'))) opts.send('card.delete', { card_id: card.id }).catch(opts.onError);
     },
   }, '×'));
+  if (opts.onSimilar) {
+    li.appendChild(h('button', {
+      type: 'button', class: 'icon-btn card-similar', 'aria-label': t('card.similar'), title: t('card.similar'),
+      tabindex: '-1',
+      onclick: (e) => { e.stopPropagation(); opts.onSimilar(card); },
+    }, '≈'));
+  }
   li.addEventListener('dragstart', (e) => {
     dragging = card.id;
     e.dataTransfer.setData('text/plain', card.id);
@@ -218,6 +226,9 @@ function makeMovable(li, card, store, opts) {
       const size = store.group(card.column ?? null, card.cluster_id ?? null).length;
       if (pos < 0 || pos >= size) return;
       move(card.id, card.column ?? null, card.cluster_id ?? null, pos, opts);
+    } else if ((e.key === 's' || e.key === 'S') && opts.onSimilar) {
+      e.preventDefault();
+      opts.onSimilar(card);
     } else if (e.key === 'Delete') {
       e.preventDefault();
       if (confirm(t('card.delete.confirm'))) opts.send('card.delete', { card_id: card.id }).catch(opts.onError);

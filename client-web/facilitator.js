@@ -3,7 +3,7 @@
 // and a presentation mode for the beamer.
 
 import { h, replace, announce } from './dom.js';
-import { t, initLang, onLangChange, builtinPrompts } from './i18n.js';
+import { t, tn, initLang, onLangChange, builtinPrompts } from './i18n.js';
 import { Connection } from './connection.js';
 import { Store } from './store/state.js';
 import { renderBoard, votesBadge } from './board.js';
@@ -42,6 +42,7 @@ export function facilitatorView(root, code) {
   let prompts = null;
   let editingAgreement = null;
   let presenting = false;
+  let spotlight = null; // "find similar": {id, text, matches: card ids, most alike first}
 
   const conn = new Connection(code, () => ({ type: 'hello', protocol: 1, role: 'facilitator', facilitator_key: key }), {
     onWelcome: (m) => {
@@ -271,8 +272,48 @@ export function facilitatorView(root, code) {
     }
   }
   document.addEventListener('keydown', (e) => {
-    if (e.key === 'Escape' && presenting && !document.querySelector('dialog[open]')) setPresenting(false, true);
+    if (e.key !== 'Escape' || document.querySelector('dialog[open]')) return;
+    if (spotlight) closeSpotlight();
+    else if (presenting) setPresenting(false, true);
   });
+
+  // "Find similar": the server ranks the cards most like this one
+  // (card.similar); the board lights them up and dims the rest.
+  function findSimilar(card) {
+    send('card.similar', { card_id: card.id, limit: 5 }).then((a) => {
+      // The ranking goes on to cards with next to nothing in common (scored
+      // by their column alone); those are not lit up as "similar".
+      const matches = (a.cards || []).filter((c) => c.score >= 0.05).map((c) => c.card_id);
+      spotlight = { id: card.id, text: card.text || '', matches };
+      render(new Set(['spotlight']));
+      announce(tn('f.similar.count', matches.length));
+    }).catch(showError);
+  }
+
+  function closeSpotlight() {
+    spotlight = null;
+    render(new Set(['spotlight']));
+  }
+
+  function showSpotlight() {
+    if (spotlight && !store.card(spotlight.id)) spotlight = null; // the card was deleted
+    ui.boardEl.classList.toggle('spotlight', !!spotlight);
+    for (const bar of ui.boardEl.querySelectorAll('.spotlight-bar')) bar.remove(); // a deferred render kept the old one
+    if (!spotlight) return;
+    for (const li of ui.boardEl.querySelectorAll('.card[data-card-id]')) {
+      const rank = spotlight.matches.indexOf(li.dataset.cardId);
+      li.classList.toggle('spot-source', li.dataset.cardId === spotlight.id);
+      li.classList.toggle('spot-match', rank >= 0);
+      li.querySelector('.spot-rank')?.remove();
+      if (rank >= 0) li.prepend(h('span', { class: 'spot-rank', 'aria-label': t('f.similar.rank', { n: rank + 1 }), text: String(rank + 1) }));
+    }
+    const n = spotlight.matches.length;
+    ui.boardEl.prepend(h('div', { class: 'spotlight-bar', role: 'status' },
+      h('p', { class: 'spotlight-text' },
+        h('strong', { text: t('f.similar.to') }), ' ', h('span', { class: 'spotlight-source', text: spotlight.text }), ' ',
+        h('span', { class: 'quiet', text: tn('f.similar.count', n) })),
+      h('button', { type: 'button', class: 'secondary small', id: 'spotlight-close', text: t('f.similar.close'), onclick: closeSpotlight })));
+  }
 
   function render(what) {
     if (!ui) return;
@@ -320,7 +361,9 @@ export function facilitatorView(root, code) {
         ghost: ui.suggest.ghost,
         ghostThemes: ui.suggest.ghostThemes,
         ghostsInto: ui.suggest.ghostsInto,
+        onSimilar: findSimilar,
       });
+      showSpotlight();
     }
     renderRanking();
     const al = agreementsList(s.agreements, s.clusters);

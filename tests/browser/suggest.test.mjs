@@ -11,7 +11,16 @@ let browser;
 before(async () => { server = await startServer(); browser = await launch(); });
 after(async () => { if (browser) await browser.close(); if (server) await server.stop(); });
 
-test('suggested placements can be accepted per theme, per card, all at once, and undone', async () => {
+const texts = [
+  'Ik wil het persoonlijke contact met mijn klanten houden',
+  'Het nieuwe CRM kost me veel tijd om te leren',
+  'We moeten klantgegevens beter delen in het team',
+  'Onze vaste klanten waarderen het telefoontje van mij',
+];
+
+// A facilitator in the sorting phase with `texts` posted by a participant
+// and revealed, all still unsorted.
+async function sortingBoard() {
   const ws = await createWorkshop(server.url, { title: 'Koen en Mark', settings: { anonymity_threshold: 1 } });
   const f = await newPage(browser, { width: 1920, height: 1080, name: 'facilitator' });
   await f.goto(`${server.url}${ws.facilitator_url}`);
@@ -20,17 +29,16 @@ test('suggested placements can be accepted per theme, per card, all at once, and
   const p = await newPage(browser, { width: 390, height: 844, name: 'participant' });
   await p.goto(`${server.url}${ws.participant_url}`);
   await p.waitForSelector('#card-form');
-  const texts = [
-    'Ik wil het persoonlijke contact met mijn klanten houden',
-    'Het nieuwe CRM kost me veel tijd om te leren',
-    'We moeten klantgegevens beter delen in het team',
-    'Onze vaste klanten waarderen het telefoontje van mij',
-  ];
   for (const t of texts) await postCard(p, t);
-  await f.waitForFunction(() => document.querySelector('#count-hidden strong')?.textContent === '4');
+  await f.waitForFunction((n) => document.querySelector('#count-hidden strong')?.textContent === String(n), texts.length);
   await f.click('#reveal');
   await setPhase(f, 'cluster');
-  await f.waitForFunction(() => document.querySelectorAll('.column.unplaced .card').length === 4);
+  await f.waitForFunction((n) => document.querySelectorAll('.column.unplaced .card').length === n, texts.length);
+  return { f, p };
+}
+
+test('suggested placements can be accepted per theme, per card, all at once, and undone', async () => {
+  const { f, p } = await sortingBoard();
 
   await f.click('#suggest-ask');
   await f.waitForSelector('.card .ghost-tag', { timeout: 10000 });
@@ -72,5 +80,39 @@ test('suggested placements can be accepted per theme, per card, all at once, and
   // undo the last apply
   await f.click('#suggest-undo');
   await f.waitForFunction(() => document.querySelectorAll('.column.unplaced .card').length >= 1);
+  assert.deepEqual([...f.problems, ...p.problems], []);
+});
+
+test('find similar lights up the cards the server ranks most alike and dims the rest', async () => {
+  const { f, p } = await sortingBoard();
+  const source = f.locator('.card', { hasText: texts[0] });
+  await source.hover();
+  await source.locator('.card-similar').click();
+  await f.waitForSelector('#board.spotlight .spotlight-bar');
+  assert.equal(await f.locator('.spotlight-source').textContent(), texts[0]);
+  assert.equal(await f.locator('.card.spot-source').count(), 1);
+  assert.ok((await f.locator('.card.spot-source').textContent()).includes(texts[0]));
+  // At most the three other cards light up; the source is never its own match.
+  const matches = await f.locator('.card.spot-match').count();
+  assert.ok(matches >= 1 && matches <= texts.length - 1, `matches: ${matches}`);
+  assert.equal(await f.locator('.card.spot-source.spot-match').count(), 0);
+  // numbered, most alike first
+  assert.deepEqual((await f.locator('.card.spot-match .spot-rank').allTextContents()).sort(),
+    Array.from({ length: matches }, (_, i) => String(i + 1)));
+  const dimmed = await f.locator('#board.spotlight .card:not(.spot-source):not(.spot-match)').count();
+  assert.equal(dimmed, texts.length - 1 - matches);
+  await shot(f, 'facilitator-similar-1920');
+  // The participant sees nothing of it.
+  assert.equal(await p.locator('.spotlight, .spotlight-bar').count(), 0);
+
+  // The keyboard: Escape closes it, S on a focused card opens it again.
+  await f.keyboard.press('Escape');
+  await f.waitForFunction(() => !document.querySelector('#board.spotlight') && !document.querySelector('.spotlight-bar'));
+  await f.locator('.card', { hasText: texts[1] }).focus();
+  await f.keyboard.press('s');
+  await f.waitForSelector('#board.spotlight .spotlight-bar');
+  assert.equal(await f.locator('.spotlight-source').textContent(), texts[1]);
+  await f.click('#spotlight-close');
+  await f.waitForFunction(() => !document.querySelector('#board.spotlight'));
   assert.deepEqual([...f.problems, ...p.problems], []);
 });
