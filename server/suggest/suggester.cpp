@@ -16,6 +16,7 @@
 #include <cmath>
 #include <map>
 #include <numeric>
+#include <set>
 #include <stdexcept>
 #include <unordered_map>
 
@@ -568,6 +569,7 @@ suggestions suggest(workshop_input const& all, model const& m) {
         auto it = s.idf.find(stem);
         return it == s.idf.end() ? 1.0 : it->second;
     };
+    std::set<std::string> title_openers; // across the workshop's columns
     for (int c = 0; c < static_cast<int>(s.columns.size()); ++c) {
         auto const [members, groups] = column_themes(s, column, c, t);
         if (members.empty()) continue;
@@ -599,7 +601,7 @@ suggestions suggest(workshop_input const& all, model const& m) {
                 std::vector<std::vector<std::pair<std::string, std::string>> const*> words;
                 for (std::size_t k = 0; k < members.size(); ++k)
                     if (groups[k] == g) words.push_back(&s.cards[members[k]].surfaces);
-                th.title = make_title(words, idf);
+                th.title = make_title(words, idf, title_openers);
             }
             for (std::size_t k = 0; k < members.size(); ++k)
                 if (groups[k] == g) theme_of[members[k]] = th.key;

@@ -6,6 +6,7 @@
 #include "suggest/text.hpp"
 
 #include <cstdint>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -41,11 +42,21 @@ std::vector<int> cluster_average_linkage(std::size_t n, Similarity const& simila
 // A short title from the words of a theme's cards: the word (or pair of
 // adjacent words) that most of its cards share and that is rare elsewhere.
 // `cards` holds per card its content words as written, with their stems;
-// `idf` gives the rarity of a stem.
+// `idf` gives the rarity of a stem. `taken`: the stems that open the titles
+// made so far; the title opens with another word where the cards have one
+// (two themes called "Klanten" are not told apart), and its own is added.
 template <class Idf>
 std::string
 make_title(std::vector<std::vector<std::pair<std::string, std::string>> const*> const& cards,
-           Idf const& idf);
+           Idf const& idf, std::set<std::string>& taken);
+
+template <class Idf>
+std::string
+make_title(std::vector<std::vector<std::pair<std::string, std::string>> const*> const& cards,
+           Idf const& idf) {
+    std::set<std::string> none;
+    return make_title(cards, idf, none);
+}
 
 // First letter upper case, for ASCII and Latin-1 letters ("één" -> "Één").
 std::string capitalise(std::string const& word);

@@ -145,7 +145,7 @@ inline std::size_t best_spelling_length(std::map<std::string, int> const& spelli
 template <class Idf>
 std::string
 make_title(std::vector<std::vector<std::pair<std::string, std::string>> const*> const& cards,
-           Idf const& idf) {
+           Idf const& idf, std::set<std::string>& taken) {
     // Per stem (and per pair of adjacent stems): in how many cards, and the
     // most used spelling.
     std::map<std::string, int> card_count;
@@ -176,13 +176,18 @@ make_title(std::vector<std::vector<std::pair<std::string, std::string>> const*> 
     };
     // Prefer words shared by several cards, of some length: "Doe" or
     // "Almost" name nothing, even when rare. Without such words, any word.
+    // Each first without the words other titles open with.
+    auto const first_stem = [](std::string const& key) { return key.substr(0, key.find(' ')); };
     std::string best_key;
-    for (bool const strict : {true, false}) {
+    for (int pass = 0; pass < 4 && best_key.empty(); ++pass) {
+        bool const fresh = pass < 2;
+        bool const strict = pass % 2 == 0;
         double best_score = -1;
         std::size_t best_length = 0;
         for (auto const& [key, count] : card_count) {
             bool const is_pair = key.find(' ') != std::string::npos;
             if (is_pair && count < 2) continue;
+            if (fresh && taken.count(first_stem(key))) continue;
             if (strict && !is_pair &&
                 (best_spelling_length(spellings[key]) < 4 || (cards.size() > 1 && count < 2)))
                 continue;
@@ -198,9 +203,9 @@ make_title(std::vector<std::vector<std::pair<std::string, std::string>> const*> 
             if (better_title_word(score, length, best_score, best_length))
                 best_score = score, best_length = length, best_key = key;
         }
-        if (!best_key.empty()) break;
     }
     if (best_key.empty()) return "";
+    taken.insert(first_stem(best_key));
     std::string title = capitalise(best_spelling(best_key));
     // A second word when the theme is broad enough to need it.
     if (best_key.find(' ') == std::string::npos && cards.size() >= 3) {

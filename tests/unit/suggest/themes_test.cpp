@@ -169,3 +169,27 @@ TEST_CASE("themes: of words equally shared and rare, the title takes the longer"
     auto const rare_short = [](std::string const& s) { return s == "begint" ? 3.0 : 2.0; };
     CHECK(make_title({&card}, rare_short) == "Begint");
 }
+
+TEST_CASE("themes: no two titles of a workshop open with the same word, where the cards have another") {
+    // Two themes whose cards share "klanten" most; the second has "bellen" too.
+    std::vector<std::pair<std::string, std::string>> const a = {{"klanten", "klant"},
+                                                                {"koffie", "koffie"}};
+    std::vector<std::pair<std::string, std::string>> const b = {{"klanten", "klant"},
+                                                                {"bezoek", "bezoek"}};
+    std::vector<std::pair<std::string, std::string>> const c = {{"klanten", "klant"},
+                                                                {"bellen", "bell"}};
+    std::vector<std::pair<std::string, std::string>> const d = {{"klant", "klant"},
+                                                                {"bellen", "bell"}};
+    auto const idf = [](std::string const&) { return 1.0; };
+    std::set<std::string> openers;
+    CHECK(make_title({&a, &b}, idf, openers).rfind("Klanten", 0) == 0);
+    CHECK(openers.count("klant") == 1);
+    std::string const second = make_title({&c, &d}, idf, openers);
+    CHECK(second.rfind("Bellen", 0) == 0);
+    CHECK(openers.count("bell") == 1);
+    // Alone, the second theme would have opened with "Klanten" as well.
+    CHECK(make_title({&c, &d}, idf).rfind("Klant", 0) == 0);
+    // With no other word to open with, the taken one is used after all.
+    std::vector<std::pair<std::string, std::string>> const only = {{"klanten", "klant"}};
+    CHECK(make_title({&only, &only}, idf, openers) == "Klanten");
+}
