@@ -122,6 +122,24 @@ void drop_comparison_als(std::vector<std::string> const& words,
     });
 }
 
+// A cue phrase says what its words mean together: within "blijft liggen"
+// (piles up) or "always the same" nothing is kept, "fijn als" is a wish
+// rather than a value. A cue of another tag inside a longer cue phrase is
+// dropped; a negation stays, as it still negates what follows ("geen tijd
+// meer voor ...").
+void drop_cues_inside_phrases(std::vector<lexicon_match>& matches) {
+    auto const inside = [](lexicon_match const& inner, lexicon_match const& outer) {
+        return outer.length > inner.length && outer.start <= inner.start &&
+               inner.start + inner.length <= outer.start + outer.length;
+    };
+    std::vector<lexicon_match> const all = matches;
+    std::erase_if(matches, [&](lexicon_match const& m) {
+        return std::any_of(all.begin(), all.end(), [&](lexicon_match const& outer) {
+            return m.tag != "neg" && outer.tag != m.tag && inside(m, outer);
+        });
+    });
+}
+
 // Stance cues of a run of words, in the card's own language only: a cue word
 // of one language is often another word in the other ("Wie lost het op",
 // "want" = because), and the loan words a card may use are in both lists.
@@ -129,6 +147,7 @@ std::vector<lexicon_match> stance_cues(std::vector<std::string> const& words,
                                        std::vector<std::string> const& stems, lang l) {
     auto matches = lexicon::cues().match(words, stems, l, false, true);
     if (l == lang::nl) drop_comparison_als(words, matches);
+    drop_cues_inside_phrases(matches);
     return matches;
 }
 

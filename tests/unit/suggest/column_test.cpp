@@ -260,3 +260,25 @@ TEST_CASE("column cues: the closing sentence (of the intention, if any) is the c
     INFO("ends on change " << change << ", on keep " << keep);
     CHECK(change > keep + 0.1);
 }
+
+TEST_CASE("column cues: a cue phrase reads as a whole, not as its cue words") {
+    std::vector<card_text> const cards = {
+        {"concern", "Aanvragen blijven liggen tot iemand tijd heeft", std::nullopt, lang::nl},
+        {"concern", "It is always the same two people on call", std::nullopt, lang::en},
+        {"intention", "Fijn als de uitleg op één plek staat", std::nullopt, lang::nl},
+        // Alone, the same words are cues.
+        {"intention", "Dat we altijd samen blijven werken", std::nullopt, lang::nl},
+        {"concern", "Nobody knows who owns the backlog", std::nullopt, lang::en},
+    };
+    auto const a = analyse_cards(cards, lang::nl, nullptr);
+    CHECK(has(a[0], "c:problem"));
+    CHECK_FALSE(has(a[0], "c:keep"));
+    CHECK(has(a[1], "c:problem"));
+    CHECK_FALSE(has(a[1], "c:keep"));
+    CHECK(has(a[2], "c:wish"));
+    CHECK_FALSE(has(a[2], "c:value"));
+    CHECK(has(a[3], "c:keep"));
+    // A negation inside a phrase still negates.
+    CHECK(has(a[4], "c:problem"));
+    CHECK(has(a[4], "c:neg"));
+}
