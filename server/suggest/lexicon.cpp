@@ -312,12 +312,12 @@ std::vector<lexicon_entry> const cue_entries = {
      "kracht, kwaliteit, verschil, trots, waardevol, waarde, fijn, mooi, hecht, sterk, bekend om, "
      "reputatie, "
      "hart, goud, uniek, kern, het moment, vakmanschap, zorgvuldig, zorgvuldigheid, "
-     "dierbaar, essentieel",
+     "dierbaar, essentieel, tenminste, in ieder geval, gelukkig",
      "strength, proud, valuable, value, love, great, known for, reputation, heart, unique, core, "
      "quality, strong, close-knit, tight-knit, craftsmanship, careful, carefully, "
      "dear to, essential, "
      "the moment, "
-     "what makes us, that's how"},
+     "what makes us, that's how, at least, luckily, fortunately"},
     {"wish",
      "wil, willen, hoop, hopen, graag, wens, liefst, eindelijk, zou, moet, mag, zou top zijn, fijn "
      "als",

@@ -282,3 +282,16 @@ TEST_CASE("column cues: a cue phrase reads as a whole, not as its cue words") {
     CHECK(has(a[4], "c:problem"));
     CHECK(has(a[4], "c:neg"));
 }
+
+TEST_CASE("column cues: a concession ('at least', 'tenminste') speaks for what exists") {
+    std::vector<card_text> const cards = {
+        {"concern", "Het rooster is zwaar, maar tenminste weet je waar je staat", std::nullopt,
+         lang::nl},
+        {"concern", "Releases are stressful, but at least they are rare", std::nullopt, lang::en},
+        {"concern", "Gelukkig kennen we elkaar nog", std::nullopt, lang::nl},
+    };
+    auto const a = analyse_cards(cards, lang::nl, nullptr);
+    CHECK(has(a[0], "c:value"));
+    CHECK(has(a[1], "c:value"));
+    CHECK(has(a[2], "c:value"));
+}
