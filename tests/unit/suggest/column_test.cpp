@@ -295,3 +295,16 @@ TEST_CASE("column cues: a concession ('at least', 'tenminste') speaks for what e
     CHECK(has(a[1], "c:value"));
     CHECK(has(a[2], "c:value"));
 }
+
+TEST_CASE("column cues: a complaint idiom is a problem now, not what its words say alone") {
+    std::vector<card_text> const cards = {
+        {"concern", "Forty password resets a day, I'm losing my mind", std::nullopt, lang::en},
+        {"concern", "Drie keer hetzelfde invullen, ik word er gek van", std::nullopt, lang::nl},
+        {"concern", "We are losing the calm week after a release", std::nullopt, lang::en},
+    };
+    auto const a = analyse_cards(cards, lang::nl, nullptr);
+    CHECK(has(a[0], "c:problem"));
+    CHECK_FALSE(has(a[0], "c:loss"));
+    CHECK(has(a[1], "c:problem"));
+    CHECK(has(a[2], "c:loss"));
+}
