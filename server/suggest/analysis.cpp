@@ -122,6 +122,18 @@ void drop_comparison_als(std::vector<std::string> const& words,
     });
 }
 
+// English "once" is "as soon as" ("once the bot is live", a later cue), but
+// "once a month" says how often.
+void drop_once_as_frequency(std::vector<std::string> const& words,
+                            std::vector<lexicon_match>& matches) {
+    static std::set<std::string_view> const before_frequency = {"a", "an", "every", "per"};
+    std::erase_if(matches, [&](lexicon_match const& m) {
+        std::size_t const next = m.start + 1;
+        return m.tag == "later" && m.length == 1 && words[m.start] == "once" &&
+               next < words.size() && before_frequency.count(words[next]) > 0;
+    });
+}
+
 // A cue phrase says what its words mean together: within "blijft liggen"
 // (piles up) or "always the same" nothing is kept, "fijn als" is a wish
 // rather than a value. A cue of another tag inside a longer cue phrase is
@@ -147,6 +159,7 @@ std::vector<lexicon_match> stance_cues(std::vector<std::string> const& words,
                                        std::vector<std::string> const& stems, lang l) {
     auto matches = lexicon::cues().match(words, stems, l, false, true);
     if (l == lang::nl) drop_comparison_als(words, matches);
+    if (l == lang::en) drop_once_as_frequency(words, matches);
     drop_cues_inside_phrases(matches);
     return matches;
 }

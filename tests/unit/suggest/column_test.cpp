@@ -308,3 +308,15 @@ TEST_CASE("column cues: a complaint idiom is a problem now, not what its words s
     CHECK(has(a[1], "c:problem"));
     CHECK(has(a[2], "c:loss"));
 }
+
+TEST_CASE("column cues: 'once' is later before a clause, a frequency before 'a'") {
+    std::vector<card_text> const cards = {
+        {"concern", "The board meets once a month", std::nullopt, lang::en},
+        {"concern", "Releases go out once every quarter", std::nullopt, lang::en},
+        {"concern", "Once the bot is live, nobody reads the chats", std::nullopt, lang::en},
+    };
+    auto const a = analyse_cards(cards, lang::nl, nullptr);
+    CHECK_FALSE(has(a[0], "c:later"));
+    CHECK_FALSE(has(a[1], "c:later"));
+    CHECK(has(a[2], "c:later"));
+}
