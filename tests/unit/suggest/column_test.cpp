@@ -320,3 +320,21 @@ TEST_CASE("column cues: 'once' is later before a clause, a frequency before 'a'"
     CHECK_FALSE(has(a[1], "c:later"));
     CHECK(has(a[2], "c:later"));
 }
+
+TEST_CASE("column prior: 'simply being able to' guards an ease that exists") {
+    // The curated prior alone (a model trained on no cards): the same
+    // ability, with and without "gewoon/simply".
+    auto const m = train_model({});
+    workshop_input in = dutch_workshop();
+    in.cards = {
+        card("nl-plain", "Gewoon even kunnen binnenlopen bij de balie", "intention"),
+        card("nl", "Even kunnen binnenlopen bij de balie", "intention"),
+        card("en-plain", "Simply being able to walk in at the desk", "intention"),
+        card("en", "Being able to walk in at the desk", "intention"),
+    };
+    auto const s = suggest(in, *m);
+    CHECK(column_of(s, "nl-plain") == "behouden");
+    CHECK(renew_chance(s, "nl-plain") < renew_chance(s, "nl") - 0.05);
+    CHECK(column_of(s, "en-plain") == "behouden");
+    CHECK(renew_chance(s, "en-plain") < renew_chance(s, "en") - 0.05);
+}
