@@ -122,6 +122,36 @@ void drop_comparison_als(std::vector<std::string> const& words,
     });
 }
 
+// English "once" is "as soon as" ("once the bot is live", a later cue), but
+// "once a month" says how often.
+void drop_once_as_frequency(std::vector<std::string> const& words,
+                            std::vector<lexicon_match>& matches) {
+    static std::set<std::string_view> const before_frequency = {"a", "an", "every", "per"};
+    std::erase_if(matches, [&](lexicon_match const& m) {
+        std::size_t const next = m.start + 1;
+        return m.tag == "later" && m.length == 1 && words[m.start] == "once" &&
+               next < words.size() && before_frequency.count(words[next]) > 0;
+    });
+}
+
+// A cue phrase says what its words mean together: within "blijft liggen"
+// (piles up) or "always the same" nothing is kept, "fijn als" is a wish
+// rather than a value. A cue of another tag inside a longer cue phrase is
+// dropped; a negation stays, as it still negates what follows ("geen tijd
+// meer voor ...").
+void drop_cues_inside_phrases(std::vector<lexicon_match>& matches) {
+    auto const inside = [](lexicon_match const& inner, lexicon_match const& outer) {
+        return outer.length > inner.length && outer.start <= inner.start &&
+               inner.start + inner.length <= outer.start + outer.length;
+    };
+    std::vector<lexicon_match> const all = matches;
+    std::erase_if(matches, [&](lexicon_match const& m) {
+        return std::any_of(all.begin(), all.end(), [&](lexicon_match const& outer) {
+            return m.tag != "neg" && outer.tag != m.tag && inside(m, outer);
+        });
+    });
+}
+
 // Stance cues of a run of words, in the card's own language only: a cue word
 // of one language is often another word in the other ("Wie lost het op",
 // "want" = because), and the loan words a card may use are in both lists.
@@ -129,6 +159,8 @@ std::vector<lexicon_match> stance_cues(std::vector<std::string> const& words,
                                        std::vector<std::string> const& stems, lang l) {
     auto matches = lexicon::cues().match(words, stems, l, false, true);
     if (l == lang::nl) drop_comparison_als(words, matches);
+    if (l == lang::en) drop_once_as_frequency(words, matches);
+    drop_cues_inside_phrases(matches);
     return matches;
 }
 

@@ -312,12 +312,12 @@ std::vector<lexicon_entry> const cue_entries = {
      "kracht, kwaliteit, verschil, trots, waardevol, waarde, fijn, mooi, hecht, sterk, bekend om, "
      "reputatie, "
      "hart, goud, uniek, kern, het moment, vakmanschap, zorgvuldig, zorgvuldigheid, "
-     "dierbaar, essentieel",
+     "dierbaar, essentieel, tenminste, in ieder geval, gelukkig",
      "strength, proud, valuable, value, love, great, known for, reputation, heart, unique, core, "
      "quality, strong, close-knit, tight-knit, craftsmanship, careful, carefully, "
      "dear to, essential, "
      "the moment, "
-     "what makes us, that's how"},
+     "what makes us, that's how, at least, luckily, fortunately"},
     {"wish",
      "wil, willen, hoop, hopen, graag, wens, liefst, eindelijk, zou, moet, mag, zou top zijn, fijn "
      "als",
@@ -330,14 +330,18 @@ std::vector<lexicon_entry> const cue_entries = {
      "vastlopen, vastloopt, onduidelijk, smeken, overtikken, versnipperd, mis, kwijt, chaotisch, "
      "haak af, afhaken, niks, niemand weet, blijft liggen, blijven liggen, loopt vast, loopt "
      "achter, achterstand, misgaat, mis gaat, altijd dezelfde, steeds dezelfde, belachelijk, "
-     "pijnlijk, vreselijk, verschrikkelijk, verwarrend, uitgeput, worstelen, mislukt",
+     "pijnlijk, vreselijk, verschrikkelijk, verwarrend, uitgeput, worstelen, mislukt, "
+     // Complaint idioms: a problem now, whatever their words say alone.
+     "gek van, word gek, het zat, ben het zat, beu, spuugzat, klaar mee",
      "problem, problems, drama, slow, cumbersome, waste, mess, frustrating, annoying, broken, "
      "outdated, "
      "nightmare, ridiculous, painful, insane, awful, hell, confusing, fail, fails, struggle, "
      "terrible, "
      "stuck, nobody knows, no idea, doesn't scale, exhausted, breaks, falls through, piles up, "
      "pile up, goes wrong, always the same, every single time, unreachable, disaster, chaos, "
-     "chaotic, unclear, backlog, fragmented"},
+     "chaotic, unclear, backlog, fragmented, "
+     "losing my mind, lose my mind, drives me nuts, drive me nuts, driving me crazy, drives me "
+     "crazy, sick of, fed up, tired of, had enough"},
     {"better",
      "beter, sneller, slimmer, makkelijker, eenvoudiger, simpeler, automatisch, overzichtelijk, "
      "handiger, "

@@ -260,3 +260,81 @@ TEST_CASE("column cues: the closing sentence (of the intention, if any) is the c
     INFO("ends on change " << change << ", on keep " << keep);
     CHECK(change > keep + 0.1);
 }
+
+TEST_CASE("column cues: a cue phrase reads as a whole, not as its cue words") {
+    std::vector<card_text> const cards = {
+        {"concern", "Aanvragen blijven liggen tot iemand tijd heeft", std::nullopt, lang::nl},
+        {"concern", "It is always the same two people on call", std::nullopt, lang::en},
+        {"intention", "Fijn als de uitleg op één plek staat", std::nullopt, lang::nl},
+        // Alone, the same words are cues.
+        {"intention", "Dat we altijd samen blijven werken", std::nullopt, lang::nl},
+        {"concern", "Nobody knows who owns the backlog", std::nullopt, lang::en},
+    };
+    auto const a = analyse_cards(cards, lang::nl, nullptr);
+    CHECK(has(a[0], "c:problem"));
+    CHECK_FALSE(has(a[0], "c:keep"));
+    CHECK(has(a[1], "c:problem"));
+    CHECK_FALSE(has(a[1], "c:keep"));
+    CHECK(has(a[2], "c:wish"));
+    CHECK_FALSE(has(a[2], "c:value"));
+    CHECK(has(a[3], "c:keep"));
+    // A negation inside a phrase still negates.
+    CHECK(has(a[4], "c:problem"));
+    CHECK(has(a[4], "c:neg"));
+}
+
+TEST_CASE("column cues: a concession ('at least', 'tenminste') speaks for what exists") {
+    std::vector<card_text> const cards = {
+        {"concern", "Het rooster is zwaar, maar tenminste weet je waar je staat", std::nullopt,
+         lang::nl},
+        {"concern", "Releases are stressful, but at least they are rare", std::nullopt, lang::en},
+        {"concern", "Gelukkig kennen we elkaar nog", std::nullopt, lang::nl},
+    };
+    auto const a = analyse_cards(cards, lang::nl, nullptr);
+    CHECK(has(a[0], "c:value"));
+    CHECK(has(a[1], "c:value"));
+    CHECK(has(a[2], "c:value"));
+}
+
+TEST_CASE("column cues: a complaint idiom is a problem now, not what its words say alone") {
+    std::vector<card_text> const cards = {
+        {"concern", "Forty password resets a day, I'm losing my mind", std::nullopt, lang::en},
+        {"concern", "Drie keer hetzelfde invullen, ik word er gek van", std::nullopt, lang::nl},
+        {"concern", "We are losing the calm week after a release", std::nullopt, lang::en},
+    };
+    auto const a = analyse_cards(cards, lang::nl, nullptr);
+    CHECK(has(a[0], "c:problem"));
+    CHECK_FALSE(has(a[0], "c:loss"));
+    CHECK(has(a[1], "c:problem"));
+    CHECK(has(a[2], "c:loss"));
+}
+
+TEST_CASE("column cues: 'once' is later before a clause, a frequency before 'a'") {
+    std::vector<card_text> const cards = {
+        {"concern", "The board meets once a month", std::nullopt, lang::en},
+        {"concern", "Releases go out once every quarter", std::nullopt, lang::en},
+        {"concern", "Once the bot is live, nobody reads the chats", std::nullopt, lang::en},
+    };
+    auto const a = analyse_cards(cards, lang::nl, nullptr);
+    CHECK_FALSE(has(a[0], "c:later"));
+    CHECK_FALSE(has(a[1], "c:later"));
+    CHECK(has(a[2], "c:later"));
+}
+
+TEST_CASE("column prior: 'simply being able to' guards an ease that exists") {
+    // The curated prior alone (a model trained on no cards): the same
+    // ability, with and without "gewoon/simply".
+    auto const m = train_model({});
+    workshop_input in = dutch_workshop();
+    in.cards = {
+        card("nl-plain", "Gewoon even kunnen binnenlopen bij de balie", "intention"),
+        card("nl", "Even kunnen binnenlopen bij de balie", "intention"),
+        card("en-plain", "Simply being able to walk in at the desk", "intention"),
+        card("en", "Being able to walk in at the desk", "intention"),
+    };
+    auto const s = suggest(in, *m);
+    CHECK(column_of(s, "nl-plain") == "behouden");
+    CHECK(renew_chance(s, "nl-plain") < renew_chance(s, "nl") - 0.05);
+    CHECK(column_of(s, "en-plain") == "behouden");
+    CHECK(renew_chance(s, "en-plain") < renew_chance(s, "en") - 0.05);
+}
