@@ -179,7 +179,7 @@ TEST_CASE("column placements: cards their cues explain do not drag a topic-alike
         "Fijn dat de roosterapp op de telefoon er is, dat moet blijven",
     };
     for (std::size_t i = 0; i < kept.size(); ++i) {
-        in.cards.push_back(card("k" + std::to_string(i), kept[i]));
+        in.cards.push_back(card(std::string("k").append(std::to_string(i)), kept[i]));
         in.cards.back().column = "behouden";
     }
     double const after = renew_chance(suggest(in), "slow");
