@@ -4,7 +4,8 @@
 //      placements in this workshop;
 //   3. themes: average-linkage clustering per column on weighted term
 //      vectors (a threshold, and a hint of how many themes a column of its
-//      size has), the facilitator's themes as fixed seeds;
+//      size has); each of the facilitator's themes takes over the group
+//      that holds most of its cards;
 //   4. titles from the cards' own words.
 #include "suggest/suggester.hpp"
 #include "suggest/model.hpp"
@@ -423,14 +424,18 @@ column_themes(workshop_state const& s, std::vector<int> const& column, int c, tu
     for (std::size_t i = 0; i < s.n; ++i)
         if (column[i] == c) members.push_back(i);
     if (members.empty()) return {};
-    std::vector<int> fixed;
-    for (auto i : members)
-        fixed.push_back(s.fixed_cluster[i]);
-    auto groups = cluster_average_linkage(
+    // The column's structure comes from all its cards alike; the
+    // facilitator's themes then take over the groups their cards fall in.
+    // As fixed seeds of the clustering, the one or two cards a theme often
+    // has pulled in cards of other themes (suggest/README.md).
+    auto const groups = cluster_average_linkage(
         members.size(),
-        [&](std::size_t a, std::size_t b) { return s.similarity(members[a], members[b]); }, fixed,
+        [&](std::size_t a, std::size_t b) { return s.similarity(members[a], members[b]); },
         t.merge_threshold, theme_count_hint(members.size(), t), t.merge_floor, theme_size_limit(t));
-    return {std::move(members), std::move(groups)};
+    std::vector<int> facilitator;
+    for (auto i : members)
+        facilitator.push_back(s.fixed_cluster[i]);
+    return {std::move(members), adopt_facilitator_themes(groups, facilitator)};
 }
 
 } // namespace

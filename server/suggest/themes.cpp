@@ -4,6 +4,9 @@
 // single linkage) does not chain unrelated cards through one shared word.
 #include "suggest/themes.hpp"
 
+#include <algorithm>
+#include <map>
+
 #include <cmath>
 
 namespace brug::suggest {
@@ -35,10 +38,36 @@ double dot(sparse_vector const& a, sparse_vector const& b) {
 }
 
 std::vector<int> cluster_average_linkage(std::vector<sparse_vector const*> const& items,
-                                         std::vector<int> const& fixed, double threshold) {
+                                         double threshold) {
     return cluster_average_linkage(
         items.size(), [&](std::size_t i, std::size_t j) { return dot(*items[i], *items[j]); },
-        fixed, threshold);
+        threshold);
+}
+
+std::vector<int> adopt_facilitator_themes(std::vector<int> const& groups,
+                                          std::vector<int> const& themes) {
+    std::size_t const n = groups.size();
+    int const group_count = n ? *std::max_element(groups.begin(), groups.end()) + 1 : 0;
+    std::map<int, std::map<int, int>> items_in; // theme -> group -> items
+    for (std::size_t i = 0; i < n; ++i)
+        if (themes[i] >= 0) items_in[themes[i]][groups[i]] += 1;
+    std::vector<int> owner(group_count, -1), owner_items(group_count, 0);
+    for (auto const& [theme, per_group] : items_in) {
+        int home = -1, most = 0;
+        for (auto const& [group, count] : per_group)
+            if (count > most) home = group, most = count;
+        if (most > owner_items[home]) owner[home] = theme, owner_items[home] = most;
+    }
+    // One label per new group: a theme (>= 0), or -1 - the old group.
+    std::map<int, int> dense;
+    std::vector<int> out(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        int const label = themes[i] >= 0         ? themes[i]
+                          : owner[groups[i]] >= 0 ? owner[groups[i]]
+                                                  : -1 - groups[i];
+        out[i] = dense.emplace(label, static_cast<int>(dense.size())).first->second;
+    }
+    return out;
 }
 
 std::string capitalise(std::string const& word) {

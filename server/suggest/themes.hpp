@@ -22,12 +22,10 @@ struct sparse_vector {
 double dot(sparse_vector const& a, sparse_vector const& b);
 
 // Average-linkage agglomerative clustering on dot products of normalised
-// vectors. Items with the same `fixed` group (>= 0) start as one cluster (a
-// theme the facilitator made) and two different fixed groups never merge.
-// Merging stops when no pair of clusters is on average more alike than
-// `threshold`. Returns a cluster index per item, 0..n-1, dense.
+// vectors. Merging stops when no pair of clusters is on average more alike
+// than `threshold`. Returns a cluster index per item, 0..n-1, dense.
 std::vector<int> cluster_average_linkage(std::vector<sparse_vector const*> const& items,
-                                         std::vector<int> const& fixed, double threshold);
+                                         double threshold);
 
 // The same on a precomputed similarity matrix: `similarity(i, j)` for items
 // 0..n-1. While there are more than `max_clusters` clusters, pairs above
@@ -35,9 +33,17 @@ std::vector<int> cluster_average_linkage(std::vector<sparse_vector const*> const
 // holds at most `max_size` items.
 template <class Similarity>
 std::vector<int> cluster_average_linkage(std::size_t n, Similarity const& similarity,
-                                         std::vector<int> const& fixed, double threshold,
-                                         std::size_t max_clusters = SIZE_MAX, double floor = 0.0,
-                                         std::size_t max_size = SIZE_MAX);
+                                         double threshold, std::size_t max_clusters = SIZE_MAX,
+                                         double floor = 0.0, std::size_t max_size = SIZE_MAX);
+
+// The facilitator's themes in a clustering: `groups` per item (from the
+// clustering of all items alike), `themes` per item the facilitator's theme
+// (>= 0) or none (-1). Each of the facilitator's themes takes over the group
+// that holds most of its items (a group that holds most of two goes to the
+// one with more items there); its items elsewhere leave their group for it.
+// Returns the new group per item, dense in order of first item.
+std::vector<int> adopt_facilitator_themes(std::vector<int> const& groups,
+                                          std::vector<int> const& themes);
 
 // A short title from the words of a theme's cards: the word (or pair of
 // adjacent words) that most of its cards share and that is rare elsewhere.

@@ -9,30 +9,14 @@ namespace brug::suggest {
 
 template <class Similarity>
 std::vector<int> cluster_average_linkage(std::size_t n, Similarity const& similarity,
-                                         std::vector<int> const& fixed, double threshold,
-                                         std::size_t max_clusters, double floor,
+                                         double threshold, std::size_t max_clusters, double floor,
                                          std::size_t max_size) {
-    // Start groups: one per fixed theme, one per other item.
-    std::vector<int> group_of(n, -1);
-    std::vector<int> group_fixed;
-    std::vector<double> size;
-    std::vector<std::pair<int, int>> fixed_first; // fixed id -> group
-    for (std::size_t i = 0; i < n; ++i) {
-        int const f = i < fixed.size() ? fixed[i] : -1;
-        if (f >= 0) {
-            for (auto const& [fid, g] : fixed_first)
-                if (fid == f) group_of[i] = g;
-            if (group_of[i] >= 0) {
-                size[group_of[i]] += 1;
-                continue;
-            }
-            fixed_first.emplace_back(f, static_cast<int>(size.size()));
-        }
-        group_of[i] = static_cast<int>(size.size());
-        group_fixed.push_back(f);
-        size.push_back(1);
-    }
-    std::size_t const g = size.size();
+    // One group per item to start with.
+    std::vector<int> group_of(n);
+    for (std::size_t i = 0; i < n; ++i)
+        group_of[i] = static_cast<int>(i);
+    std::vector<double> size(n, 1.0);
+    std::size_t const g = n;
     // sum[a][b]: sum of similarities between the members of groups a and b.
     std::vector<double> sum(g * g, 0.0);
     for (std::size_t i = 0; i < n; ++i)
@@ -54,8 +38,7 @@ std::vector<int> cluster_average_linkage(std::size_t n, Similarity const& simila
     // loosely alike groups otherwise chain into one theme that holds most of
     // a column.
     auto const mergeable = [&](std::size_t a, std::size_t b) {
-        if (a == b || !alive[a] || !alive[b] || (group_fixed[a] >= 0 && group_fixed[b] >= 0))
-            return false;
+        if (a == b || !alive[a] || !alive[b]) return false;
         return size[a] + size[b] <= static_cast<double>(max_size) || average(a, b) > threshold;
     };
     // Each group's most alike partner, kept up to date after every merge, so
@@ -95,7 +78,6 @@ std::vector<int> cluster_average_linkage(std::size_t n, Similarity const& simila
             sum[c * g + best_a] = sum[best_a * g + c];
         }
         size[best_a] += size[best_b];
-        if (group_fixed[best_a] < 0) group_fixed[best_a] = group_fixed[best_b];
         alive[best_b] = false;
         merged_into[best_b] = best_a;
         refresh(best_a);

@@ -42,7 +42,7 @@ TEST_CASE("themes: two topics give two clusters, the number follows the data") {
         vec({{0, 1}, {1, 1}}), vec({{0, 1}, {1, 0.5}}), vec({{1, 1}, {0, 0.3}}), // topic A
         vec({{5, 1}, {6, 1}}), vec({{5, 1}}),                                    // topic B
     };
-    auto const groups = cluster_average_linkage(ptrs(items), {}, 0.2);
+    auto const groups = cluster_average_linkage(ptrs(items), 0.2);
     CHECK(groups[0] == groups[1]);
     CHECK(groups[1] == groups[2]);
     CHECK(groups[3] == groups[4]);
@@ -51,33 +51,42 @@ TEST_CASE("themes: two topics give two clusters, the number follows the data") {
     std::vector<sparse_vector> three = items;
     three.push_back(vec({{9, 1}, {10, 1}}));
     three.push_back(vec({{9, 1}}));
-    auto const g3 = cluster_average_linkage(ptrs(three), {}, 0.2);
+    auto const g3 = cluster_average_linkage(ptrs(three), 0.2);
     CHECK(*std::max_element(g3.begin(), g3.end()) == 2); // three themes
 }
 
 TEST_CASE("themes: a high threshold leaves every card alone, a low one merges all that touch") {
     std::vector<sparse_vector> const items = {vec({{0, 1}, {1, 1}}), vec({{1, 1}, {2, 1}}),
                                               vec({{2, 1}, {3, 1}})};
-    auto const apart = cluster_average_linkage(ptrs(items), {}, 0.99);
+    auto const apart = cluster_average_linkage(ptrs(items), 0.99);
     CHECK(apart == std::vector<int>{0, 1, 2});
-    auto const together = cluster_average_linkage(ptrs(items), {}, 0.0);
+    auto const together = cluster_average_linkage(ptrs(items), 0.0);
     CHECK(together == std::vector<int>{0, 0, 0});
 }
 
-TEST_CASE(
-    "themes: the facilitator's themes are seeds that attract, and never merge with each other") {
-    std::vector<sparse_vector> const items = {
-        vec({{0, 1}}), vec({{0, 1}, {1, 0.2}}), // fixed theme 7
-        vec({{0, 1}, {2, 0.1}}),                // unplaced, alike theme 7
-        vec({{0, 0.6}, {3, 1}}),                // fixed theme 8, somewhat alike
-    };
-    auto const groups = cluster_average_linkage(ptrs(items), {7, 7, -1, 8}, 0.2);
-    CHECK(groups[0] == groups[1]);
-    CHECK(groups[2] == groups[0]);
-    CHECK(groups[3] != groups[0]);
-    // Even with no threshold at all, two of the facilitator's themes stay apart.
-    auto const loose = cluster_average_linkage(ptrs(items), {7, 7, -1, 8}, -1.0);
-    CHECK(loose[3] != loose[0]);
+TEST_CASE("themes: each facilitator theme takes over the group that holds most of its cards") {
+    // Groups of a clustering of all cards alike: {0,1,2} {3,4} {5,6} {7}.
+    std::vector<int> const groups = {0, 0, 0, 1, 1, 2, 2, 3};
+    // Theme 7 has cards 0 and 1 (group 0) and 5 (group 2); theme 8 has card
+    // 3 (group 1); nothing else is in a theme.
+    std::vector<int> const themes = {7, 7, -1, 8, -1, 7, -1, -1};
+    auto const out = adopt_facilitator_themes(groups, themes);
+    REQUIRE(out.size() == groups.size());
+    CHECK(out[2] == out[0]);  // joins theme 7 with the group it was in
+    CHECK(out[5] == out[0]);  // theme 7's card in another group stays in theme 7
+    CHECK(out[6] != out[0]);  // ... but its group does not follow it
+    CHECK(out[4] == out[3]);  // joins theme 8
+    CHECK(out[3] != out[0]);  // two themes never become one
+    CHECK(out[7] != out[0]);
+    CHECK(out[7] != out[3]);
+    CHECK(out[7] != out[6]);
+    CHECK(out == std::vector<int>{0, 0, 0, 1, 1, 0, 2, 3}); // dense, in order of first card
+    // A group that holds most of two themes goes to the one with more cards in it.
+    auto const shared = adopt_facilitator_themes({0, 0, 0, 0}, {7, 8, 8, -1});
+    CHECK(shared[3] == shared[1]);
+    CHECK(shared[0] != shared[1]);
+    // No theme: the groups as they were.
+    CHECK(adopt_facilitator_themes({0, 1, 0}, {-1, -1, -1}) == std::vector<int>{0, 1, 0});
 }
 
 TEST_CASE("themes: titles come from the cards' own words, accents kept") {
@@ -102,9 +111,9 @@ TEST_CASE("themes: below the threshold, merging goes on down to the expected num
     };
     auto const n = items.size();
     auto const sim = [&](std::size_t i, std::size_t j) { return dot(items[i], items[j]); };
-    auto const by_threshold = cluster_average_linkage(n, sim, {}, 0.9);
+    auto const by_threshold = cluster_average_linkage(n, sim, 0.9);
     CHECK(*std::max_element(by_threshold.begin(), by_threshold.end()) == 4); // all apart
-    auto const hinted = cluster_average_linkage(n, sim, {}, 0.9, 2);
+    auto const hinted = cluster_average_linkage(n, sim, 0.9, 2);
     CHECK(hinted[0] == hinted[1]);
     CHECK(hinted[2] == hinted[3]);
     CHECK(hinted[0] != hinted[2]);
@@ -128,10 +137,10 @@ TEST_CASE("themes: a card barely alike any theme stays alone rather than fill th
     auto const n = items.size();
     auto const sim = [&](std::size_t i, std::size_t j) { return dot(items[i], items[j]); };
     // Two themes expected: with no floor the odd card is pushed into one.
-    auto const forced = cluster_average_linkage(n, sim, {}, 0.9, 2, 0.0);
+    auto const forced = cluster_average_linkage(n, sim, 0.9, 2, 0.0);
     CHECK(forced[4] == forced[0]);
     // The suggester's floor leaves it apart; the two themes still form.
-    auto const kept = cluster_average_linkage(n, sim, {}, 0.9, 2, default_tuning().merge_floor);
+    auto const kept = cluster_average_linkage(n, sim, 0.9, 2, default_tuning().merge_floor);
     CHECK(kept[0] == kept[1]);
     CHECK(kept[2] == kept[3]);
     CHECK(kept[0] != kept[2]);
@@ -149,14 +158,14 @@ TEST_CASE("themes: below the threshold a theme grows to the size limit, above it
     // Six cards, each pair loosely alike: with one theme expected they chain
     // into one, unless a theme may hold at most three of them.
     auto const loose = [](std::size_t, std::size_t) { return 0.2; };
-    CHECK(sizes(cluster_average_linkage(6, loose, {}, 0.5, 1, 0.1)).size() == 1);
-    auto const capped = sizes(cluster_average_linkage(6, loose, {}, 0.5, 1, 0.1, 3));
+    CHECK(sizes(cluster_average_linkage(6, loose, 0.5, 1, 0.1)).size() == 1);
+    auto const capped = sizes(cluster_average_linkage(6, loose, 0.5, 1, 0.1, 3));
     CHECK(capped.size() >= 2);
     for (auto const& [group, count] : capped)
         CHECK(count <= 3);
     // Alike above the threshold, they still form one theme past the limit.
     auto const close = [](std::size_t, std::size_t) { return 0.8; };
-    CHECK(sizes(cluster_average_linkage(6, close, {}, 0.5, 1, 0.1, 3)).size() == 1);
+    CHECK(sizes(cluster_average_linkage(6, close, 0.5, 1, 0.1, 3)).size() == 1);
 }
 
 TEST_CASE("themes: of words equally shared and rare, the title takes the longer") {
