@@ -71,6 +71,8 @@ struct tuning {
     // limit is 2000 by default.
     int max_cards = 3000;
     double placed_weight = 3.0;    // a placed card, in the online fit
+    double placed_surprise = 2.0;  // ... times (2 (1 - p))^this up to 1, p the chance the model
+                                   // gave its column before (0: every placement alike)
     double online_strength = 40.0; // pull of the fine-tuned model towards the built-in one,
                                    // in placed-card weights
     double merge_threshold = 0.3;  // average-linkage similarity that always merges two themes

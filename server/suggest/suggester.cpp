@@ -301,10 +301,19 @@ void predict_columns(workshop_state& s, model const& m, tuning const& t) {
             if (prior.class_map[c] < 0) prior.offsets[c] = -3;
     }
     fitted_model fm(prior, k);
+    // A placement teaches by how little the model expected it: fully where
+    // the model gave its column even odds or less, (2 (1 - p))^placed_surprise
+    // above that. One the model was sure of confirms it and little else,
+    // while its words (a topic has cards in both columns) would drag
+    // topic-alike cards along.
     std::vector<training_example> examples;
-    for (std::size_t i = 0; i < s.cards.size(); ++i)
-        if (s.placed[i] >= 0)
-            examples.push_back({&s.cards[i].column_features, s.placed[i], t.placed_weight});
+    for (std::size_t i = 0; i < s.cards.size(); ++i) {
+        if (s.placed[i] < 0) continue;
+        double const expected = fm.probabilities(s.cards[i].column_features)[s.placed[i]];
+        double const surprise =
+            std::clamp(std::pow(2 * (1 - expected), t.placed_surprise), 1e-3, 1.0);
+        examples.push_back({&s.cards[i].column_features, s.placed[i], t.placed_weight * surprise});
+    }
     if (!examples.empty()) {
         double total = 0;
         for (auto const& e : examples)
@@ -448,6 +457,7 @@ tuning& default_tuning() {
 bool set_tuning(tuning& t, std::string_view assignment) {
     static std::pair<std::string_view, double tuning::*> const reals[] = {
         {"placed_weight", &tuning::placed_weight},
+        {"placed_surprise", &tuning::placed_surprise},
         {"online_strength", &tuning::online_strength},
         {"merge_threshold", &tuning::merge_threshold},
         {"theme_size", &tuning::theme_size},

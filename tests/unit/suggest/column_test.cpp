@@ -338,3 +338,27 @@ TEST_CASE("column prior: 'simply being able to' guards an ease that exists") {
     CHECK(column_of(s, "en-plain") == "behouden");
     CHECK(renew_chance(s, "en-plain") < renew_chance(s, "en") - 0.05);
 }
+
+TEST_CASE("column placements: a placement teaches by how little the model expected it") {
+    // The same card, placed where the built-in model expects it or not: the
+    // expected placement leaves a card with its words where it was, the
+    // unexpected one drags it along.
+    auto const logit = [](double p) { return std::log(p / (1 - p)); };
+    auto const drag_on_word = [&](char const* placed_column) {
+        workshop_input in = dutch_workshop();
+        in.cards = {card("word", "De koffieautomaat op de tweede verdieping")};
+        double const before = renew_chance(suggest(in), "word");
+        for (int i = 0; i < 3; ++i) {
+            in.cards.push_back(card(std::string("p").append(std::to_string(i)),
+                                    "Bang dat we de koffieautomaat verliezen, dat zou zonde zijn " +
+                                        std::to_string(i)));
+            in.cards.back().column = placed_column;
+        }
+        return logit(renew_chance(suggest(in), "word")) - logit(before);
+    };
+    double const expected = drag_on_word("behouden");
+    double const surprising = drag_on_word("vernieuwen");
+    INFO("drag in log-odds of vernieuwen: expected " << expected << ", surprising " << surprising);
+    CHECK(std::abs(expected) < 0.05);
+    CHECK(surprising > 0.5);
+}
