@@ -226,12 +226,14 @@ std::vector<lexicon_entry> const concept_entries = {
      // "building" only in a phrase: its stem is "build", as of building software.
      "place, workplace, desk, office, office building, room, space, seat, location, floor, "
      "facilities, meeting room, workspace, hot desk, hot desking, clean desk"},
+    // No bare "thuis"/"home": as often the private life of "als het thuis
+    // even niet gaat" or "kids who have no room at home" as remote work.
     {"#remote",
-     "thuis, thuiswerken, hybride, online, op afstand, reizen, file, reistijd, vergaderen, "
+     "thuiswerken, thuiswerkt, thuiswerker, thuiswerkers, hybride, online, op afstand, reizen, file, reistijd, vergaderen, "
      "videobellen, "
      "ms teams, zoom, beeldbellen, op kantoor, thuiswerkdag, kantoordag, kantoordagen, hybride "
      "werken, videocall, teams-vergadering, beeldscherm",
-     "home, remote, hybrid, online, distance, commute, commuting, travel, meeting, meetings, video "
+     "remote, home working, home office, hybrid, online, distance, commute, commuting, travel, meeting, meetings, video "
      "call, "
      "zoom, ms teams, work from home, in the office, wfh, remote work, office days, video calls, "
      "camera on"},

@@ -119,6 +119,16 @@ TEST_CASE("concepts: words whose stem is another everyday word are matched as ph
     CHECK(tags("the office building has no quiet rooms").count("#workplace"));
 }
 
+TEST_CASE("concepts: at home is private life as often as remote work") {
+    auto const nl = [](char const* text) { return testing::concept_tags(text, lang::nl); };
+    auto const en = [](char const* text) { return testing::concept_tags(text, lang::en); };
+    CHECK_FALSE(nl("Het gesprek met de planner als het thuis even niet gaat").count("#remote"));
+    CHECK_FALSE(en("Kids who have no quiet room at home").count("#remote"));
+    CHECK(nl("Twee dagen thuiswerken scheelt me tien uur file").count("#remote"));
+    CHECK(nl("Wie staat er aan de balie als de helft thuiswerkt?").count("#remote"));
+    CHECK(en("Working from home saves me the commute").count("#remote"));
+}
+
 TEST_CASE("themes: a card barely alike any theme stays alone rather than fill the expected count") {
     std::vector<sparse_vector> const items = {
         vec({{0, 1}}), vec({{0, 1}, {1, 0.3}}), // one theme
