@@ -129,6 +129,15 @@ TEST_CASE("concepts: at home is private life as often as remote work") {
     CHECK(en("Working from home saves me the commute").count("#remote"));
 }
 
+TEST_CASE("concepts: a phrase that opens with a function word is entered by its content word") {
+    // "in één oogopslag" and "at a glance" never matched: no concept match
+    // starts on "in" or "at".
+    auto const nl = [](char const* text) { return testing::concept_tags(text, lang::nl); };
+    auto const en = [](char const* text) { return testing::concept_tags(text, lang::en); };
+    CHECK(nl("Dat ik in één oogopslag zie hoe een leerling ervoor staat").count("#overview"));
+    CHECK(en("All open deals at a glance").count("#overview"));
+}
+
 TEST_CASE("themes: a card barely alike any theme stays alone rather than fill the expected count") {
     std::vector<sparse_vector> const items = {
         vec({{0, 1}}), vec({{0, 1}, {1, 0.3}}), // one theme
