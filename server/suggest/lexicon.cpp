@@ -219,12 +219,14 @@ std::vector<lexicon_entry> const concept_entries = {
      "migration, migrate, evaluate, transition, big bang, ready, step by step, first step, "
      "gradual, gradually, phase, phases, fallback, cutover, transition period, parallel run, pilot "
      "group"},
+    // No bare "plek"/"place": any spot ("alles op één plek", "een rustige plek
+    // om te leren", "in place"), not only a place to work.
     {"#workplace",
-     "plek, werkplek, kantoor, gebouw, ruimte, flexplek, flexplekken, flexwerken, locatie, lokaal, "
+     "werkplek, kantoor, gebouw, ruimte, flexplek, flexplekken, flexwerken, locatie, lokaal, "
      "kamer, "
      "hoek, inrichting, faciliteiten, vergaderruimte, belhok, kast, clean desk",
      // "building" only in a phrase: its stem is "build", as of building software.
-     "place, workplace, desk, office, office building, room, space, seat, location, floor, "
+     "workplace, desk, office, office building, room, space, seat, location, floor, "
      "facilities, meeting room, workspace, hot desk, hot desking, clean desk"},
     // No bare "thuis"/"home": as often the private life of "als het thuis
     // even niet gaat" or "kids who have no room at home" as remote work.

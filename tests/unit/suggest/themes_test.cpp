@@ -138,6 +138,16 @@ TEST_CASE("concepts: a phrase that opens with a function word is entered by its 
     CHECK(en("All open deals at a glance").count("#overview"));
 }
 
+TEST_CASE("concepts: a place is no workplace, a desk or a flexplek is") {
+    auto const nl = [](char const* text) { return testing::concept_tags(text, lang::nl); };
+    auto const en = [](char const* text) { return testing::concept_tags(text, lang::en); };
+    CHECK_FALSE(nl("Eindelijk één plek waar alle klantinfo staat").count("#workplace"));
+    CHECK_FALSE(en("A single place for every customer record").count("#workplace"));
+    CHECK(nl("Te weinig flexplekken op de tweede verdieping").count("#workplace"));
+    CHECK(nl("Een vaste werkplek voor het team").count("#workplace"));
+    CHECK(en("A desk near my team").count("#workplace"));
+}
+
 TEST_CASE("themes: a card barely alike any theme stays alone rather than fill the expected count") {
     std::vector<sparse_vector> const items = {
         vec({{0, 1}}), vec({{0, 1}, {1, 0.3}}), // one theme
