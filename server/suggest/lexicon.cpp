@@ -148,8 +148,10 @@ std::vector<lexicon_entry> const concept_entries = {
      "overdracht, overdragen, doorverbinden, doorzetten, overnemen, doorgeven, opnieuw vertellen, "
      "doorsturen, escaleren",
      "handover, hand over, handoff, pass on, escalate, escalation, escalations, transfer, pick up"},
+    // "ruimte" only as latitude given: alone it is as often a room ("een stille ruimte").
     {"#autonomy",
-     "autonomie, eigen, regie, bepalen, kiezen, keuze, vrijheid, ruimte, invloed, "
+     "autonomie, eigen, regie, bepalen, kiezen, keuze, vrijheid, ruimte krijgen, ruimte geven, "
+     "ruimte laten, invloed, "
      "verantwoordelijkheid, zeggenschap, volwassen, grip, eigen manier, professionele ruimte, "
      "eigen inbreng, eigen invulling, zelfstandig, zelfsturing, zelfsturend, eigen oordeel",
      "autonomy, choose, choice, decide, freedom, influence, responsibility, ownership, "
@@ -241,11 +243,12 @@ std::vector<lexicon_entry> const concept_entries = {
      "call, "
      "zoom, ms teams, work from home, wfh, remote work, office days, video calls, "
      "camera on"},
+    // No bare "security": in IT cards it is information security; "job security" stays.
     {"#job",
      "baan, banen, functie, rol, taak, taken, beroep, afwisseling, gevarieerd, zekerheid, ontslag, "
      "reorganisatie, vakinhoud, zinvol, uitdaging, carrière, werkzekerheid, vak, werkzekerheid, "
      "ontslagen, boventallig, overbodig, vervangen, banenverlies, functieverlies, werkgelegenheid",
-     "job, jobs, role, task, tasks, career, variety, varied, security, layoff, layoffs, cutting, "
+     "job, jobs, role, task, tasks, career, variety, varied, layoff, layoffs, cutting, "
      "meaningful, challenge, position, headcount, job security, redundant, redundancy, replaced, "
      "obsolete, job loss, jobs at risk"},
     {"#life",

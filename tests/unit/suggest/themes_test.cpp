@@ -148,6 +148,15 @@ TEST_CASE("concepts: a place is no workplace, a desk or a flexplek is") {
     CHECK(en("A desk near my team").count("#workplace"));
 }
 
+TEST_CASE("concepts: a word of two senses is entered in the sense of its concept") {
+    auto const nl = [](char const* text) { return testing::concept_tags(text, lang::nl); };
+    auto const en = [](char const* text) { return testing::concept_tags(text, lang::en); };
+    CHECK_FALSE(en("Information security signs off every release").count("#job"));
+    CHECK(en("Job security matters more than a new tool").count("#job"));
+    CHECK_FALSE(nl("Een stille ruimte om te bellen").count("#autonomy"));
+    CHECK(nl("We willen ruimte krijgen om zelf te kiezen hoe").count("#autonomy"));
+}
+
 TEST_CASE("themes: a card barely alike any theme stays alone rather than fill the expected count") {
     std::vector<sparse_vector> const items = {
         vec({{0, 1}}), vec({{0, 1}, {1, 0.3}}), // one theme
