@@ -242,6 +242,25 @@ TEST_CASE("analysis: conditions, lost-for-good phrases and the card's kind") {
         CHECK((term != "als" && term != "niks"));
 }
 
+TEST_CASE("theme terms: the noun of a preposition written as a phrase is no topic") {
+    std::vector<card_text> const cards = {
+        {"intention", "Alle berichten op één plek in plaats van in vier apps", std::nullopt,
+         std::nullopt},
+        {"concern", "In het kader van de privacy mag niets meer via de app", std::nullopt,
+         std::nullopt},
+    };
+    auto const a = analyse_cards(cards, lang::nl, nullptr);
+    auto const has = [](analysed_card const& c, std::string const& term) {
+        return std::any_of(c.theme_terms.begin(), c.theme_terms.end(),
+                           [&](auto const& t) { return t.first == term; });
+    };
+    // "plaats" stems to "plat", which "platform" splits into.
+    CHECK_FALSE(has(a[0], stem("plaats", lang::nl)));
+    CHECK(has(a[0], stem("berichten", lang::nl)));
+    CHECK_FALSE(has(a[1], "#rules")); // "kader" is a frame of rules elsewhere
+    CHECK_FALSE(has(a[1], stem("kader", lang::nl)));
+}
+
 TEST_CASE("theme terms: runs of letters join a typo and an unknown compound to their word") {
     std::vector<card_text> const cards = {
         {"concern", "De bereikbaarheid van het loket", std::nullopt, std::nullopt},
