@@ -60,6 +60,10 @@ TEST_CASE("text: stop words per language") {
 TEST_CASE("text: Snowball stems join inflections and spelling variants") {
     CHECK(stem("klanten", lang::nl) == stem("klant", lang::nl));
     CHECK(stem("roosters", lang::nl) == stem("rooster", lang::nl));
+    // Diminutive plurals: Snowball keeps an -s after a vowel.
+    CHECK(stem("mailtjes", lang::nl) == stem("mailtje", lang::nl));
+    CHECK(stem("lijstjes", lang::nl) == stem("lijstje", lang::nl));
+    CHECK(stem("proces", lang::nl) == "proces");
     CHECK(stem("patiënten", lang::nl) == stem("patienten", lang::nl));
     CHECK(stem("customers", lang::en) == stem("customer", lang::en));
     CHECK(stem("deployed", lang::en) == stem("deploying", lang::en));
