@@ -73,6 +73,29 @@ void add_letter_grams(std::string const& folded, std::map<std::string, double>& 
         terms[std::string("~").append(folded, i, gram)] += 1;
 }
 
+// The nouns of prepositions written as a phrase ("in plaats van" is "ipv",
+// a stop word; "instead of", "in terms of") say nothing about the topic:
+// marked true, they are no theme term and start no concept ("plaats" stems
+// to "plat", the "plat" of "platform"; "kader" would be #rules).
+std::vector<bool> frozen_preposition_words(std::vector<std::string> const& words, lang l) {
+    static std::vector<std::vector<std::string_view>> const nl = {
+        {"in", "plaats", "van"},   {"ten", "koste", "van"},       {"in", "het", "kader", "van"},
+        {"op", "basis", "van"},    {"aan", "de", "hand", "van"},  {"met", "behulp", "van"},
+        {"in", "verband", "met"},  {"naar", "aanleiding", "van"}, {"ten", "opzichte", "van"},
+        {"door", "middel", "van"}, {"in", "de", "loop", "van"}};
+    static std::vector<std::vector<std::string_view>> const en = {
+        {"in", "terms", "of"}, {"on", "behalf", "of"},      {"by", "means", "of"},
+        {"in", "spite", "of"}, {"as", "a", "result", "of"}, {"in", "case", "of"}};
+    std::vector<bool> frozen(words.size(), false);
+    for (auto const& phrase : l == lang::nl ? nl : en) {
+        for (std::size_t i = 0; i + phrase.size() <= words.size(); ++i) {
+            if (!std::equal(phrase.begin(), phrase.end(), words.begin() + i)) continue;
+            std::fill_n(frozen.begin() + i, phrase.size(), true);
+        }
+    }
+    return frozen;
+}
+
 char const* opening_kind(std::string const& first) {
     static std::set<std::string_view> const definite = {
         "de", "het", "the", "our", "onze", "ons", "mijn", "my", "this", "die", "deze", "dit"};
@@ -283,8 +306,10 @@ std::vector<analysed_card> analyse_cards(std::vector<card_text> const& cards, la
             features.insert(std::string("f:") + opening_kind(sentences[i][0].words[0]));
 
         for (auto const& s : sentences[i]) {
-            // Stance cues, and which of them fall under a negation.
-            std::vector<bool> stance_word(s.words.size(), false);
+            // Stance cues, and which of them fall under a negation. Their
+            // words, as those of a preposition, are no theme terms.
+            std::vector<bool> const frozen = frozen_preposition_words(s.words, l);
+            std::vector<bool> stance_word = frozen;
             auto const cue_matches = stance_cues(s.words, s.stems, l);
             for (auto const& m : cue_matches) {
                 std::string const tag(m.tag);
@@ -307,6 +332,7 @@ std::vector<analysed_card> analyse_cards(std::vector<card_text> const& cards, la
                 // as it is no theme term: "eerlijk gezegd" (honestly) is no
                 // #rules, "een eerlijke kans" is.
                 if (m.length == 1 && is_low_content(s.words[m.start], l)) continue;
+                if (frozen[m.start]) continue;
                 terms[std::string(m.tag)] += 1;
                 features.insert("k:" + std::string(m.tag));
             }

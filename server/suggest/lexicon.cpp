@@ -8,7 +8,10 @@ namespace brug::suggest {
 namespace {
 
 // Topics. A card can touch several; they become extra, weighted terms of its
-// theme vector, so "bellen" and "gesprek" meet as #contact.
+// theme vector, so "bellen" and "gesprek" meet as #contact. No entry opens
+// with a function word ("each other", "in one place", "op kantoor"): a
+// concept match never starts on one, as "we know how" is no know-how and
+// "on top of that mess" no extra work.
 std::vector<lexicon_entry> const concept_entries = {
     {"#people-served",
      "klant, klanten, cliënt, client, inwoner, burger, patiënt, leerling, student, ouders, "
@@ -25,16 +28,15 @@ std::vector<lexicon_entry> const concept_entries = {
      "contact, persoonlijk, gesprek, praten, spreken, bellen, langsgaan, bezoek, ontmoeten, "
      "fysiek, "
      "gezicht, face-to-face, menselijk, mens, luisteren, aandacht, band, praatje, aanspreken, "
-     "terugbellen, persoonlijke aandacht, echt contact, persoonlijk contact, oogcontact, "
+     "terugbellen, persoonlijke aandacht, persoonlijk contact, oogcontact, "
      "telefoontje, aanspreekbaar, nabijheid, empathie, warm contact, klantcontact, huisbezoek",
      "contact, personal, person, talk, conversation, speak, call, visit, meet, face, face-to-face, "
-     "human, listen, listens, attention, bond, relationship, touch, personal touch, in person, eye "
+     "human, listen, listens, attention, bond, relationship, touch, personal touch, eye "
      "contact, phone call, empathy, human touch, face time, home visit, rapport"},
     {"#access",
      "bereikbaar, bereikbaarheid, loket, balie, binnenlopen, telefonisch, telefoon, telefoonlijn, "
      "openingstijden, langskomen, afspraak maken, wachtrij",
-     "reachable, reach, phone line, phone, walk in, opening hours, front desk, counter, get "
-     "through, "
+     "reachable, reach, phone line, phone, walk in, opening hours, front desk, counter, "
      "helpline, hotline, queue"},
     {"#service",
      "service, dienstverlening, vriendelijk, klantvriendelijk, geholpen, tevreden, ontevreden, "
@@ -46,19 +48,19 @@ std::vector<lexicon_entry> const concept_entries = {
     {"#team",
      "collega, collegialiteit, team, teamgeest, samen, samenwerken, samenwerking, elkaar, "
      "onderling, ploeg, "
-     "hecht, steunen, inspringen, saamhorigheid, wij-gevoel, ieder voor zich, helpen, teamwork, "
+     "hecht, steunen, inspringen, saamhorigheid, helpen, teamwork, "
      "samenwerken, collega's, teamleden, hechte, gezamenlijk",
-     "colleague, colleagues, team, teammate, together, each other, collaboration, collaborate, "
+     "colleague, colleagues, team, teammate, together, collaboration, collaborate, "
      "peers, crew, "
-     "tight-knit, help each other, support each other, camaraderie, squad, everyone for "
-     "themselves, teamwork, cooperation, teammates, jointly"},
+     "tight-knit, help each other, support each other, camaraderie, squad, teamwork, cooperation, "
+     "teammates, jointly"},
     {"#knowledge",
      "kennis, ervaring, ervaren, expertise, vakmanschap, vakkennis, kennen, inzicht, gevoel, "
      "senior, oudere, "
-     "specialist, deskundig, intuïtie, leren van elkaar, weten, geleerd, kent, kennisoverdracht, "
+     "specialist, deskundig, intuïtie, leren van elkaar, geleerd, kent, kennisoverdracht, "
      "know-how, ervaringskennis, onderbuik, buikgevoel, fingerspitzengefühl, vakmensen, oude "
      "rotten",
-     "knowledge, experience, experienced, expertise, craft, skill, insight, know-how, senior, "
+     "knowledge, experience, experienced, expertise, craft, skill, insight, senior, "
      "seniors, "
      "specialist, expert, intuition, edge case, learn from each other, knowledge base, knowing, "
      "learned, gut feeling, gut, tacit knowledge, domain knowledge, judgement, judgment, veterans, "
@@ -82,33 +84,32 @@ std::vector<lexicon_entry> const concept_entries = {
      "up, "
      "wiki, upskilling, reskilling, workshop, workshops, video, videos, buddy, champion, "
      "champions, super user, key user, hands-on, sandbox, show me"},
-    {"#time", "tijd, tijd voor, tijd om, geen tijd, uren, bovenop, erbij, naast het werk",
-     "time, time for, time to, no time, hours, on top of, extra work"},
+    {"#time", "tijd, tijd voor, tijd om, uren, bovenop, naast het werk",
+     "time, time for, time to, hours, extra work"},
     {"#workload",
      "werkdruk, druk, overuren, drukte, stress, moe, uitgeput, opbranden, burn-out, zwaar, rust, "
      "ademhalen, haast, opgebrand, volhouden, gejaagd, overbelast, piek, pieken, uitval, verzuim, "
-     "ziekteverzuim, overwerk, te veel, hollen, rennen, onderbezetting, personeelstekort",
+     "ziekteverzuim, overwerk, hollen, rennen, onderbezetting, personeelstekort",
      "workload, pressure, busy, stress, tired, exhausted, exhausting, burnout, burn out, burns "
      "out, overtime, "
-     "heavy, calm, breathe, rush, crunch, sustainable, pace, overloaded, on call, overworked, "
-     "stretched, understaffed, sick leave, fatigue, strain, too much, firefighting, paged"},
+     "heavy, calm, breathe, rush, crunch, sustainable, pace, overloaded, overworked, "
+     "stretched, understaffed, sick leave, fatigue, strain, firefighting, paged"},
     {"#speed",
      "snel, sneller, snelheid, traag, trage, langzaam, wachten, wachttijd, vertraging, direct, "
      "meteen, "
-     "opvolging, reactietijd, doorlooptijd, schakelen, vlot, liggen, achterstand, binnen een dag, "
-     "tempo, vlotter, wachtlijst, snelle, vertraagd, tijdig, op tijd, maanden, reageren, reactie, "
+     "opvolging, reactietijd, doorlooptijd, schakelen, vlot, liggen, achterstand, "
+     "tempo, vlotter, wachtlijst, snelle, vertraagd, tijdig, maanden, reageren, reactie, "
      "doorlooptijden, opgepakt",
      "fast, faster, quick, quickly, slow, wait, waiting, delay, immediately, instantly, speed, "
      "turnaround, "
      "lag, response time, lead time, backlog, months, pace, delays, delayed, latency, sluggish, "
-     "waitlist, responsive, on time, promptly, respond, response, picked up"},
+     "waitlist, responsive, promptly, respond, response, picked up"},
     {"#tools",
      "systeem, app, applicatie, software, platform, pakket, tool, programma, dashboard, "
      "digitaal, ict, it, techniek, algoritme, elo, crm, chatbot, bot, website, portaal, computer, "
      "programma's, tooling, excel, spreadsheet, database, ai, robot, erp, epd, ecd, koppeling, "
      "koppelingen, interface",
      "system, app, application, software, platform, package, tool, program, dashboard, digital, "
-     "it, "
      "algorithm, bot, chatbot, website, portal, crm, vendor, computer, tooling, excel, "
      "spreadsheet, database, ai, erp, integration, integrations, interface, ui"},
     {"#equipment",
@@ -119,13 +120,13 @@ std::vector<lexicon_entry> const concept_entries = {
      "cable, cables, "
      "printer, printing, scanning, wifi, internet, equipment, hardware, device"},
     {"#overview",
-     "overzicht, inzicht, cijfers, data, gegevens, informatie, één plek, rapportage, transparant, "
-     "zichtbaar, terugvinden, vinden, bijhouden, status, stand van zaken, in één oogopslag, "
-     "dashboard, centraal, versnipperd, zoeken, op één plek, alles bij elkaar, actueel",
-     "overview, insight, data, numbers, figures, information, one place, visibility, visible, "
+     "overzicht, inzicht, cijfers, data, gegevens, informatie, rapportage, transparant, "
+     "zichtbaar, terugvinden, vinden, bijhouden, status, stand van zaken, oogopslag, "
+     "dashboard, centraal, versnipperd, zoeken, actueel",
+     "overview, insight, data, numbers, figures, information, visibility, visible, "
      "report, "
-     "reporting, transparent, find, track, status, single source, at a glance, dashboard, central, "
-     "centralised, scattered, search, lookup, up to date, in one place"},
+     "reporting, transparent, find, track, status, single source, glance, dashboard, central, "
+     "centralised, scattered, search, lookup"},
     {"#admin",
      "invoeren, invullen, velden, veld, formulier, registreren, registratie, administratie, "
      "overtikken, "
@@ -137,24 +138,25 @@ std::vector<lexicon_entry> const concept_entries = {
      "copy, paste, copy-pasting, mandatory, type, manual, manually, duplicate, data entry, "
      "bureaucracy, red tape, forms, logging, spreadsheets, box ticking, data entry"},
     {"#repetition",
-     "automatisch, automatiseren, herhalen, repetitief, steeds hetzelfde, standaard, routine, "
+     "automatisch, automatiseren, herhalen, repetitief, standaard, routine, "
      "saai, "
-     "dezelfde vragen, eenvoudige vragen, simpele vragen, makkelijke vragen",
-     "automatic, automate, automated, automation, repetitive, repeat, same questions, routine, "
+     "eenvoudige vragen, simpele vragen, makkelijke vragen",
+     "automatic, automate, automated, automation, repetitive, repeat, routine, "
      "boring, "
      "simple questions, easy questions"},
     {"#handover",
      "overdracht, overdragen, doorverbinden, doorzetten, overnemen, doorgeven, opnieuw vertellen, "
      "doorsturen, escaleren",
      "handover, hand over, handoff, pass on, escalate, escalation, escalations, transfer, pick up"},
+    // "ruimte" only as latitude given: alone it is as often a room ("een stille ruimte").
     {"#autonomy",
-     "autonomie, zelf, eigen, regie, bepalen, kiezen, keuze, vrijheid, ruimte, invloed, "
+     "autonomie, eigen, regie, bepalen, kiezen, keuze, vrijheid, ruimte krijgen, ruimte geven, "
+     "ruimte laten, invloed, "
      "verantwoordelijkheid, zeggenschap, volwassen, grip, eigen manier, professionele ruimte, "
      "eigen inbreng, eigen invulling, zelfstandig, zelfsturing, zelfsturend, eigen oordeel",
-     "autonomy, own, choose, choice, decide, freedom, influence, responsibility, ownership, say "
-     "in, "
-     "grown-up, own way, discretion, independence, independent, self-organising, self-organizing, "
-     "own judgement, latitude, empowered"},
+     "autonomy, choose, choice, decide, freedom, influence, responsibility, ownership, "
+     "grown-up, discretion, independence, independent, self-organising, self-organizing, "
+     "latitude, empowered"},
     {"#trust",
      "vertrouwen, vertrouwd, gecontroleerd, controle, wantrouwen, serieus genomen, gewaardeerd, "
      "afrekenen, turven, micromanagement, gecontroleerd worden, bewaking, meekijken, wantrouwig, "
@@ -204,42 +206,49 @@ std::vector<lexicon_entry> const concept_entries = {
     {"#involvement",
      "betrekken, betrokken, inspraak, meedenken, meebeslissen, meepraten, gevraagd, communicatie, "
      "communiceren, informeren, mening, gehoord, serieus genomen, draagvlak, beslissingen, "
-     "besluiten, participatie, input, van bovenaf, opgelegd, top-down, bottom-up, meepraten, "
+     "besluiten, participatie, input, opgelegd, top-down, bottom-up, meepraten, "
      "klankbordgroep, meedoen",
      "involve, involved, involvement, asked, voice, communicate, communication, inform, consult, "
      "opinion, feedback, heard, listened to, buy-in, taken seriously, decisions, decide, "
-     "participation, input, top-down, bottom-up, imposed, sounding board, say in it, consulted"},
+     "participation, input, top-down, bottom-up, imposed, sounding board, consulted"},
     {"#rollout",
      "invoering, uitrol, uitrollen, implementatie, pilot, proef, proefperiode, stapsgewijs, "
      "deadline, live, starten, evalueren, overstap, overstappen, migratie, overzetten, testfase, "
-     "in één keer, gefaseerd, stap voor stap, geleidelijk, proefdraaien, overgangsperiode, "
-     "parallel, terugvaloptie, terugval, ingangsdatum, per direct",
-     "rollout, roll out, implementation, pilot, trial, phased, deadline, go-live, go live, launch, "
+     "gefaseerd, stap voor stap, geleidelijk, proefdraaien, overgangsperiode, "
+     "parallel, terugvaloptie, terugval, ingangsdatum",
+     "rollout, roll out, implementation, pilot, trial, phased, deadline, launch, "
      "switch, "
      "migration, migrate, evaluate, transition, big bang, ready, step by step, first step, "
      "gradual, gradually, phase, phases, fallback, cutover, transition period, parallel run, pilot "
      "group"},
+    // No bare "plek"/"place": any spot ("alles op één plek", "een rustige plek
+    // om te leren", "in place"), not only a place to work.
     {"#workplace",
-     "plek, werkplek, kantoor, gebouw, ruimte, flexplek, flexplekken, flexwerken, locatie, lokaal, "
+     "werkplek, kantoor, gebouw, ruimte, flexplek, flexplekken, flexwerken, locatie, lokaal, "
      "kamer, "
      "hoek, inrichting, faciliteiten, vergaderruimte, belhok, kast, clean desk",
      // "building" only in a phrase: its stem is "build", as of building software.
-     "place, workplace, desk, office, office building, room, space, seat, location, floor, "
+     "workplace, desk, office, office building, room, space, seat, location, floor, "
      "facilities, meeting room, workspace, hot desk, hot desking, clean desk"},
+    // No bare "thuis"/"home": as often the private life of "als het thuis
+    // even niet gaat" or "kids who have no room at home" as remote work.
     {"#remote",
-     "thuis, thuiswerken, hybride, online, op afstand, reizen, file, reistijd, vergaderen, "
+     "thuiswerken, thuiswerkt, thuiswerker, thuiswerkers, hybride, online, afstand, reizen, file, "
+     "reistijd, vergaderen, "
      "videobellen, "
-     "ms teams, zoom, beeldbellen, op kantoor, thuiswerkdag, kantoordag, kantoordagen, hybride "
+     "ms teams, zoom, beeldbellen, thuiswerkdag, kantoordag, kantoordagen, hybride "
      "werken, videocall, teams-vergadering, beeldscherm",
-     "home, remote, hybrid, online, distance, commute, commuting, travel, meeting, meetings, video "
+     "remote, home working, home office, hybrid, online, distance, commute, commuting, travel, "
+     "meeting, meetings, video "
      "call, "
-     "zoom, ms teams, work from home, in the office, wfh, remote work, office days, video calls, "
+     "zoom, ms teams, work from home, wfh, remote work, office days, video calls, "
      "camera on"},
+    // No bare "security": in IT cards it is information security; "job security" stays.
     {"#job",
      "baan, banen, functie, rol, taak, taken, beroep, afwisseling, gevarieerd, zekerheid, ontslag, "
      "reorganisatie, vakinhoud, zinvol, uitdaging, carrière, werkzekerheid, vak, werkzekerheid, "
      "ontslagen, boventallig, overbodig, vervangen, banenverlies, functieverlies, werkgelegenheid",
-     "job, jobs, role, task, tasks, career, variety, varied, security, layoff, layoffs, cutting, "
+     "job, jobs, role, task, tasks, career, variety, varied, layoff, layoffs, cutting, "
      "meaningful, challenge, position, headcount, job security, redundant, redundancy, replaced, "
      "obsolete, job loss, jobs at risk"},
     {"#life",

@@ -285,9 +285,15 @@ bool is_stop_word(std::string_view w, lang l) {
 
 std::string stem(std::string_view lower_word, lang l) {
     thread_local stemmer_pair stemmers;
-    std::string const folded = fold_accents(lower_word);
+    std::string folded = fold_accents(lower_word);
     sb_stemmer* s = l == lang::nl ? stemmers.nl : stemmers.en;
     if (!s) return folded;
+    // Snowball's Dutch stemmer takes a plural -s off only after a consonant,
+    // so the plural of a diminutive ("mailtjes", "lijstjes", "kabeltjes")
+    // never met its singular: stemmed without its s, it does. Other plurals
+    // in -es ("ruimtes") stay as Snowball has them: -es also ends singulars
+    // ("proces", "succes").
+    if (l == lang::nl && folded.size() >= 6 && folded.ends_with("jes")) folded.pop_back();
     sb_symbol const* out = sb_stemmer_stem(s, reinterpret_cast<sb_symbol const*>(folded.data()),
                                            static_cast<int>(folded.size()));
     if (!out) return folded;

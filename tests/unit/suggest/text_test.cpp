@@ -60,6 +60,10 @@ TEST_CASE("text: stop words per language") {
 TEST_CASE("text: Snowball stems join inflections and spelling variants") {
     CHECK(stem("klanten", lang::nl) == stem("klant", lang::nl));
     CHECK(stem("roosters", lang::nl) == stem("rooster", lang::nl));
+    // Diminutive plurals: Snowball keeps an -s after a vowel.
+    CHECK(stem("mailtjes", lang::nl) == stem("mailtje", lang::nl));
+    CHECK(stem("lijstjes", lang::nl) == stem("lijstje", lang::nl));
+    CHECK(stem("proces", lang::nl) == "proces");
     CHECK(stem("patiënten", lang::nl) == stem("patienten", lang::nl));
     CHECK(stem("customers", lang::en) == stem("customer", lang::en));
     CHECK(stem("deployed", lang::en) == stem("deploying", lang::en));
@@ -240,6 +244,25 @@ TEST_CASE("analysis: conditions, lost-for-good phrases and the card's kind") {
     // Stance cues are no topic: "als" and "niks meer" add no theme terms.
     for (auto const& [term, count] : a[0].theme_terms)
         CHECK((term != "als" && term != "niks"));
+}
+
+TEST_CASE("theme terms: the noun of a preposition written as a phrase is no topic") {
+    std::vector<card_text> const cards = {
+        {"intention", "Alle berichten op één plek in plaats van in vier apps", std::nullopt,
+         std::nullopt},
+        {"concern", "In het kader van de privacy mag niets meer via de app", std::nullopt,
+         std::nullopt},
+    };
+    auto const a = analyse_cards(cards, lang::nl, nullptr);
+    auto const has = [](analysed_card const& c, std::string const& term) {
+        return std::any_of(c.theme_terms.begin(), c.theme_terms.end(),
+                           [&](auto const& t) { return t.first == term; });
+    };
+    // "plaats" stems to "plat", which "platform" splits into.
+    CHECK_FALSE(has(a[0], stem("plaats", lang::nl)));
+    CHECK(has(a[0], stem("berichten", lang::nl)));
+    CHECK_FALSE(has(a[1], "#rules")); // "kader" is a frame of rules elsewhere
+    CHECK_FALSE(has(a[1], stem("kader", lang::nl)));
 }
 
 TEST_CASE("theme terms: runs of letters join a typo and an unknown compound to their word") {

@@ -128,6 +128,44 @@ TEST_CASE("concepts: words whose stem is another everyday word are matched as ph
     CHECK(tags("the office building has no quiet rooms").count("#workplace"));
 }
 
+TEST_CASE("concepts: at home is private life as often as remote work") {
+    auto const nl = [](char const* text) { return testing::concept_tags(text, lang::nl); };
+    auto const en = [](char const* text) { return testing::concept_tags(text, lang::en); };
+    CHECK_FALSE(nl("Het gesprek met de planner als het thuis even niet gaat").count("#remote"));
+    CHECK_FALSE(en("Kids who have no quiet room at home").count("#remote"));
+    CHECK(nl("Twee dagen thuiswerken scheelt me tien uur file").count("#remote"));
+    CHECK(nl("Wie staat er aan de balie als de helft thuiswerkt?").count("#remote"));
+    CHECK(en("Working from home saves me the commute").count("#remote"));
+}
+
+TEST_CASE("concepts: a phrase that opens with a function word is entered by its content word") {
+    // "in één oogopslag" and "at a glance" never matched: no concept match
+    // starts on "in" or "at".
+    auto const nl = [](char const* text) { return testing::concept_tags(text, lang::nl); };
+    auto const en = [](char const* text) { return testing::concept_tags(text, lang::en); };
+    CHECK(nl("Dat ik in één oogopslag zie hoe een leerling ervoor staat").count("#overview"));
+    CHECK(en("All open deals at a glance").count("#overview"));
+}
+
+TEST_CASE("concepts: a place is no workplace, a desk or a flexplek is") {
+    auto const nl = [](char const* text) { return testing::concept_tags(text, lang::nl); };
+    auto const en = [](char const* text) { return testing::concept_tags(text, lang::en); };
+    CHECK_FALSE(nl("Eindelijk één plek waar alle klantinfo staat").count("#workplace"));
+    CHECK_FALSE(en("A single place for every customer record").count("#workplace"));
+    CHECK(nl("Te weinig flexplekken op de tweede verdieping").count("#workplace"));
+    CHECK(nl("Een vaste werkplek voor het team").count("#workplace"));
+    CHECK(en("A desk near my team").count("#workplace"));
+}
+
+TEST_CASE("concepts: a word of two senses is entered in the sense of its concept") {
+    auto const nl = [](char const* text) { return testing::concept_tags(text, lang::nl); };
+    auto const en = [](char const* text) { return testing::concept_tags(text, lang::en); };
+    CHECK_FALSE(en("Information security signs off every release").count("#job"));
+    CHECK(en("Job security matters more than a new tool").count("#job"));
+    CHECK_FALSE(nl("Een stille ruimte om te bellen").count("#autonomy"));
+    CHECK(nl("We willen ruimte krijgen om zelf te kiezen hoe").count("#autonomy"));
+}
+
 TEST_CASE("themes: a card barely alike any theme stays alone rather than fill the expected count") {
     std::vector<sparse_vector> const items = {
         vec({{0, 1}}), vec({{0, 1}, {1, 0.3}}), // one theme
