@@ -265,6 +265,25 @@ TEST_CASE("theme terms: the noun of a preposition written as a phrase is no topi
     CHECK_FALSE(has(a[1], stem("kader", lang::nl)));
 }
 
+TEST_CASE("theme terms: a preposition is no topic (nor a theme's title)") {
+    std::vector<card_text> const cards = {
+        {"concern", "Gewoon even naast iemand kunnen gaan zitten als je vastloopt met een offerte",
+         std::nullopt, std::nullopt},
+        {"concern", "Volgens mij lopen we achter, rond de deadline en langs elkaar heen",
+         std::nullopt, std::nullopt},
+    };
+    auto const a = analyse_cards(cards, lang::nl, nullptr);
+    auto const has = [](analysed_card const& c, std::string const& term) {
+        return std::any_of(c.theme_terms.begin(), c.theme_terms.end(),
+                           [&](auto const& t) { return t.first == term; });
+    };
+    CHECK_FALSE(has(a[0], stem("naast", lang::nl)));
+    CHECK(has(a[0], stem("offerte", lang::nl)));
+    for (char const* w : {"volgens", "achter", "rond", "langs"})
+        CHECK_FALSE(has(a[1], stem(w, lang::nl)));
+    CHECK(has(a[1], stem("deadline", lang::nl)));
+}
+
 TEST_CASE("theme terms: runs of letters join a typo and an unknown compound to their word") {
     std::vector<card_text> const cards = {
         {"concern", "De bereikbaarheid van het loket", std::nullopt, std::nullopt},
