@@ -56,7 +56,12 @@ web_root const& root() {
 }
 
 net::http_api const& api() {
-    static net::http_api const a(nullptr, net::http_api_config{root().root.string(), 500});
+    static net::http_api const a(nullptr, [] {
+        net::http_api_config c;
+        c.web_root = root().root.string();
+        c.max_card_chars = 500;
+        return c;
+    }());
     return a;
 }
 
