@@ -5,9 +5,8 @@
 #include "suggest/themes.hpp"
 
 #include <algorithm>
-#include <map>
-
 #include <cmath>
+#include <map>
 
 namespace brug::suggest {
 
