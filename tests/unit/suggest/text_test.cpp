@@ -12,6 +12,16 @@
 
 using namespace brug::suggest;
 
+namespace {
+
+// Whether the card's theme terms include `term`.
+bool has(analysed_card const& c, std::string const& term) {
+    return std::any_of(c.theme_terms.begin(), c.theme_terms.end(),
+                       [&](auto const& t) { return t.first == term; });
+}
+
+} // namespace
+
 TEST_CASE("text: lowercasing keeps accented letters") {
     CHECK(utf8_lower("ÉÉN Patiënt, ÇA VA, Ĳssel Łódź") == "één patiënt, ça va, ĳssel łódź");
     CHECK(utf8_lower("ABC xyz 123") == "abc xyz 123");
@@ -129,11 +139,6 @@ TEST_CASE("theme terms leave out everyday verbs and measures of time") {
         {"concern", "It takes a whole day to get the release out", std::nullopt, std::nullopt},
     };
     auto const a = analyse_cards(cards, lang::nl, nullptr);
-    auto const has = [](analysed_card const& c, std::string const& term) {
-        for (auto const& [t, n] : c.theme_terms)
-            if (t == term) return true;
-        return false;
-    };
     CHECK(has(a[0], stem("rooster", lang::nl)));
     CHECK_FALSE(has(a[0], stem("week", lang::nl)));
     CHECK_FALSE(has(a[0], stem("krijgen", lang::nl)));
@@ -148,11 +153,6 @@ TEST_CASE("compounds: 'klantcontact' and 'klant contact' share their terms") {
         {"concern", "Het contact met de klant gaat verloren", std::nullopt, std::nullopt},
     };
     auto const a = analyse_cards(cards, lang::nl, nullptr);
-    auto const has = [](analysed_card const& c, std::string const& term) {
-        for (auto const& [t, n] : c.theme_terms)
-            if (t == term) return true;
-        return false;
-    };
     for (auto const& term :
          {stem("klant", lang::nl), std::string("contact"), std::string("#contact")}) {
         CHECK(has(a[0], term));
@@ -194,10 +194,6 @@ TEST_CASE("theme terms: a word with little topic of its own is no concept alone"
         {"intention", "Een eerlijke kans op de leuke diensten", std::nullopt, std::nullopt},
     };
     auto const a = analyse_cards(cards, lang::nl, nullptr);
-    auto const has = [](analysed_card const& c, char const* term) {
-        return std::any_of(c.theme_terms.begin(), c.theme_terms.end(),
-                           [&](auto const& t) { return t.first == term; });
-    };
     CHECK_FALSE(has(a[0], "#rules"));
     CHECK(has(a[1], "#rules"));
 }
@@ -254,10 +250,6 @@ TEST_CASE("theme terms: the noun of a preposition written as a phrase is no topi
          std::nullopt},
     };
     auto const a = analyse_cards(cards, lang::nl, nullptr);
-    auto const has = [](analysed_card const& c, std::string const& term) {
-        return std::any_of(c.theme_terms.begin(), c.theme_terms.end(),
-                           [&](auto const& t) { return t.first == term; });
-    };
     // "plaats" stems to "plat", which "platform" splits into.
     CHECK_FALSE(has(a[0], stem("plaats", lang::nl)));
     CHECK(has(a[0], stem("berichten", lang::nl)));
@@ -273,10 +265,6 @@ TEST_CASE("theme terms: a preposition is no topic (nor a theme's title)") {
          std::nullopt, std::nullopt},
     };
     auto const a = analyse_cards(cards, lang::nl, nullptr);
-    auto const has = [](analysed_card const& c, std::string const& term) {
-        return std::any_of(c.theme_terms.begin(), c.theme_terms.end(),
-                           [&](auto const& t) { return t.first == term; });
-    };
     CHECK_FALSE(has(a[0], stem("naast", lang::nl)));
     CHECK(has(a[0], stem("offerte", lang::nl)));
     for (char const* w : {"volgens", "achter", "rond", "langs"})
