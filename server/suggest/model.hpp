@@ -96,6 +96,9 @@ struct tuning {
     double column_agreement = 3.0; // similar(): exponent of the chance two cards share a column
                                    // (a theme never spans columns: a likely other column weighs
                                    // more than a shared word)
+    double mate_typicality = 0.2;  // similar(): weight of a theme mate's average likeness to
+                                   // the theme's other cards, next to its likeness to the card
+                                   // asked about (a theme's odd card out comes last)
     double online_word_l2_scale = 0.1;   // extra pull of word features in the online fit: the
                                          // workshop's own words are what its placements teach best
     double online_explained_words = 0.5; // a placed card's words are pulled the harder (from

@@ -470,6 +470,7 @@ bool set_tuning(tuning& t, std::string_view assignment) {
         {"base_l2", &tuning::base_l2},
         {"word_l2_scale", &tuning::word_l2_scale},
         {"column_agreement", &tuning::column_agreement},
+        {"mate_typicality", &tuning::mate_typicality},
         {"online_word_l2_scale", &tuning::online_word_l2_scale},
         {"online_explained_words", &tuning::online_explained_words},
         {"affinity_weight", &tuning::affinity_weight},
@@ -663,9 +664,29 @@ similar(workshop_input const& all, std::string const& card_id, int limit, model 
                 if (groups[k] == group) suggested_together[members[k]] = true;
         }
     }
+    // The card's theme: those cards, and the cards of the facilitator's theme
+    // it is in.
+    std::vector<bool> same_theme = suggested_together;
+    if (s.fixed_cluster[target] >= 0)
+        for (std::size_t j = 0; j < s.n; ++j)
+            if (s.fixed_cluster[j] == s.fixed_cluster[target]) same_theme[j] = true;
+    // How alike each card of the theme is to its others on average: a theme
+    // often holds a card or two of another theme, or of another column, and
+    // those are alike to few of its cards.
+    std::vector<std::size_t> theme;
+    for (std::size_t j = 0; j < s.n; ++j)
+        if (same_theme[j]) theme.push_back(j);
+    std::vector<double> typicality(s.n, 0.0);
+    if (theme.size() > 1)
+        for (auto j : theme) {
+            double sum = 0;
+            for (auto q : theme)
+                if (q != j) sum += s.similarity(j, q);
+            typicality[j] = sum / static_cast<double>(theme.size() - 1);
+        }
     // Alike in words and concepts, discounted when the cards are unlikely to
-    // share a column (a theme never spans columns); cards of the same theme,
-    // made by the facilitator or suggested, come first.
+    // share a column (a theme never spans columns); the cards of its theme
+    // come first, the more typical of it the earlier.
     for (std::size_t j = 0; j < s.n; ++j) {
         if (j == target) continue;
         double same_column = 0;
@@ -675,10 +696,7 @@ similar(workshop_input const& all, std::string const& card_id, int limit, model 
         // common still rank by column.
         double score = (s.similarity(target, j) + 0.02) *
                        std::pow(same_column, t.column_agreement);
-        bool const same_theme =
-            suggested_together[j] ||
-            (s.fixed_cluster[target] >= 0 && s.fixed_cluster[target] == s.fixed_cluster[j]);
-        if (same_theme) score = 0.5 + 0.5 * score;
+        if (same_theme[j]) score = 0.5 + 0.5 * (score + t.mate_typicality * typicality[j]);
         if (score > 0) out.emplace_back(in.cards[j].id, std::min(1.0, score));
     }
     std::stable_sort(out.begin(), out.end(),

@@ -225,6 +225,41 @@ TEST_CASE("suggester: similar() puts the cards of the suggested theme first") {
     CHECK(checked > 20);
 }
 
+TEST_CASE("suggester: similar() ranks a typical card of the theme above its odd card out") {
+    // The facilitator's theme: "a", "b", "c" and "d" share two words, and
+    // "odd" shares none with them. Asked about "t", which shares one word
+    // with "a" and one with "odd", likeness alone puts "odd" first (its
+    // card is shorter); the card typical of the theme leads instead. Made-up
+    // words, so that only the words the cards share count: no concept, stem
+    // or compound.
+    workshop_input in;
+    in.language = "nl";
+    in.column_ids = {"behouden", "vernieuwen"};
+    in.clusters = {{"cl", "vernieuwen", "Thema"}};
+    in.cards = {
+        card("t", "blorp zwiek"),     card("odd", "zwiek tril"),
+        card("a", "blorp frak gnom"), card("b", "frak gnom"),
+        card("c", "frak gnom"),       card("d", "gnom frak"),
+        card("x", "tril koffie maandag"), card("y", "tril klanten contact"),
+        card("z", "pauzes zelf kiezen"),  card("w", "collega's helpen elkaar"),
+        card("v", "dubbel werk invoeren"),
+    };
+    for (std::size_t i = 0; i < 6; ++i)
+        in.cards[i].column = "vernieuwen", in.cards[i].cluster_id = "cl";
+    tuning& t = default_tuning();
+    tuning const saved = t;
+    t.mate_typicality = 0;
+    auto const by_likeness = similar(in, "t", 2);
+    t = saved;
+    auto const by_theme = similar(in, "t", 2);
+    REQUIRE(by_likeness.size() == 2);
+    REQUIRE(by_theme.size() == 2);
+    CHECK(by_likeness[0].first == "odd");
+    CHECK(by_likeness[1].first == "a");
+    CHECK(by_theme[0].first == "a");
+    CHECK(by_theme[1].first == "odd");
+}
+
 TEST_CASE("suggester: empty and odd input") {
     workshop_input in;
     CHECK(suggest(in).cards.empty());
