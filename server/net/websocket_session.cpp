@@ -190,7 +190,7 @@ template <class NextLayer>
 void websocket_session<NextLayer>::wait_readable() {
     if (finished_) return;
     if constexpr (tls) {
-        if (tls_pending(stream_)) return read_tls();
+        if (tls_pending(stream_) && !shut_down_) return read_tls();
     }
     socket().async_wait(asio::ip::tcp::socket::wait_read,
                         exact(beast::bind_front_handler(&websocket_session::on_readable,
@@ -200,10 +200,27 @@ void websocket_session<NextLayer>::wait_readable() {
 template <class NextLayer>
 void websocket_session<NextLayer>::on_readable(beast::error_code ec) {
     if (ec) return finish();
-    if constexpr (tls)
+    if constexpr (tls) {
+        if (shut_down_) return drain();
         read_tls();
-    else
+    } else {
         read_plain();
+    }
+}
+
+// After our close_notify, TLS reads nothing more: the peer's last bytes
+// (its own close_notify) are read as they come and dropped, until its end of
+// the stream. Closing with bytes unread would reset the connection, and the
+// reset can cost the peer what we sent last.
+template <class NextLayer>
+void websocket_session<NextLayer>::drain() {
+    std::array<char, 512> sink;
+    beast::error_code ec;
+    std::size_t const available = socket().available(ec);
+    if (ec || available == 0) return finish(); // readable and empty: the peer's end
+    socket().read_some(asio::buffer(sink.data(), std::min(available, sink.size())), ec);
+    if (ec) return finish();
+    wait_readable();
 }
 
 // Reads what the socket holds into this thread's buffer and parses it there;
@@ -786,8 +803,26 @@ void websocket_session<NextLayer>::do_close(int code, std::string reason, bool d
 // the close deadline).
 template <class NextLayer>
 void websocket_session<NextLayer>::shut_down() {
-    beast::error_code ignored;
-    socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+    if (shut_down_) return;
+    shut_down_ = true;
+    if constexpr (tls) {
+        // TLS ends with close_notify (RFC 8446 6.1), else the peer sees a
+        // truncated stream. Only ours is sent: marking the peer's as
+        // received makes the shutdown a write alone, beside the read loop
+        // (whose next read then ends it). The socket stays open for that
+        // write; its handler closes it if the read loop has ended.
+        SSL_set_shutdown(stream_.native_handle(), SSL_RECEIVED_SHUTDOWN);
+        tls_shutdown_writing_ = true;
+        stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) {
+            self->tls_shutdown_writing_ = false;
+            beast::error_code ignored;
+            self->socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+            if (self->finished_) self->socket().close(ignored);
+        });
+    } else {
+        beast::error_code ignored;
+        socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+    }
 }
 
 // One timer for the hello deadline, the idle limit (with a ping at half of
@@ -855,7 +890,7 @@ void websocket_session<NextLayer>::finish() {
         room_.reset();
     }
     beast::error_code ignored;
-    socket().close(ignored);
+    if (!tls_shutdown_writing_) socket().close(ignored);
 }
 
 // The two kinds of session, compiled here once (http_session.cpp makes them).

@@ -82,6 +82,7 @@ private:
     void on_readable(boost::beast::error_code ec);
     void read_plain();
     void read_tls();
+    void drain();
     void on_read_tls(boost::beast::error_code ec, char* data, std::size_t bytes);
     void consume(char* data, std::size_t size);
     void on_event(ws::event const& ev);
@@ -131,6 +132,8 @@ private:
     bool close_sent_ = false;               // ... and the write has completed
     bool close_received_ = false;           // the peer's close frame came
     bool drop_after_close_ = false;         // the peer broke the protocol: no closing handshake
+    bool shut_down_ = false;                // our end of the stream is sent or being sent
+    bool tls_shutdown_writing_ = false;     // ... as TLS's close_notify, still being written
     int close_code_ = 0;                    // the close to send once the queue is written
     std::string close_reason_;
     std::string early_input_;               // bytes that came with the upgrade request

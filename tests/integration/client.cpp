@@ -449,6 +449,15 @@ void wss_client::send(json const& j) {
     if (ec) impl_->open = false;
 }
 
+std::string wss_client::close(int code) {
+    if (!impl_->open) return "not open";
+    impl_->open = false;
+    beast::get_lowest_layer(impl_->ws).expires_after(std::chrono::seconds(5));
+    beast::error_code ec;
+    impl_->ws.close(websocket::close_reason(static_cast<std::uint16_t>(code)), ec);
+    return ec ? ec.message() : std::string();
+}
+
 std::optional<json> wss_client::next(std::chrono::milliseconds timeout) {
     if (impl_->inbox.empty() && impl_->open) {
         bool done = false;

@@ -146,6 +146,9 @@ public:
     bool open() const;
     void send(json const& j);
     std::optional<json> next(std::chrono::milliseconds timeout = std::chrono::milliseconds(5000));
+    // The closing handshake with `code`, then TLS's: empty when both ended
+    // cleanly (the server's close frame, then its close_notify), else why not.
+    std::string close(int code);
 
 private:
     struct impl;

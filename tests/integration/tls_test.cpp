@@ -97,6 +97,11 @@ TEST_CASE("tls: HTTPS and WSS on the listening port, TLS 1.2 and 1.3 only") {
         p.send({{"type", "card.post"}, {"kind", "concern"}, {"text", "over TLS"},
                 {"nonce", "tls-1"}, {"req", 7}});
         CHECK(is_type(answer(p, 7), "ack"));
+
+        // Closing: the close frames, then TLS's close_notify (RFC 8446 6.1),
+        // not the bare end of the TCP stream.
+        CHECK(p.close(1000) == "");
+        CHECK(f.close(1001) == "");
     }
 
     SECTION("TLS 1.1 and older are refused; 1.2 and 1.3 are spoken") {
