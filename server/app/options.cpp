@@ -157,7 +157,8 @@ std::vector<option_spec> const& specs() {
          int_in(&o::max_connections_per_address, 1, 10000000)},
         {"--trusted-proxy", "ADDR[,ADDR...]", "",
          "reverse proxies whose X-Real-IP (or last X-Forwarded-For) names the client for the "
-         "per-address limits; from any other peer those headers are ignored",
+         "per-address limits, and whose X-Forwarded-Proto sets the QR code link's scheme; from any "
+         "other peer those headers are ignored",
          [](options& opts, std::string const& v) -> std::string {
              std::vector<std::string> list;
              std::size_t pos = 0;

@@ -31,12 +31,18 @@ asio::ip::address plain_address(asio::ip::address const& a) {
     return a;
 }
 
+bool is_trusted_proxy(asio::ip::address const& peer,
+                      std::vector<asio::ip::address> const& trusted_proxies) {
+    auto const from = plain_address(peer);
+    return std::find(trusted_proxies.begin(), trusted_proxies.end(), from) !=
+           trusted_proxies.end();
+}
+
 asio::ip::address client_address(asio::ip::address const& peer, std::string_view real_ip,
                                  std::string_view forwarded_for,
                                  std::vector<asio::ip::address> const& trusted_proxies) {
     auto const from = plain_address(peer);
-    if (std::find(trusted_proxies.begin(), trusted_proxies.end(), from) == trusted_proxies.end())
-        return from;
+    if (!is_trusted_proxy(from, trusted_proxies)) return from;
     if (auto a = parse(real_ip)) return *a;
     // "client, proxy1, proxy2": only the last was written by our proxy; the
     // ones before it are whatever the client (or a proxy before ours) sent.

@@ -13,6 +13,11 @@ namespace brug::net {
 // socket) written as the IPv4 address it is, so that both spell one client.
 boost::asio::ip::address plain_address(boost::asio::ip::address const& a);
 
+// Whether TCP peer `peer` is one of `trusted_proxies`, whose headers about
+// the client (address, scheme) are believed.
+bool is_trusted_proxy(boost::asio::ip::address const& peer,
+                      std::vector<boost::asio::ip::address> const& trusted_proxies);
+
 // The client's address for a request that came from TCP peer `peer`. When
 // the peer is one of `trusted_proxies`, it is the proxy's word: `real_ip`
 // (X-Real-IP), or else the rightmost entry of `forwarded_for`

@@ -26,7 +26,8 @@ struct http_request {
     std::string target;        // as sent: path and query, percent-encoded
     std::string authorization; // the Authorization header, or ""
     std::string host;          // the Host header, or "" (for absolute links in QR codes)
-    std::string forwarded_proto; // X-Forwarded-Proto from a TLS proxy, or ""
+    std::string forwarded_proto; // "https" over our TLS, else X-Forwarded-Proto from a trusted
+                                 // proxy, or ""
     std::string remote;        // client address, for abuse limits only: never logged or stored
     bool remote_loopback = true; // loopback is not limited (tests, load generators)
     std::string limit_key;     // the client's key in address_limits ("" when exempt)

@@ -129,8 +129,12 @@ private:
         in.target = std::string(req.target());
         in.authorization = std::string(req[http::field::authorization]);
         in.host = std::string(req[http::field::host]);
-        // Over our own TLS the scheme is known; behind a proxy, it says.
-        in.forwarded_proto = tls ? std::string("https") : std::string(req["X-Forwarded-Proto"]);
+        // Over our own TLS the scheme is known; behind a trusted proxy, it
+        // says; anyone else's word is ignored.
+        if (tls)
+            in.forwarded_proto = "https";
+        else if (auto proto = req["X-Forwarded-Proto"]; !proto.empty() && from_trusted_proxy())
+            in.forwarded_proto = std::string(proto);
         if (client) {
             in.remote = client->to_string();
             in.remote_loopback = client->is_loopback();
@@ -147,6 +151,12 @@ private:
                 self->send(std::move(r), keep_alive, version);
             });
         });
+    }
+
+    bool from_trusted_proxy() {
+        beast::error_code ec;
+        auto remote = tcp().socket().remote_endpoint(ec);
+        return !ec && is_trusted_proxy(remote.address(), ctx_->trusted_proxies);
     }
 
     // The client's address: the TCP peer's, or behind a trusted proxy the

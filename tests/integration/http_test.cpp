@@ -270,6 +270,26 @@ TEST_CASE("http: the QR code of a workshop and the built-in prompts") {
     CHECK(http(srv.port(), "GET", "/api/prompts?language=de").status == 400);
 }
 
+TEST_CASE("http: the QR code's scheme comes from X-Forwarded-Proto of a trusted proxy only") {
+    // The link in the image is the Host header's, with https only when a
+    // proxy named by --trusted-proxy says the client came over TLS: from
+    // anyone else the header is ignored, as X-Real-IP is.
+    auto qr = [](int port, std::string const& code, bool forwarded_https) {
+        std::vector<std::pair<std::string, std::string>> headers = {{"Host", "brug.example"}};
+        if (forwarded_https) headers.emplace_back("X-Forwarded-Proto", "https");
+        auto r = http(port, "GET", "/api/workshops/" + code + "/qr.svg", {}, headers);
+        REQUIRE(r.status == 200);
+        return r.body;
+    };
+    server_process direct;
+    auto a = create_workshop(direct.port());
+    CHECK(qr(direct.port(), a.code, true) == qr(direct.port(), a.code, false));
+
+    server_process proxied({"--trusted-proxy", "127.0.0.1"});
+    auto b = create_workshop(proxied.port());
+    CHECK(qr(proxied.port(), b.code, true) != qr(proxied.port(), b.code, false));
+}
+
 TEST_CASE("http: a HEAD answer has no body, on every route, so the next answer on the connection is whole") {
     server_process srv;
     auto const target = GENERATE(as<std::string>{}, "/healthz", "/api/prompts?lang=nl", "/api/prompts",
