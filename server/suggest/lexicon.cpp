@@ -456,8 +456,7 @@ std::vector<lexicon_match> lexicon::match(std::vector<std::string> const& words,
         folded.push_back(fold_accents(w));
     auto try_map = [&](phrase_map const& map, std::vector<std::string> const& seq, std::size_t i) {
         auto it = map.find(seq[i]);
-        if (it == map.end()) return false;
-        bool found = false;
+        if (it == map.end()) return;
         for (auto const& p : it->second) {
             if (i + 1 + p.rest.size() > seq.size()) continue;
             bool ok = true;
@@ -465,14 +464,22 @@ std::vector<lexicon_match> lexicon::match(std::vector<std::string> const& words,
                 ok = seq[i + 1 + k] == p.rest[k];
             if (!ok) continue;
             out.push_back({i, 1 + p.rest.size(), p.tag});
-            found = true;
         }
-        return found;
     };
-    for (std::size_t i = 0; i < stems.size() && i < words.size(); ++i) {
-        if (skip_stop_words && is_stop_word(words[i], l)) continue;
-        if (!try_map(own, stems, i) && !own_language_only) try_map(other, folded, i);
-    }
+    std::size_t const n = std::min(stems.size(), words.size());
+    auto const may_start = [&](std::size_t i) {
+        return !(skip_stop_words && is_stop_word(words[i], l));
+    };
+    for (std::size_t i = 0; i < n; ++i)
+        if (may_start(i)) try_map(own, stems, i);
+    if (own_language_only) return out;
+    // A loan word only where no phrase of the card's own language is read:
+    // within "clean desk" the loan "desk" is no second match.
+    std::vector<bool> own_word(n, false);
+    for (auto const& m : out)
+        std::fill_n(own_word.begin() + m.start, m.length, true);
+    for (std::size_t i = 0; i < n; ++i)
+        if (may_start(i) && !own_word[i]) try_map(other, folded, i);
     return out;
 }
 

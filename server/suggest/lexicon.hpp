@@ -39,7 +39,8 @@ class lexicon {
     // lowercase words and their stems. Entries of the card's own language
     // match by stem; those of the other language only by the exact word
     // (loan words such as "deadline"), because a stem of one language is
-    // often a different word in the other ("evening" -> "even").
+    // often a different word in the other ("evening" -> "even"), and only
+    // on words that no entry of the card's own language covers.
     // `skip_stop_words`: a function word of `l` never starts a match.
     // `own_language_only`: no loan words (for the parts of a compound: the
     // "form" of "platform" is no English form).

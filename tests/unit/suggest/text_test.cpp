@@ -175,6 +175,21 @@ TEST_CASE("lexicon: own-language entries match by stem, loan words only as writt
     CHECK(concepts.match(part, part_stem, lang::nl, true, true).empty());
 }
 
+TEST_CASE("lexicon: no loan word within a phrase of the card's own language") {
+    // "clean desk" is a Dutch entry; "desk" alone an English one, a loan
+    // word in Dutch cards. The desk of the phrase is read once.
+    auto const words = split_words("vanwege de clean desk");
+    std::vector<std::string> stems;
+    for (auto const& w : words)
+        stems.push_back(stem(w, lang::nl));
+    auto const matches = lexicon::concepts().match(words, stems, lang::nl, true);
+    REQUIRE(matches.size() == 1);
+    CHECK(matches[0].tag == "#workplace");
+    CHECK(matches[0].length == 2);
+    // Where no Dutch entry is read, the loan word still is.
+    CHECK(testing::concept_tags("een eigen desk", lang::nl).count("#workplace"));
+}
+
 TEST_CASE("lexicon: a word's everyday sense is no topic") {
     auto const tags = testing::concept_tags;
     // Seeing is no contact; a conversation is.
