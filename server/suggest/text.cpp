@@ -126,6 +126,25 @@ void append_with_clitic(std::vector<std::string>& words, std::string const& head
     words.push_back(head + tail);
 }
 
+// Microsoft's Teams, the tool, is no plural of team: named with a capital
+// within a sentence ("via Teams", "in Teams"), joined by a hyphen
+// ("Teams-call", "teams-vergadering") or after its vendor ("MS Teams",
+// "Microsoft Teams"), it becomes the name "Teams", which keeps its capital,
+// so it is never stemmed to "team" nor read as #team. At the start of a
+// sentence "Teams" is the plural.
+void append_word(std::vector<std::string>& words, std::string const& lower, bool capital_within,
+                 bool hyphen_joined) {
+    if (lower == "teams") {
+        bool const vendor = !words.empty() && (words.back() == "ms" || words.back() == "microsoft");
+        if (vendor) words.pop_back();
+        if (vendor || capital_within || hyphen_joined) {
+            words.emplace_back("Teams");
+            return;
+        }
+    }
+    words.push_back(lower);
+}
+
 std::unordered_set<std::string_view> const& dutch_stop_words() {
     static std::unordered_set<std::string_view> const words = {
         "de",      "en",       "van",    "ik",       "te",        "dat",    "die",    "in",
@@ -251,11 +270,14 @@ std::vector<std::string> split_words(std::string_view text) {
     std::vector<std::string> words;
     std::string head, tail;
     bool in_tail = false;
-    auto flush = [&] {
+    bool capital = false;       // the word being read opens with a capital letter
+    bool sentence_start = true; // no word yet since the last full stop
+    auto flush = [&](bool hyphen_joined) {
         if (in_tail)
             append_with_clitic(words, head, tail);
         else if (!head.empty())
-            words.push_back(head);
+            append_word(words, head, capital && !sentence_start, hyphen_joined);
+        if (!head.empty()) sentence_start = false;
         head.clear();
         tail.clear();
         in_tail = false;
@@ -263,6 +285,7 @@ std::vector<std::string> split_words(std::string_view text) {
     for (std::size_t i = 0; i < text.size();) {
         char32_t const cp = next_code_point(text, i);
         if (is_word_code_point(cp)) {
+            if (head.empty()) capital = lower_code_point(cp) != cp;
             append_utf8(in_tail ? tail : head, lower_code_point(cp));
             continue;
         }
@@ -274,9 +297,11 @@ std::vector<std::string> split_words(std::string_view text) {
                 continue;
             }
         }
-        flush();
+        std::size_t next = i;
+        flush(cp == '-' && i < text.size() && is_word_code_point(next_code_point(text, next)));
+        if (cp == '.' || cp == '!' || cp == '?' || cp == '\n') sentence_start = true;
     }
-    flush();
+    flush(false);
     return words;
 }
 
@@ -286,6 +311,10 @@ bool is_stop_word(std::string_view w, lang l) {
 
 std::string stem(std::string_view lower_word, lang l) {
     thread_local stemmer_pair stemmers;
+    // A name that split_words kept with its capital ("Teams") is no
+    // inflected word.
+    if (!lower_word.empty() && lower_word[0] >= 'A' && lower_word[0] <= 'Z')
+        return std::string(lower_word);
     std::string folded = fold_accents(lower_word);
     sb_stemmer* s = l == lang::nl ? stemmers.nl : stemmers.en;
     if (!s) return folded;

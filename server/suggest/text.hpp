@@ -26,14 +26,17 @@ std::string fold_accents(std::string_view lower);
 // belong to words; hyphens split ("ICT-helpdesk" -> "ict", "helpdesk");
 // clitics are resolved ("collega's" -> "collega") and English contractions
 // become their words ("don't" -> "do", "not"; "we'll" -> "we", "will").
+// The tool Teams ("via Teams", "MS Teams", "Teams-call") is the one word
+// kept with its capital: "Teams", not the plural "teams".
 std::vector<std::string> split_words(std::string_view text);
 
 // Function words ("de", "het", "the", "which"): carry no topic.
 bool is_stop_word(std::string_view lower_word, lang l);
 
 // Snowball stem of a lowercase word, accents folded first so that spelling
-// variants meet ("patiënten", "patienten" -> "patient"). Uses one stemmer
-// per thread: libstemmer instances are not thread-safe.
+// variants meet ("patiënten", "patienten" -> "patient"); a name with its
+// capital ("Teams") as it is. Uses one stemmer per thread: libstemmer
+// instances are not thread-safe.
 std::string stem(std::string_view lower_word, lang l);
 
 // The language of a text, by counting function words that belong to one

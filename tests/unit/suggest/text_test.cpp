@@ -60,6 +60,25 @@ TEST_CASE("text: English contractions become the words they stand for") {
     CHECK(split_words("we\u2019ll") == words{"we", "will"});
 }
 
+TEST_CASE("text: Teams the tool is a name, teams of people a plural") {
+    using words = std::vector<std::string>;
+    CHECK(split_words("Die bouw je niet op via Teams.") ==
+          words{"die", "bouw", "je", "niet", "op", "via", "Teams"});
+    CHECK(split_words("MS Teams, Microsoft Teams") == words{"Teams", "Teams"});
+    CHECK(split_words("een Teams-call, de teams-vergadering") ==
+          words{"een", "Teams", "call", "de", "Teams", "vergadering"});
+    // At the start of a sentence a capital says nothing.
+    CHECK(split_words("Teams need time. Teams zijn klein") ==
+          words{"teams", "need", "time", "teams", "zijn", "klein"});
+    CHECK(split_words("two teams merge") == words{"two", "teams", "merge"});
+    CHECK(stem("Teams", lang::nl) == "Teams");
+    auto const tags = testing::concept_tags;
+    CHECK(tags("alleen nog als tegeltje in Teams", lang::nl).count("#remote"));
+    CHECK_FALSE(tags("alleen nog als tegeltje in Teams", lang::nl).count("#team"));
+    CHECK_FALSE(tags("we chat in MS Teams all day", lang::en).count("#team"));
+    CHECK(tags("Teams need time to settle", lang::en).count("#team"));
+}
+
 TEST_CASE("text: stop words per language") {
     CHECK(is_stop_word("het", lang::nl));
     CHECK(is_stop_word("which", lang::en));
