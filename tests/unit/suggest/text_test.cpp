@@ -129,7 +129,9 @@ TEST_CASE("compounds: split into known parts, with Dutch linking letters") {
     std::set<std::string> const known = {"klant", "contact", "dienst", "rooster",
                                          "werk",  "plek",    "coach"};
     auto const is_known = [&](std::string const& w) { return known.count(w) > 0; };
-    auto const split = [&](char const* w) { return split_compound(w, lang::nl, is_known); };
+    auto const split = [&](char const* w) {
+        return split_compound(w, lang::nl, is_known, is_known);
+    };
     REQUIRE(split("klantcontact"));
     CHECK(*split("klantcontact") == std::make_pair(std::string("klant"), std::string("contact")));
     REQUIRE(split("dienstenrooster"));
@@ -147,9 +149,39 @@ TEST_CASE("compounds: an inflected ending is no part, even when it is a known st
     // "snel|ler" would make "sneller" a card about training.
     std::set<std::string> const known = {"snel", "ler", "afgerek", "end", "ende", "week", "ends"};
     auto const is_known = [&](std::string const& w) { return known.count(w) > 0; };
-    CHECK_FALSE(split_compound("sneller", lang::nl, is_known));
-    CHECK_FALSE(split_compound("afgerekend", lang::nl, is_known));
-    CHECK_FALSE(split_compound("weekends", lang::en, is_known));
+    CHECK_FALSE(split_compound("sneller", lang::nl, is_known, is_known));
+    CHECK_FALSE(split_compound("afgerekend", lang::nl, is_known, is_known));
+    CHECK_FALSE(split_compound("weekends", lang::en, is_known, is_known));
+}
+
+TEST_CASE("compounds: after a function word only a topic word is split off") {
+    std::set<std::string> const known = {"dienst", "wijs", "leg",  "stand", "deel",
+                                         "kort",   "bouw", "rol",  "scholing"};
+    std::set<std::string> const topics = {"dienst", "rol", "scholing"};
+    auto const is_known = [&](std::string const& w) { return known.count(w) > 0; };
+    auto const is_topic = [&](std::string const& w) { return topics.count(w) > 0; };
+    auto const split = [&](char const* w) {
+        return split_compound(w, lang::nl, is_known, is_topic);
+    };
+    REQUIRE(split("binnendienst"));
+    CHECK(*split("binnendienst") == std::make_pair(std::string("binnen"), std::string("dienst")));
+    REQUIRE(split("bijscholing"));
+    CHECK(split("bijscholing")->second == "scholing");
+    // Words of their own: no "wijs", "leg", "stand", "deel", "kort" in them.
+    for (char const* w : {"onderwijs", "overleg", "achterstand", "voordeel", "binnenkort"})
+        CHECK_FALSE(split(w));
+    CHECK_FALSE(split("bovenbouw")); // "bouw" is known, but no topic
+}
+
+TEST_CASE("theme terms: a compound after a function word gives its word, no concept") {
+    std::vector<card_text> const cards = {
+        {"concern", "De binnendienst weet alles van de klant", std::nullopt, std::nullopt},
+    };
+    auto const a = analyse_cards(cards, lang::nl, nullptr);
+    CHECK(has(a[0], stem("dienst", lang::nl)));
+    CHECK_FALSE(has(a[0], stem("binnen", lang::nl)));
+    // The "dienst" of the sales office is no shift of a roster.
+    CHECK_FALSE(has(a[0], "#schedule"));
 }
 
 TEST_CASE("theme terms leave out everyday verbs and measures of time") {
