@@ -12,7 +12,7 @@ namespace {
 // with a function word ("each other", "in one place", "op kantoor"): a
 // concept match never starts on one, as "we know how" is no know-how and
 // "on top of that mess" no extra work.
-std::vector<lexicon_entry> const concept_entries = {
+std::vector<lexicon_entry> const concept_table = {
     {"#people-served",
      "klant, klanten, cliënt, client, inwoner, burger, patiënt, leerling, student, ouders, "
      "gebruiker, "
@@ -84,7 +84,7 @@ std::vector<lexicon_entry> const concept_entries = {
      "up, "
      "wiki, upskilling, reskilling, workshop, workshops, video, videos, buddy, champion, "
      "champions, super user, key user, hands-on, sandbox, show me"},
-    {"#time", "tijd, tijd voor, tijd om, uren, bovenop, naast het werk",
+    {"#time", "tijd, tijd voor, tijd om, uren, bovenop",
      "time, time for, time to, hours, extra work"},
     {"#workload",
      "werkdruk, druk, overuren, drukte, stress, moe, uitgeput, opbranden, burn-out, zwaar, rust, "
@@ -436,8 +436,12 @@ lexicon::lexicon(std::vector<lexicon_entry> const& entries) {
 }
 
 lexicon const& lexicon::concepts() {
-    static lexicon const l(concept_entries);
+    static lexicon const l(concept_table);
     return l;
+}
+
+std::vector<lexicon_entry> const& lexicon::concept_entries() {
+    return concept_table;
 }
 
 lexicon const& lexicon::cues() {

@@ -34,6 +34,8 @@ class lexicon {
     static lexicon const& concepts();
     // Stance cues: fear, loss, keeping, wishes, problems, negation, now, later, ...
     static lexicon const& cues();
+    // The entries concepts() is built from, for checking that each can match.
+    static std::vector<lexicon_entry> const& concept_entries();
 
     // Every entry found in one sentence in language `l`, given as its
     // lowercase words and their stems. Entries of the card's own language

@@ -226,6 +226,33 @@ TEST_CASE("lexicon: own-language entries match by stem, loan words only as writt
     CHECK(concepts.match(part, part_stem, lang::nl, true, true).empty());
 }
 
+TEST_CASE("lexicon: every concept entry matches itself in running text") {
+    // An entry that opens with a function word ("naast het werk") never
+    // matches: concept matches never start on one.
+    int never = 0;
+    for (auto const& e : lexicon::concept_entries()) {
+        for (lang const l : {lang::nl, lang::en}) {
+            std::string_view list = l == lang::nl ? e.nl : e.en;
+            while (!list.empty()) {
+                std::size_t const comma = std::min(list.find(','), list.size());
+                auto const words = split_words(list.substr(0, comma));
+                list.remove_prefix(std::min(comma + 1, list.size()));
+                if (words.empty()) continue;
+                std::vector<std::string> stems;
+                for (auto const& w : words)
+                    stems.push_back(stem(w, l));
+                auto const matches = lexicon::concepts().match(words, stems, l, true);
+                bool const whole = std::any_of(matches.begin(), matches.end(), [&](auto const& m) {
+                    return m.tag == e.tag && m.start == 0 && m.length == words.size();
+                });
+                if (!whole) UNSCOPED_INFO(e.tag << ": " << words.front() << " ...");
+                never += !whole;
+            }
+        }
+    }
+    CHECK(never == 0);
+}
+
 TEST_CASE("lexicon: no loan word within a phrase of the card's own language") {
     // "clean desk" is a Dutch entry; "desk" alone an English one, a loan
     // word in Dutch cards. The desk of the phrase is read once.
