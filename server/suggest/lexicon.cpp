@@ -99,11 +99,11 @@ std::vector<lexicon_entry> const concept_table = {
      "meteen, "
      "opvolging, reactietijd, doorlooptijd, schakelen, vlot, liggen, achterstand, "
      "tempo, vlotter, wachtlijst, snelle, vertraagd, tijdig, maanden, reageren, reactie, "
-     "doorlooptijden, opgepakt",
+     "doorlooptijden, opgepakt, zsm",
      "fast, faster, quick, quickly, slow, wait, waiting, delay, immediately, instantly, speed, "
      "turnaround, "
      "lag, response time, lead time, backlog, months, pace, delays, delayed, latency, sluggish, "
-     "waitlist, responsive, promptly, respond, response, picked up"},
+     "waitlist, responsive, promptly, respond, response, picked up, asap"},
     {"#tools",
      "systeem, app, applicatie, software, platform, pakket, tool, programma, dashboard, "
      "digitaal, ict, it, techniek, algoritme, elo, crm, chatbot, bot, website, portaal, computer, "

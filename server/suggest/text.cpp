@@ -145,6 +145,16 @@ void append_word(std::vector<std::string>& words, std::string const& lower, bool
     words.push_back(lower);
 }
 
+bool is_ascii_letter(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+// Whether `text` holds one letter and a full stop at `i`: the next part of
+// an abbreviation such as "i.p.v.".
+bool single_letter_then_dot(std::string_view text, std::size_t i) {
+    return i + 1 < text.size() && is_ascii_letter(text[i]) && text[i + 1] == '.';
+}
+
 std::unordered_set<std::string_view> const& dutch_stop_words() {
     static std::unordered_set<std::string_view> const words = {
         "de",      "en",       "van",    "ik",       "te",        "dat",    "die",    "in",
@@ -176,7 +186,8 @@ std::unordered_set<std::string_view> const& dutch_stop_words() {
         "t",       "s",        "d",      "n",        "z'n",       "zn",     "dr",     "maken",
         "maakt",   "doet",     "heb",    "hebt",     "had",       "hadden", "was",    "waren",
         "bent",    "zeggen",   "zegt",   "weet",     "weten",     "naast",  "achter", "langs",
-        "volgens", "rond"};
+        "volgens", "rond",     "bijvoorbeeld", "bijv",  "bv",  "oa",     "dwz",    "mbt",
+        "tav",     "ivm"};
     return words;
 }
 
@@ -210,7 +221,8 @@ std::unordered_set<std::string_view> const& english_stop_words() {
         "never",     "instead", "whole",    "might",    "must",       "shall",   "may",
         "yet",       "etc",     "ok",       "okay",     "lot",        "lots",    "much",
         "many",      "make",    "makes",    "going",    "go",         "goes",    "want",
-        "wants",     "need",    "needs",    "say",      "says",       "know"};
+        "wants",     "need",    "needs",    "say",      "says",       "know",    "eg",
+        "ie"};
     return words;
 }
 
@@ -272,6 +284,7 @@ std::vector<std::string> split_words(std::string_view text) {
     bool in_tail = false;
     bool capital = false;       // the word being read opens with a capital letter
     bool sentence_start = true; // no word yet since the last full stop
+    bool abbreviation = false;  // the word being read is letters joined by full stops
     auto flush = [&](bool hyphen_joined) {
         if (in_tail)
             append_with_clitic(words, head, tail);
@@ -281,6 +294,7 @@ std::vector<std::string> split_words(std::string_view text) {
         head.clear();
         tail.clear();
         in_tail = false;
+        abbreviation = false;
     };
     for (std::size_t i = 0; i < text.size();) {
         char32_t const cp = next_code_point(text, i);
@@ -296,6 +310,14 @@ std::vector<std::string> split_words(std::string_view text) {
                 in_tail = true;
                 continue;
             }
+        }
+        // Single letters joined by full stops are one word: "i.p.v." ->
+        // "ipv", "z.s.m." -> "zsm", "e.g." -> "eg".
+        bool const one_letter = head.size() == 1 && is_ascii_letter(head[0]);
+        if (cp == '.' && !in_tail && (one_letter || abbreviation) &&
+            single_letter_then_dot(text, i)) {
+            abbreviation = true;
+            continue;
         }
         std::size_t next = i;
         flush(cp == '-' && i < text.size() && is_word_code_point(next_code_point(text, next)));

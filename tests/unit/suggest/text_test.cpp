@@ -60,6 +60,19 @@ TEST_CASE("text: English contractions become the words they stand for") {
     CHECK(split_words("we\u2019ll") == words{"we", "will"});
 }
 
+TEST_CASE("text: an abbreviation of single letters is one word") {
+    using words = std::vector<std::string>;
+    CHECK(split_words("Eén plek i.p.v. zes lijstjes, z.s.m. graag") ==
+          words{"eén", "plek", "ipv", "zes", "lijstjes", "zsm", "graag"});
+    CHECK(split_words("tools, e.g. Jira") == words{"tools", "eg", "jira"});
+    // A letter that ends a sentence is no abbreviation, nor are numbers.
+    CHECK(split_words("Plan B. Then 2.5 days") ==
+          words{"plan", "b", "then", "2", "5", "days"});
+    CHECK(is_stop_word("ipv", lang::nl));
+    CHECK(is_stop_word("eg", lang::en));
+    CHECK(testing::concept_tags("graag z.s.m. een reactie", lang::nl).count("#speed"));
+}
+
 TEST_CASE("text: Teams the tool is a name, teams of people a plural") {
     using words = std::vector<std::string>;
     CHECK(split_words("Die bouw je niet op via Teams.") ==
