@@ -132,8 +132,14 @@ void append_with_clitic(std::vector<std::string>& words, std::string const& head
 // "Microsoft Teams"), it becomes the name "Teams", which keeps its capital,
 // so it is never stemmed to "team" nor read as #team. At the start of a
 // sentence "Teams" is the plural.
+// English "cannot" is "can" with a negation, as "can't" is.
 void append_word(std::vector<std::string>& words, std::string const& lower, bool capital_within,
                  bool hyphen_joined) {
+    if (lower == "cannot") {
+        words.emplace_back("can");
+        words.emplace_back("not");
+        return;
+    }
     if (lower == "teams") {
         bool const vendor = !words.empty() && (words.back() == "ms" || words.back() == "microsoft");
         if (vendor) words.pop_back();

@@ -25,8 +25,9 @@ std::string fold_accents(std::string_view lower);
 // Lowercase words of a text in reading order. Letters with accents and digits
 // belong to words; hyphens split ("ICT-helpdesk" -> "ict", "helpdesk");
 // clitics are resolved ("collega's" -> "collega"), English contractions
-// become their words ("don't" -> "do", "not"; "we'll" -> "we", "will") and
-// single letters joined by full stops are one word ("i.p.v." -> "ipv").
+// become their words ("don't" and "cannot" -> "do"/"can", "not"; "we'll" ->
+// "we", "will") and single letters joined by full stops are one word
+// ("i.p.v." -> "ipv").
 // The tool Teams ("via Teams", "MS Teams", "Teams-call") is the one word
 // kept with its capital: "Teams", not the plural "teams".
 std::vector<std::string> split_words(std::string_view text);

@@ -51,6 +51,7 @@ TEST_CASE("text: English contractions become the words they stand for") {
     CHECK(split_words("It doesn't scale") == words{"it", "does", "not", "scale"});
     CHECK(split_words("A bot can't, won't, shan't") ==
           words{"a", "bot", "can", "not", "will", "not", "shall", "not"});
+    CHECK(split_words("A bot cannot") == words{"a", "bot", "can", "not"});
     CHECK(split_words("you're, they've, I'm, I'd rather") ==
           words{"you", "are", "they", "have", "i", "am", "i", "would", "rather"});
     // A final 's is a possessive, a plural or "is": the word alone.
