@@ -5,6 +5,7 @@
 #include <libstemmer.h>
 
 #include <memory>
+#include <unordered_map>
 #include <unordered_set>
 
 namespace brug::suggest {
@@ -253,6 +254,19 @@ struct stemmer_pair {
     }
 };
 
+// English word forms that Snowball folds onto a word of another sense, as
+// its own exceptions keep "outing" apart from "out": to experiment is to
+// try out, no experience ("experiment" and "experience" both stem to
+// "experi"), so its forms stem as "experimental" does.
+std::unordered_map<std::string_view, std::string_view> const& english_stem_exceptions() {
+    static std::unordered_map<std::string_view, std::string_view> const exceptions = {
+        {"experiment", "experiment"},
+        {"experiments", "experiment"},
+        {"experimented", "experiment"},
+        {"experimenting", "experiment"}};
+    return exceptions;
+}
+
 } // namespace
 
 lang parse_lang(std::string_view code) {
@@ -344,6 +358,10 @@ std::string stem(std::string_view lower_word, lang l) {
     if (!lower_word.empty() && lower_word[0] >= 'A' && lower_word[0] <= 'Z')
         return std::string(lower_word);
     std::string folded = fold_accents(lower_word);
+    if (l == lang::en) {
+        auto const it = english_stem_exceptions().find(folded);
+        if (it != english_stem_exceptions().end()) return std::string(it->second);
+    }
     sb_stemmer* s = l == lang::nl ? stemmers.nl : stemmers.en;
     if (!s) return folded;
     // Snowball's Dutch stemmer takes a plural -s off only after a consonant,

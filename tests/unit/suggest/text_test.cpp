@@ -113,6 +113,17 @@ TEST_CASE("text: Snowball stems join inflections and spelling variants") {
     CHECK(stem("café", lang::en) == stem("cafe", lang::en));
 }
 
+TEST_CASE("text: a word form of another sense keeps its own stem") {
+    // Trying out is no experience.
+    CHECK(stem("experiment", lang::en) != stem("experience", lang::en));
+    CHECK(stem("experimenting", lang::en) == stem("experiments", lang::en));
+    CHECK(stem("experimental", lang::en) == stem("experiment", lang::en));
+    CHECK(stem("experiences", lang::en) == stem("experience", lang::en));
+    auto const tags = testing::concept_tags;
+    CHECK_FALSE(tags("let us experiment with the bot first", lang::en).count("#knowledge"));
+    CHECK(tags("years of experience with our customers", lang::en).count("#knowledge"));
+}
+
 TEST_CASE("text: stemming is safe on many threads at once") {
     std::string const expected = stem("verpleegkundigen", lang::nl);
     std::vector<std::thread> threads;
