@@ -255,15 +255,18 @@ struct stemmer_pair {
 };
 
 // English word forms that Snowball folds onto a word of another sense, as
-// its own exceptions keep "outing" apart from "out": to experiment is to
-// try out, no experience ("experiment" and "experience" both stem to
-// "experi"), so its forms stem as "experimental" does.
+// its own exceptions keep "outing" apart from "out": each maps to a stem of
+// its own. To experiment is to try out, no experience (both were "experi");
+// an informal chat is no information (both "inform"); a responsibility is
+// no response (both "respons"); monitoring is no screen.
 std::unordered_map<std::string_view, std::string_view> const& english_stem_exceptions() {
     static std::unordered_map<std::string_view, std::string_view> const exceptions = {
-        {"experiment", "experiment"},
-        {"experiments", "experiment"},
-        {"experimented", "experiment"},
-        {"experimenting", "experiment"}};
+        {"experiment", "experiment"},     {"experiments", "experiment"},
+        {"experimented", "experiment"},   {"experimenting", "experiment"},
+        {"informal", "informal"},         {"informally", "informal"},
+        {"information", "information"},   {"responsible", "responsibl"},
+        {"responsibility", "responsibl"}, {"responsibilities", "responsibl"},
+        {"monitoring", "monitoring"},     {"monitored", "monitoring"}};
     return exceptions;
 }
 

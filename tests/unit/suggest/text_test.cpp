@@ -122,6 +122,15 @@ TEST_CASE("text: a word form of another sense keeps its own stem") {
     auto const tags = testing::concept_tags;
     CHECK_FALSE(tags("let us experiment with the bot first", lang::en).count("#knowledge"));
     CHECK(tags("years of experience with our customers", lang::en).count("#knowledge"));
+    // An informal chat is no information, nor a responsibility a response.
+    CHECK(tags("the informal chats at the coffee machine", lang::en).count("#social"));
+    CHECK_FALSE(tags("the informal chats at the coffee machine", lang::en).count("#overview"));
+    CHECK_FALSE(tags("the information is scattered", lang::en).count("#social"));
+    CHECK_FALSE(tags("we take responsibility", lang::en).count("#speed"));
+    CHECK(tags("we take responsibility", lang::en).count("#autonomy"));
+    CHECK_FALSE(tags("a fast response", lang::en).count("#autonomy"));
+    CHECK_FALSE(tags("a second monitor", lang::en).count("#trust"));
+    CHECK(tags("constant monitoring of our calls", lang::en).count("#trust"));
 }
 
 TEST_CASE("text: stemming is safe on many threads at once") {
