@@ -88,6 +88,32 @@ bool is_word_code_point(char32_t cp) {
     return false;
 }
 
+bool is_combining_mark(char32_t cp) {
+    return cp >= 0x300 && cp <= 0x36F;
+}
+
+// The lowercase Latin-1 letter that a letter and a combining mark make
+// ("e" + U+0308 -> "ë"), or 0 when there is none: text in decomposed form
+// (pasted from some PDFs and file names) has its accents as separate marks.
+char32_t compose(char base, char32_t mark) {
+    struct composed {
+        char base;
+        char16_t mark;
+        char16_t letter;
+    };
+    static constexpr composed table[] = {
+        {'a', 0x300, 0xE0}, {'a', 0x301, 0xE1}, {'a', 0x302, 0xE2}, {'a', 0x303, 0xE3},
+        {'a', 0x308, 0xE4}, {'a', 0x30A, 0xE5}, {'c', 0x327, 0xE7}, {'e', 0x300, 0xE8},
+        {'e', 0x301, 0xE9}, {'e', 0x302, 0xEA}, {'e', 0x308, 0xEB}, {'i', 0x300, 0xEC},
+        {'i', 0x301, 0xED}, {'i', 0x302, 0xEE}, {'i', 0x308, 0xEF}, {'n', 0x303, 0xF1},
+        {'o', 0x300, 0xF2}, {'o', 0x301, 0xF3}, {'o', 0x302, 0xF4}, {'o', 0x303, 0xF5},
+        {'o', 0x308, 0xF6}, {'u', 0x300, 0xF9}, {'u', 0x301, 0xFA}, {'u', 0x302, 0xFB},
+        {'u', 0x308, 0xFC}, {'y', 0x301, 0xFD}, {'y', 0x308, 0xFF}};
+    for (auto const& c : table)
+        if (c.base == base && c.mark == mark) return c.letter;
+    return 0;
+}
+
 bool is_apostrophe(char32_t cp) {
     return cp == '\'' || cp == 0x2019;
 }
@@ -324,6 +350,17 @@ std::vector<std::string> split_words(std::string_view text) {
         if (is_word_code_point(cp)) {
             if (head.empty()) capital = lower_code_point(cp) != cp;
             append_utf8(in_tail ? tail : head, lower_code_point(cp));
+            continue;
+        }
+        // A combining mark belongs to the letter before it: "patie" + U+0308
+        // + "nt" is the one word "patiënt". A mark Latin-1 cannot compose
+        // with its letter is left out.
+        std::string& word = in_tail ? tail : head;
+        if (is_combining_mark(cp) && !word.empty()) {
+            if (char32_t const letter = compose(word.back(), cp)) {
+                word.pop_back();
+                append_utf8(word, letter);
+            }
             continue;
         }
         // An apostrophe inside a word starts a clitic; anywhere else it ends the word.

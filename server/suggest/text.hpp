@@ -23,7 +23,8 @@ std::string utf8_lower(std::string_view text);
 std::string fold_accents(std::string_view lower);
 
 // Lowercase words of a text in reading order. Letters with accents and digits
-// belong to words; hyphens split ("ICT-helpdesk" -> "ict", "helpdesk");
+// belong to words (an accent typed as a combining mark too: "e" + U+0308 is
+// "ë"); hyphens split ("ICT-helpdesk" -> "ict", "helpdesk");
 // clitics are resolved ("collega's" -> "collega"), English contractions
 // become their words ("don't" and "cannot" -> "do"/"can", "not"; "we'll" ->
 // "we", "will") and single letters joined by full stops are one word

@@ -43,6 +43,14 @@ TEST_CASE("text: words keep accents, split hyphens and resolve clitics") {
     CHECK(split_words("zo'n foto's") == std::vector<std::string>{"zon", "foto"});
 }
 
+TEST_CASE("text: accents typed as combining marks are the same letters") {
+    // "patiënten", "één" and "café" in decomposed form.
+    std::string const nfd = "patie\u0308nten e\u0301e\u0301n cafe\u0301 o\u0333k";
+    CHECK(split_words(nfd) == std::vector<std::string>{"patiënten", "één", "café", "ok"});
+    CHECK(stem(split_words(nfd)[0], lang::nl) == stem("patiënten", lang::nl));
+    CHECK(is_stop_word(split_words(nfd)[1], lang::nl));
+}
+
 TEST_CASE("text: English contractions become the words they stand for") {
     using words = std::vector<std::string>;
     // The future and the negation the cues read ("will" is a word of later).
