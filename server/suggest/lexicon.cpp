@@ -13,6 +13,10 @@ namespace {
 // concept match never starts on one, as "we know how" is no know-how and
 // "on top of that mess" no extra work.
 std::vector<lexicon_entry> const concept_table = {
+    // Sales "leads" in the Dutch list only: in English "lead" is as often
+    // the verb ("leading the change") or a role ("team lead"). English
+    // cards still read the Dutch entries as loan words where no English
+    // phrase ("team lead", "lead time") covers the word.
     {"#people-served",
      "klant, klanten, cliënt, client, inwoner, burger, patiënt, leerling, student, ouders, "
      "gebruiker, "
@@ -22,7 +26,7 @@ std::vector<lexicon_entry> const concept_table = {
      "customer, client, user, patient, student, pupil, citizen, resident, visitor, consumer, "
      "parent, family, "
      "member, buyer, account holder, end user, guest, guests, tenant, tenants, passenger, "
-     "passengers, traveller, subscriber, prospect, lead, leads, learner, learners, public, caller, "
+     "passengers, traveller, subscriber, prospect, learner, learners, public, caller, "
      "callers"},
     {"#contact",
      "contact, persoonlijk, gesprek, praten, spreken, bellen, langsgaan, bezoek, ontmoeten, "
@@ -174,7 +178,8 @@ std::vector<lexicon_entry> const concept_table = {
     {"#management",
      "leidinggevende, management, manager, directie, schoolleiding, baas, leiding, bestuur, "
      "teamleider",
-     "management, manager, managers, boss, leadership, director, executives, head office"},
+     "management, manager, managers, boss, leadership, director, executives, head office, "
+     "team lead, team leads, tech lead"},
     {"#quality",
      "kwaliteit, veilig, veiligheid, zorgvuldig, fout, fouten, risico, testen, test, review, "
      "stabiel, "

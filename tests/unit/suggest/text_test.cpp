@@ -318,6 +318,14 @@ TEST_CASE("lexicon: a word's everyday sense is no topic") {
     // Being right is no rule; being treated equally is.
     CHECK_FALSE(tags("de leerlingen hebben gelijk", lang::nl).count("#rules"));
     CHECK(tags("een gelijke behandeling van iedereen", lang::nl).count("#rules"));
+    // Who leads a team, or leads a change, is no sales lead.
+    CHECK_FALSE(tags("our team lead decides", lang::en).count("#people-served"));
+    CHECK(tags("our team lead decides", lang::en).count("#management"));
+    CHECK_FALSE(tags("leading the change", lang::en).count("#people-served"));
+    CHECK_FALSE(tags("a lead time of weeks", lang::en).count("#people-served"));
+    CHECK(tags("a lead time of weeks", lang::en).count("#speed"));
+    CHECK(tags("nieuwe leads sneller opvolgen", lang::nl).count("#people-served"));
+    CHECK(tags("we follow up on new leads", lang::en).count("#people-served"));
     // What a build does is no coffee break.
     CHECK_FALSE(tags("every time the build breaks", lang::en).count("#social"));
     CHECK(tags("our coffee breaks together", lang::en).count("#social"));
