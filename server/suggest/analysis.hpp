@@ -53,9 +53,8 @@ std::vector<analysed_card> analyse_cards(std::vector<card_text> const& cards, la
 // such a word is split off ("binnendienst" -> {"binnen", "dienst"}, not
 // "onderwijs" -> {"onder", "wijs"}).
 template <class Known, class Topic>
-std::optional<std::pair<std::string, std::string>> split_compound(std::string const& folded, lang l,
-                                                                  Known const& known,
-                                                                  Topic const& topic);
+std::optional<std::pair<std::string, std::string>>
+split_compound(std::string const& folded, lang l, Known const& known, Topic const& topic);
 
 // The words of `cards` as known words (folded forms and stems), to pass as
 // `base` when analysing other workshops.

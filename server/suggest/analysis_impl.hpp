@@ -12,9 +12,8 @@ inline bool is_inflection_tail(std::string_view tail) {
 }
 
 template <class Known, class Topic>
-std::optional<std::pair<std::string, std::string>> split_compound(std::string const& folded, lang l,
-                                                                  Known const& known,
-                                                                  Topic const& topic) {
+std::optional<std::pair<std::string, std::string>>
+split_compound(std::string const& folded, lang l, Known const& known, Topic const& topic) {
     constexpr std::size_t min_part = 3;
     if (folded.size() < 7) return std::nullopt;
     std::optional<std::pair<std::string, std::string>> best;

@@ -153,13 +153,14 @@ void append_with_clitic(std::vector<std::string>& words, std::string const& head
     words.push_back(head + tail);
 }
 
-// Microsoft's Teams, the tool, is no plural of team: named with a capital
-// within a sentence ("via Teams", "in Teams"), joined by a hyphen
-// ("Teams-call", "teams-vergadering") or after its vendor ("MS Teams",
-// "Microsoft Teams"), it becomes the name "Teams", which keeps its capital,
-// so it is never stemmed to "team" nor read as #team. At the start of a
-// sentence "Teams" is the plural.
-// English "cannot" is "can" with a negation, as "can't" is.
+// Appends a word as read, two of them as what they stand for. English
+// "cannot" is "can" with a negation, as "can't" is. Microsoft's Teams, the
+// tool, is no plural of team: named with a capital within a sentence ("via
+// Teams", "in Teams"), joined by a hyphen ("Teams-call",
+// "teams-vergadering") or after its vendor ("MS Teams", "Microsoft Teams"),
+// it becomes the name "Teams", which keeps its capital, so it is never
+// stemmed to "team" nor read as #team. At the start of a sentence "Teams"
+// is the plural.
 void append_word(std::vector<std::string>& words, std::string const& lower, bool capital_within,
                  bool hyphen_joined) {
     if (lower == "cannot") {
@@ -219,8 +220,8 @@ std::unordered_set<std::string_view> const& dutch_stop_words() {
         "t",       "s",        "d",      "n",        "z'n",       "zn",     "dr",     "maken",
         "maakt",   "doet",     "heb",    "hebt",     "had",       "hadden", "was",    "waren",
         "bent",    "zeggen",   "zegt",   "weet",     "weten",     "naast",  "achter", "langs",
-        "volgens", "rond",     "bijvoorbeeld", "bijv",  "bv",  "oa",     "dwz",    "mbt",
-        "tav",     "ivm"};
+        "volgens", "rond",     "bijv",   "bv",       "oa",        "dwz",    "mbt",    "tav",
+        "ivm"};
     return words;
 }
 
@@ -379,9 +380,11 @@ std::vector<std::string> split_words(std::string_view text) {
             abbreviation = true;
             continue;
         }
+        bool const after_abbreviation = abbreviation; // "i.p.v. Teams" goes on
         std::size_t next = i;
         flush(cp == '-' && i < text.size() && is_word_code_point(next_code_point(text, next)));
-        if (cp == '.' || cp == '!' || cp == '?' || cp == '\n') sentence_start = true;
+        if ((cp == '.' && !after_abbreviation) || cp == '!' || cp == '?' || cp == '\n')
+            sentence_start = true;
     }
     flush(false);
     return words;

@@ -74,9 +74,10 @@ TEST_CASE("text: an abbreviation of single letters is one word") {
     CHECK(split_words("Eén plek i.p.v. zes lijstjes, z.s.m. graag") ==
           words{"eén", "plek", "ipv", "zes", "lijstjes", "zsm", "graag"});
     CHECK(split_words("tools, e.g. Jira") == words{"tools", "eg", "jira"});
+    // Its last full stop ends no sentence: the tool is named after it.
+    CHECK(split_words("Bellen i.p.v. Teams") == words{"bellen", "ipv", "Teams"});
     // A letter that ends a sentence is no abbreviation, nor are numbers.
-    CHECK(split_words("Plan B. Then 2.5 days") ==
-          words{"plan", "b", "then", "2", "5", "days"});
+    CHECK(split_words("Plan B. Then 2.5 days") == words{"plan", "b", "then", "2", "5", "days"});
     CHECK(is_stop_word("ipv", lang::nl));
     CHECK(is_stop_word("eg", lang::en));
     CHECK(testing::concept_tags("graag z.s.m. een reactie", lang::nl).count("#speed"));
@@ -197,8 +198,8 @@ TEST_CASE("compounds: an inflected ending is no part, even when it is a known st
 }
 
 TEST_CASE("compounds: after a function word only a topic word is split off") {
-    std::set<std::string> const known = {"dienst", "wijs", "leg",  "stand", "deel",
-                                         "kort",   "bouw", "rol",  "scholing"};
+    std::set<std::string> const known = {"dienst", "wijs", "leg", "stand",   "deel",
+                                         "kort",   "bouw", "rol", "scholing"};
     std::set<std::string> const topics = {"dienst", "rol", "scholing"};
     auto const is_known = [&](std::string const& w) { return known.count(w) > 0; };
     auto const is_topic = [&](std::string const& w) { return topics.count(w) > 0; };
