@@ -281,8 +281,9 @@ std::vector<analysed_card> analyse_cards(std::vector<card_text> const& cards, la
             }
         }
     }
+    auto const topic = [&](std::string const& w) { return concepts.words().count(w) > 0; };
     auto const known = [&](std::string const& w) {
-        return local.count(w) || concepts.words().count(w) || (base && base->words.count(w));
+        return local.count(w) || topic(w) || (base && base->words.count(w));
     };
     std::unordered_map<std::string, std::optional<std::pair<std::string, std::string>>> splits;
 
@@ -352,12 +353,18 @@ std::vector<analysed_card> analyse_cards(std::vector<card_text> const& cards, la
                 add_letter_grams(folded, terms);
                 auto it = splits.find(folded);
                 if (it == splits.end())
-                    it = splits.emplace(folded, split_compound(folded, l, known)).first;
+                    it = splits.emplace(folded, split_compound(folded, l, known, topic)).first;
                 if (!it->second) continue;
+                // After a function word the rest is often a word of another
+                // sense than the lexicon's: the "dienst" of "binnendienst" is
+                // an office, no shift. It counts as a word, not as a concept.
+                bool const after_function_word = is_stop_word(it->second->first, l);
                 for (auto const& part : {it->second->first, it->second->second}) {
+                    if (is_stop_word(part, l)) continue; // "binnen" of "binnendienst"
                     std::string const& ps = stems.get(part, l);
                     terms[ps] += 0.7;
                     features.insert("w:" + ps);
+                    if (after_function_word) continue;
                     for (auto const& m : concepts.match({part}, {ps}, l, true, true))
                         terms[std::string(m.tag)] += 1;
                 }

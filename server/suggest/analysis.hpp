@@ -48,10 +48,13 @@ std::vector<analysed_card> analyse_cards(std::vector<card_text> const& cards, la
 // Splits an accent-folded word into two known parts, allowing the Dutch
 // linking "s", "e" and "en" ("klantcontact" -> {"klant", "contact"},
 // "dienstenrooster" -> {"dienst", "rooster"}); nullopt when no split is
-// found. `known` answers whether a folded word or stem is a word.
-template <class Known>
-std::optional<std::pair<std::string, std::string>> split_compound(std::string const& folded, lang l,
-                                                                  Known const& known);
+// found. `known` answers whether a folded word or stem is a word, `topic`
+// whether it is a topic word of the lexicon: after a function word only
+// such a word is split off ("binnendienst" -> {"binnen", "dienst"}, not
+// "onderwijs" -> {"onder", "wijs"}).
+template <class Known, class Topic>
+std::optional<std::pair<std::string, std::string>>
+split_compound(std::string const& folded, lang l, Known const& known, Topic const& topic);
 
 // The words of `cards` as known words (folded forms and stems), to pass as
 // `base` when analysing other workshops.

@@ -12,7 +12,11 @@ namespace {
 // with a function word ("each other", "in one place", "op kantoor"): a
 // concept match never starts on one, as "we know how" is no know-how and
 // "on top of that mess" no extra work.
-std::vector<lexicon_entry> const concept_entries = {
+std::vector<lexicon_entry> const concept_table = {
+    // Sales "leads" in the Dutch list only: in English "lead" is as often
+    // the verb ("leading the change") or a role ("team lead"). English
+    // cards still read the Dutch entries as loan words where no English
+    // phrase ("team lead", "lead time") covers the word.
     {"#people-served",
      "klant, klanten, cliënt, client, inwoner, burger, patiënt, leerling, student, ouders, "
      "gebruiker, "
@@ -22,7 +26,7 @@ std::vector<lexicon_entry> const concept_entries = {
      "customer, client, user, patient, student, pupil, citizen, resident, visitor, consumer, "
      "parent, family, "
      "member, buyer, account holder, end user, guest, guests, tenant, tenants, passenger, "
-     "passengers, traveller, subscriber, prospect, lead, leads, learner, learners, public, caller, "
+     "passengers, traveller, subscriber, prospect, learner, learners, public, caller, "
      "callers"},
     {"#contact",
      "contact, persoonlijk, gesprek, praten, spreken, bellen, langsgaan, bezoek, ontmoeten, "
@@ -84,7 +88,7 @@ std::vector<lexicon_entry> const concept_entries = {
      "up, "
      "wiki, upskilling, reskilling, workshop, workshops, video, videos, buddy, champion, "
      "champions, super user, key user, hands-on, sandbox, show me"},
-    {"#time", "tijd, tijd voor, tijd om, uren, bovenop, naast het werk",
+    {"#time", "tijd, tijd voor, tijd om, uren, bovenop",
      "time, time for, time to, hours, extra work"},
     {"#workload",
      "werkdruk, druk, overuren, drukte, stress, moe, uitgeput, opbranden, burn-out, zwaar, rust, "
@@ -99,11 +103,11 @@ std::vector<lexicon_entry> const concept_entries = {
      "meteen, "
      "opvolging, reactietijd, doorlooptijd, schakelen, vlot, liggen, achterstand, "
      "tempo, vlotter, wachtlijst, snelle, vertraagd, tijdig, maanden, reageren, reactie, "
-     "doorlooptijden, opgepakt",
+     "doorlooptijden, opgepakt, zsm",
      "fast, faster, quick, quickly, slow, wait, waiting, delay, immediately, instantly, speed, "
      "turnaround, "
      "lag, response time, lead time, backlog, months, pace, delays, delayed, latency, sluggish, "
-     "waitlist, responsive, promptly, respond, response, picked up"},
+     "waitlist, responsive, promptly, respond, response, picked up, asap"},
     {"#tools",
      "systeem, app, applicatie, software, platform, pakket, tool, programma, dashboard, "
      "digitaal, ict, it, techniek, algoritme, elo, crm, chatbot, bot, website, portaal, computer, "
@@ -174,7 +178,8 @@ std::vector<lexicon_entry> const concept_entries = {
     {"#management",
      "leidinggevende, management, manager, directie, schoolleiding, baas, leiding, bestuur, "
      "teamleider",
-     "management, manager, managers, boss, leadership, director, executives, head office"},
+     "management, manager, managers, boss, leadership, director, executives, head office, "
+     "team lead, team leads, tech lead"},
     {"#quality",
      "kwaliteit, veilig, veiligheid, zorgvuldig, fout, fouten, risico, testen, test, review, "
      "stabiel, "
@@ -436,8 +441,12 @@ lexicon::lexicon(std::vector<lexicon_entry> const& entries) {
 }
 
 lexicon const& lexicon::concepts() {
-    static lexicon const l(concept_entries);
+    static lexicon const l(concept_table);
     return l;
+}
+
+std::vector<lexicon_entry> const& lexicon::concept_entries() {
+    return concept_table;
 }
 
 lexicon const& lexicon::cues() {
@@ -456,8 +465,7 @@ std::vector<lexicon_match> lexicon::match(std::vector<std::string> const& words,
         folded.push_back(fold_accents(w));
     auto try_map = [&](phrase_map const& map, std::vector<std::string> const& seq, std::size_t i) {
         auto it = map.find(seq[i]);
-        if (it == map.end()) return false;
-        bool found = false;
+        if (it == map.end()) return;
         for (auto const& p : it->second) {
             if (i + 1 + p.rest.size() > seq.size()) continue;
             bool ok = true;
@@ -465,14 +473,22 @@ std::vector<lexicon_match> lexicon::match(std::vector<std::string> const& words,
                 ok = seq[i + 1 + k] == p.rest[k];
             if (!ok) continue;
             out.push_back({i, 1 + p.rest.size(), p.tag});
-            found = true;
         }
-        return found;
     };
-    for (std::size_t i = 0; i < stems.size() && i < words.size(); ++i) {
-        if (skip_stop_words && is_stop_word(words[i], l)) continue;
-        if (!try_map(own, stems, i) && !own_language_only) try_map(other, folded, i);
-    }
+    std::size_t const n = std::min(stems.size(), words.size());
+    auto const may_start = [&](std::size_t i) {
+        return !(skip_stop_words && is_stop_word(words[i], l));
+    };
+    for (std::size_t i = 0; i < n; ++i)
+        if (may_start(i)) try_map(own, stems, i);
+    if (own_language_only) return out;
+    // A loan word only where no phrase of the card's own language is read:
+    // within "clean desk" the loan "desk" is no second match.
+    std::vector<bool> own_word(n, false);
+    for (auto const& m : out)
+        std::fill_n(own_word.begin() + m.start, m.length, true);
+    for (std::size_t i = 0; i < n; ++i)
+        if (may_start(i) && !own_word[i]) try_map(other, folded, i);
     return out;
 }
 

@@ -34,12 +34,15 @@ class lexicon {
     static lexicon const& concepts();
     // Stance cues: fear, loss, keeping, wishes, problems, negation, now, later, ...
     static lexicon const& cues();
+    // The entries concepts() is built from, for checking that each can match.
+    static std::vector<lexicon_entry> const& concept_entries();
 
     // Every entry found in one sentence in language `l`, given as its
     // lowercase words and their stems. Entries of the card's own language
     // match by stem; those of the other language only by the exact word
     // (loan words such as "deadline"), because a stem of one language is
-    // often a different word in the other ("evening" -> "even").
+    // often a different word in the other ("evening" -> "even"), and only
+    // on words that no entry of the card's own language covers.
     // `skip_stop_words`: a function word of `l` never starts a match.
     // `own_language_only`: no loan words (for the parts of a compound: the
     // "form" of "platform" is no English form).

@@ -5,6 +5,7 @@
 #include <libstemmer.h>
 
 #include <memory>
+#include <unordered_map>
 #include <unordered_set>
 
 namespace brug::suggest {
@@ -87,6 +88,32 @@ bool is_word_code_point(char32_t cp) {
     return false;
 }
 
+bool is_combining_mark(char32_t cp) {
+    return cp >= 0x300 && cp <= 0x36F;
+}
+
+// The lowercase Latin-1 letter that a letter and a combining mark make
+// ("e" + U+0308 -> "ë"), or 0 when there is none: text in decomposed form
+// (pasted from some PDFs and file names) has its accents as separate marks.
+char32_t compose(char base, char32_t mark) {
+    struct composed {
+        char base;
+        char16_t mark;
+        char16_t letter;
+    };
+    static constexpr composed table[] = {
+        {'a', 0x300, 0xE0}, {'a', 0x301, 0xE1}, {'a', 0x302, 0xE2}, {'a', 0x303, 0xE3},
+        {'a', 0x308, 0xE4}, {'a', 0x30A, 0xE5}, {'c', 0x327, 0xE7}, {'e', 0x300, 0xE8},
+        {'e', 0x301, 0xE9}, {'e', 0x302, 0xEA}, {'e', 0x308, 0xEB}, {'i', 0x300, 0xEC},
+        {'i', 0x301, 0xED}, {'i', 0x302, 0xEE}, {'i', 0x308, 0xEF}, {'n', 0x303, 0xF1},
+        {'o', 0x300, 0xF2}, {'o', 0x301, 0xF3}, {'o', 0x302, 0xF4}, {'o', 0x303, 0xF5},
+        {'o', 0x308, 0xF6}, {'u', 0x300, 0xF9}, {'u', 0x301, 0xFA}, {'u', 0x302, 0xFB},
+        {'u', 0x308, 0xFC}, {'y', 0x301, 0xFD}, {'y', 0x308, 0xFF}};
+    for (auto const& c : table)
+        if (c.base == base && c.mark == mark) return c.letter;
+    return 0;
+}
+
 bool is_apostrophe(char32_t cp) {
     return cp == '\'' || cp == 0x2019;
 }
@@ -126,6 +153,42 @@ void append_with_clitic(std::vector<std::string>& words, std::string const& head
     words.push_back(head + tail);
 }
 
+// Appends a word as read, two of them as what they stand for. English
+// "cannot" is "can" with a negation, as "can't" is. Microsoft's Teams, the
+// tool, is no plural of team: named with a capital within a sentence ("via
+// Teams", "in Teams"), joined by a hyphen ("Teams-call",
+// "teams-vergadering") or after its vendor ("MS Teams", "Microsoft Teams"),
+// it becomes the name "Teams", which keeps its capital, so it is never
+// stemmed to "team" nor read as #team. At the start of a sentence "Teams"
+// is the plural.
+void append_word(std::vector<std::string>& words, std::string const& lower, bool capital_within,
+                 bool hyphen_joined) {
+    if (lower == "cannot") {
+        words.emplace_back("can");
+        words.emplace_back("not");
+        return;
+    }
+    if (lower == "teams") {
+        bool const vendor = !words.empty() && (words.back() == "ms" || words.back() == "microsoft");
+        if (vendor) words.pop_back();
+        if (vendor || capital_within || hyphen_joined) {
+            words.emplace_back("Teams");
+            return;
+        }
+    }
+    words.push_back(lower);
+}
+
+bool is_ascii_letter(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+// Whether `text` holds one letter and a full stop at `i`: the next part of
+// an abbreviation such as "i.p.v.".
+bool single_letter_then_dot(std::string_view text, std::size_t i) {
+    return i + 1 < text.size() && is_ascii_letter(text[i]) && text[i + 1] == '.';
+}
+
 std::unordered_set<std::string_view> const& dutch_stop_words() {
     static std::unordered_set<std::string_view> const words = {
         "de",      "en",       "van",    "ik",       "te",        "dat",    "die",    "in",
@@ -157,7 +220,8 @@ std::unordered_set<std::string_view> const& dutch_stop_words() {
         "t",       "s",        "d",      "n",        "z'n",       "zn",     "dr",     "maken",
         "maakt",   "doet",     "heb",    "hebt",     "had",       "hadden", "was",    "waren",
         "bent",    "zeggen",   "zegt",   "weet",     "weten",     "naast",  "achter", "langs",
-        "volgens", "rond"};
+        "volgens", "rond",     "bijv",   "bv",       "oa",        "dwz",    "mbt",    "tav",
+        "ivm"};
     return words;
 }
 
@@ -191,7 +255,8 @@ std::unordered_set<std::string_view> const& english_stop_words() {
         "never",     "instead", "whole",    "might",    "must",       "shall",   "may",
         "yet",       "etc",     "ok",       "okay",     "lot",        "lots",    "much",
         "many",      "make",    "makes",    "going",    "go",         "goes",    "want",
-        "wants",     "need",    "needs",    "say",      "says",       "know"};
+        "wants",     "need",    "needs",    "say",      "says",       "know",    "eg",
+        "ie"};
     return words;
 }
 
@@ -215,6 +280,22 @@ struct stemmer_pair {
         if (en) sb_stemmer_delete(en);
     }
 };
+
+// English word forms that Snowball folds onto a word of another sense, as
+// its own exceptions keep "outing" apart from "out": each maps to a stem of
+// its own. To experiment is to try out, no experience (both were "experi");
+// an informal chat is no information (both "inform"); a responsibility is
+// no response (both "respons"); monitoring is no screen.
+std::unordered_map<std::string_view, std::string_view> const& english_stem_exceptions() {
+    static std::unordered_map<std::string_view, std::string_view> const exceptions = {
+        {"experiment", "experiment"},     {"experiments", "experiment"},
+        {"experimented", "experiment"},   {"experimenting", "experiment"},
+        {"informal", "informal"},         {"informally", "informal"},
+        {"information", "information"},   {"responsible", "responsibl"},
+        {"responsibility", "responsibl"}, {"responsibilities", "responsibl"},
+        {"monitoring", "monitoring"},     {"monitored", "monitoring"}};
+    return exceptions;
+}
 
 } // namespace
 
@@ -251,19 +332,36 @@ std::vector<std::string> split_words(std::string_view text) {
     std::vector<std::string> words;
     std::string head, tail;
     bool in_tail = false;
-    auto flush = [&] {
+    bool capital = false;       // the word being read opens with a capital letter
+    bool sentence_start = true; // no word yet since the last full stop
+    bool abbreviation = false;  // the word being read is letters joined by full stops
+    auto flush = [&](bool hyphen_joined) {
         if (in_tail)
             append_with_clitic(words, head, tail);
         else if (!head.empty())
-            words.push_back(head);
+            append_word(words, head, capital && !sentence_start, hyphen_joined);
+        if (!head.empty()) sentence_start = false;
         head.clear();
         tail.clear();
         in_tail = false;
+        abbreviation = false;
     };
     for (std::size_t i = 0; i < text.size();) {
         char32_t const cp = next_code_point(text, i);
         if (is_word_code_point(cp)) {
+            if (head.empty()) capital = lower_code_point(cp) != cp;
             append_utf8(in_tail ? tail : head, lower_code_point(cp));
+            continue;
+        }
+        // A combining mark belongs to the letter before it: "patie" + U+0308
+        // + "nt" is the one word "patiënt". A mark Latin-1 cannot compose
+        // with its letter is left out.
+        std::string& word = in_tail ? tail : head;
+        if (is_combining_mark(cp) && !word.empty()) {
+            if (char32_t const letter = compose(word.back(), cp)) {
+                word.pop_back();
+                append_utf8(word, letter);
+            }
             continue;
         }
         // An apostrophe inside a word starts a clitic; anywhere else it ends the word.
@@ -274,9 +372,21 @@ std::vector<std::string> split_words(std::string_view text) {
                 continue;
             }
         }
-        flush();
+        // Single letters joined by full stops are one word: "i.p.v." ->
+        // "ipv", "z.s.m." -> "zsm", "e.g." -> "eg".
+        bool const one_letter = head.size() == 1 && is_ascii_letter(head[0]);
+        if (cp == '.' && !in_tail && (one_letter || abbreviation) &&
+            single_letter_then_dot(text, i)) {
+            abbreviation = true;
+            continue;
+        }
+        bool const after_abbreviation = abbreviation; // "i.p.v. Teams" goes on
+        std::size_t next = i;
+        flush(cp == '-' && i < text.size() && is_word_code_point(next_code_point(text, next)));
+        if ((cp == '.' && !after_abbreviation) || cp == '!' || cp == '?' || cp == '\n')
+            sentence_start = true;
     }
-    flush();
+    flush(false);
     return words;
 }
 
@@ -286,7 +396,15 @@ bool is_stop_word(std::string_view w, lang l) {
 
 std::string stem(std::string_view lower_word, lang l) {
     thread_local stemmer_pair stemmers;
+    // A name that split_words kept with its capital ("Teams") is no
+    // inflected word.
+    if (!lower_word.empty() && lower_word[0] >= 'A' && lower_word[0] <= 'Z')
+        return std::string(lower_word);
     std::string folded = fold_accents(lower_word);
+    if (l == lang::en) {
+        auto const it = english_stem_exceptions().find(folded);
+        if (it != english_stem_exceptions().end()) return std::string(it->second);
+    }
     sb_stemmer* s = l == lang::nl ? stemmers.nl : stemmers.en;
     if (!s) return folded;
     // Snowball's Dutch stemmer takes a plural -s off only after a consonant,

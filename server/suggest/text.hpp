@@ -23,17 +23,23 @@ std::string utf8_lower(std::string_view text);
 std::string fold_accents(std::string_view lower);
 
 // Lowercase words of a text in reading order. Letters with accents and digits
-// belong to words; hyphens split ("ICT-helpdesk" -> "ict", "helpdesk");
-// clitics are resolved ("collega's" -> "collega") and English contractions
-// become their words ("don't" -> "do", "not"; "we'll" -> "we", "will").
+// belong to words (an accent typed as a combining mark too: "e" + U+0308 is
+// "ë"); hyphens split ("ICT-helpdesk" -> "ict", "helpdesk");
+// clitics are resolved ("collega's" -> "collega"), English contractions
+// become their words ("don't" and "cannot" -> "do"/"can", "not"; "we'll" ->
+// "we", "will") and single letters joined by full stops are one word
+// ("i.p.v." -> "ipv").
+// The tool Teams ("via Teams", "MS Teams", "Teams-call") is the one word
+// kept with its capital: "Teams", not the plural "teams".
 std::vector<std::string> split_words(std::string_view text);
 
 // Function words ("de", "het", "the", "which"): carry no topic.
 bool is_stop_word(std::string_view lower_word, lang l);
 
 // Snowball stem of a lowercase word, accents folded first so that spelling
-// variants meet ("patiënten", "patienten" -> "patient"). Uses one stemmer
-// per thread: libstemmer instances are not thread-safe.
+// variants meet ("patiënten", "patienten" -> "patient"); a name with its
+// capital ("Teams") as it is. Uses one stemmer per thread: libstemmer
+// instances are not thread-safe.
 std::string stem(std::string_view lower_word, lang l);
 
 // The language of a text, by counting function words that belong to one
