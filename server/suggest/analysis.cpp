@@ -196,14 +196,25 @@ bool is_negated(lexicon_match const& cue, std::vector<lexicon_match> const& matc
     });
 }
 
+// Whether the '.', '!' or '?' at `i` of `text` ends a sentence: a space
+// follows it (not so within "2.5"), and a full stop does not close letters
+// joined by full stops ("i.p.v.", "e.g.").
+bool ends_sentence(std::string_view text, std::size_t i) {
+    if (i + 1 < text.size() && text[i + 1] != ' ' && text[i + 1] != '\n') return false;
+    if (text[i] != '.' || i < 2) return true;
+    auto const letter = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
+    return !(letter(text[i - 1]) && text[i - 2] == '.');
+}
+
 // The last sentence of `text`, and whether another sentence came before it.
 std::pair<std::string_view, bool> last_sentence(std::string_view text) {
     auto const is_end = [](char c) { return c == '.' || c == '!' || c == '?'; };
     while (!text.empty() && (is_end(text.back()) || text.back() == ' ' || text.back() == '\n'))
         text.remove_suffix(1);
-    auto const cut = text.find_last_of(".!?");
-    if (cut == std::string_view::npos) return {text, false};
-    return {text.substr(cut + 1), true};
+    for (std::size_t cut = text.find_last_of(".!?"); cut != std::string_view::npos;
+         cut = cut == 0 ? std::string_view::npos : text.find_last_of(".!?", cut - 1))
+        if (ends_sentence(text, cut)) return {text.substr(cut + 1), true};
+    return {text, false};
 }
 
 // The sentence a card closes on, or empty for a card of one sentence: the

@@ -214,6 +214,25 @@ TEST_CASE("column prior: a card that names what exists leans to keep, 'a/more ..
     CHECK(column_of(s, "a") == "vernieuwen");
 }
 
+TEST_CASE("column cues: the full stops of an abbreviation or a number end no sentence") {
+    std::vector<card_text> const cards = {
+        {"concern", "Gewoon bellen i.p.v. mailen, dat wil ik houden", std::nullopt, lang::nl},
+        {"concern", "Prefer a call, e.g. when it is urgent", std::nullopt, lang::en},
+        {"concern", "Versie 2.5 moet echt anders", std::nullopt, lang::nl},
+        // A single letter that is no abbreviation still closes its sentence.
+        {"concern", "Plan A. Dat wil ik houden", std::nullopt, lang::nl},
+    };
+    auto const a = analyse_cards(cards, lang::nl, nullptr);
+    auto const closing = [](analysed_card const& c) {
+        return std::count_if(c.column_features.begin(), c.column_features.end(),
+                             [](std::string const& f) { return f.rfind("l:", 0) == 0; });
+    };
+    CHECK(closing(a[0]) == 0);
+    CHECK(closing(a[1]) == 0);
+    CHECK(closing(a[2]) == 0);
+    CHECK(has(a[3], "l:keep"));
+}
+
 TEST_CASE("column cues: the closing sentence (of the intention, if any) is the card's verdict") {
     std::vector<card_text> const cards = {
         {"concern", "We werken al jaren met dit rooster. Het moet echt anders!", std::nullopt,
