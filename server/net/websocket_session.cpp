@@ -810,9 +810,11 @@ void websocket_session<NextLayer>::shut_down() {
         // truncated stream. Only ours is sent: marking the peer's as
         // received makes the shutdown a write alone, beside the read loop
         // (whose next read then ends it). The socket stays open for that
-        // write; its handler closes it if the read loop has ended.
+        // write; its handler closes it if the read loop has ended. A peer
+        // that reads nothing more gets close_grace, as for our close frame.
         SSL_set_shutdown(stream_.native_handle(), SSL_RECEIVED_SHUTDOWN);
         tls_shutdown_writing_ = true;
+        beast::get_lowest_layer(stream_).expires_after(close_grace);
         stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) {
             self->tls_shutdown_writing_ = false;
             beast::error_code ignored;
