@@ -87,10 +87,12 @@ export function suggestPanel(store, send, showError, onChange) {
     replace(list, h('li', { class: 'suggest-summary', text: t('f.suggest.count', { n: proposal.cards.length }) }));
   }
 
-  // The proposal's cards of theme `key` that are still unplaced.
-  function pendingOf(key) {
-    return proposal.cards.filter((sc) => sc.theme_key === key)
-      .map((sc) => store.card(sc.card_id)).filter((c) => c && !c.column);
+  // The proposal's cards of theme `th` that are still unplaced, in the
+  // theme's order (the cards most typical of it first).
+  function pendingOf(th) {
+    const proposed = new Set(proposal.cards.filter((sc) => sc.theme_key === th.key).map((sc) => sc.card_id));
+    return (th.card_ids || []).filter((id) => proposed.has(id))
+      .map((id) => store.card(id)).filter((c) => c && !c.column);
   }
 
   // Ghost copies of `cards` where the suggestion would put them, each to accept alone.
@@ -112,7 +114,7 @@ export function suggestPanel(store, send, showError, onChange) {
     const out = [];
     for (const th of proposal.themes) {
       if (th.column !== columnId || th.cluster_id) continue;
-      const cards = pendingOf(th.key);
+      const cards = pendingOf(th);
       if (!cards.length) continue;
       const title = th.title || t('theme.untitled');
       out.push(h('div', { class: 'theme ghost-theme', role: 'group', 'aria-label': `${t('f.suggest.theme')}: ${title}` },
@@ -131,7 +133,7 @@ export function suggestPanel(store, send, showError, onChange) {
   // The cards the suggestion adds to the facilitator's own theme `clusterId`.
   function ghostsInto(clusterId) {
     if (!proposal) return null;
-    const cards = proposal.themes.filter((th) => th.cluster_id === clusterId).flatMap((th) => pendingOf(th.key));
+    const cards = proposal.themes.filter((th) => th.cluster_id === clusterId).flatMap((th) => pendingOf(th));
     return cards.length ? ghostCards(cards) : null;
   }
 

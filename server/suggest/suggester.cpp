@@ -447,6 +447,21 @@ column_themes(workshop_state const& s, std::vector<int> const& column, int c, tu
     return {std::move(members), adopt_facilitator_themes(groups, facilitator)};
 }
 
+// How alike each card of `theme` (indices) is to its other cards, on
+// average: a theme often holds a card or two of another theme, or of the
+// other column, and those are alike to few of its cards. Indexed by card.
+std::vector<double> typicality(workshop_state const& s, std::vector<std::size_t> const& theme) {
+    std::vector<double> out(s.n, 0.0);
+    if (theme.size() < 2) return out;
+    for (auto j : theme) {
+        double sum = 0;
+        for (auto q : theme)
+            if (q != j) sum += s.similarity(j, q);
+        out[j] = sum / static_cast<double>(theme.size() - 1);
+    }
+    return out;
+}
+
 } // namespace
 
 tuning& default_tuning() {
@@ -594,16 +609,28 @@ suggestions suggest(workshop_input const& all, model const& m) {
         if (members.empty()) continue;
         int const count = groups.empty() ? 0 : *std::max_element(groups.begin(), groups.end()) + 1;
         std::vector<theme_suggestion> themes(count);
+        std::vector<std::vector<std::size_t>> every(count), gathered(count);
         for (std::size_t k = 0; k < members.size(); ++k) {
             std::size_t const i = members[k];
             auto& th = themes[groups[k]];
+            every[groups[k]].push_back(i);
             if (s.fixed_cluster[i] >= 0) {
                 auto const& cl = in.clusters[s.fixed_cluster[i]];
                 th.cluster_id = cl.id;
                 th.title = cl.title;
             } else {
-                th.card_ids.push_back(in.cards[i].id);
+                gathered[groups[k]].push_back(i);
             }
+        }
+        // The cards each theme gathers, the most typical of it first: the
+        // facilitator reads what the theme is about, and finds a card that
+        // may not belong at its end.
+        for (int g = 0; g < count; ++g) {
+            std::vector<double> const typical = typicality(s, every[g]);
+            std::stable_sort(gathered[g].begin(), gathered[g].end(),
+                             [&](std::size_t a, std::size_t b) { return typical[a] > typical[b]; });
+            for (auto i : gathered[g])
+                themes[g].card_ids.push_back(in.cards[i].id);
         }
         // Largest themes first; titles for the new ones.
         std::vector<int> order(count);
@@ -670,20 +697,10 @@ similar(workshop_input const& all, std::string const& card_id, int limit, model 
     if (s.fixed_cluster[target] >= 0)
         for (std::size_t j = 0; j < s.n; ++j)
             if (s.fixed_cluster[j] == s.fixed_cluster[target]) same_theme[j] = true;
-    // How alike each card of the theme is to its others on average: a theme
-    // often holds a card or two of another theme, or of another column, and
-    // those are alike to few of its cards.
     std::vector<std::size_t> theme;
     for (std::size_t j = 0; j < s.n; ++j)
         if (same_theme[j]) theme.push_back(j);
-    std::vector<double> typicality(s.n, 0.0);
-    if (theme.size() > 1)
-        for (auto j : theme) {
-            double sum = 0;
-            for (auto q : theme)
-                if (q != j) sum += s.similarity(j, q);
-            typicality[j] = sum / static_cast<double>(theme.size() - 1);
-        }
+    std::vector<double> const typical = typicality(s, theme);
     // Alike in words and concepts, discounted when the cards are unlikely to
     // share a column (a theme never spans columns); the cards of its theme
     // come first, the more typical of it the earlier.
@@ -696,7 +713,7 @@ similar(workshop_input const& all, std::string const& card_id, int limit, model 
         // common still rank by column.
         double score = (s.similarity(target, j) + 0.02) *
                        std::pow(same_column, t.column_agreement);
-        if (same_theme[j]) score = 0.5 + 0.5 * (score + t.mate_typicality * typicality[j]);
+        if (same_theme[j]) score = 0.5 + 0.5 * (score + t.mate_typicality * typical[j]);
         if (score > 0) out.emplace_back(in.cards[j].id, std::min(1.0, score));
     }
     std::stable_sort(out.begin(), out.end(),

@@ -44,7 +44,7 @@ struct theme_suggestion {
     std::string column;
     std::string title;                        // short, from the cards' own words
     std::optional<std::string> cluster_id;    // an existing theme it extends, if any
-    std::vector<std::string> card_ids;
+    std::vector<std::string> card_ids;        // the most typical of the theme first
 };
 
 struct suggestions {

@@ -4,7 +4,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, newPage, createWorkshop, postCard, setPhase, shot } from './helpers.mjs';
+import { startServer, launch, newPage, createWorkshop, postCard, setPhase, shot, facilitatorState } from './helpers.mjs';
 
 let server;
 let browser;
@@ -23,6 +23,11 @@ const texts = [
 async function sortingBoard() {
   const ws = await createWorkshop(server.url, { title: 'Koen en Mark', settings: { anonymity_threshold: 1 } });
   const f = await newPage(browser, { width: 1920, height: 1080, name: 'facilitator' });
+  // The frames the page receives, to compare the board with the server's word.
+  f.received = [];
+  f.on('websocket', (sock) => sock.on('framereceived', ({ payload }) => {
+    try { f.received.push(...[].concat(JSON.parse(String(payload)))); } catch (_) { /* not JSON */ }
+  }));
   await f.goto(`${server.url}${ws.facilitator_url}`);
   await f.waitForSelector('.phasebar');
   await setPhase(f, 'reflect');
@@ -34,11 +39,11 @@ async function sortingBoard() {
   await f.click('#reveal');
   await setPhase(f, 'cluster');
   await f.waitForFunction((n) => document.querySelectorAll('.column.unplaced .card').length === n, texts.length);
-  return { f, p };
+  return { f, p, ws };
 }
 
 test('suggested placements can be accepted per theme, per card, all at once, and undone', async () => {
-  const { f, p } = await sortingBoard();
+  const { f, p, ws } = await sortingBoard();
 
   await f.click('#suggest-ask');
   await f.waitForSelector('.card .ghost-tag', { timeout: 10000 });
@@ -52,6 +57,16 @@ test('suggested placements can be accepted per theme, per card, all at once, and
   assert.equal(await f.locator('.column:not(.unplaced) .card').count(), 0);
   assert.equal(await f.locator('.column.unplaced .ghost-theme').count(), 0);
   await shot(f, 'facilitator-suggest-1920');
+  // Each ghost theme lists its cards in the server's order (the cards most
+  // typical of the theme first).
+  const frame = f.received.find((m) => m.type === 'suggestions');
+  assert.ok(frame, 'the suggestions frame');
+  const state = await facilitatorState(server.url, ws.code, ws.facilitator_key);
+  const textOf = new Map(state.cards.map((c) => [c.id, c.text]));
+  for (const th of frame.themes.filter((x) => !x.cluster_id)) {
+    const ghost = f.locator('.ghost-theme').filter({ has: f.locator('.theme-title', { hasText: th.title }) }).first();
+    assert.deepEqual(await ghost.locator('.ghost-text').allTextContents(), th.card_ids.map((id) => textOf.get(id)));
+  }
 
   // accept one theme: its cards become a real theme of that title
   const first = ghostThemes.first();

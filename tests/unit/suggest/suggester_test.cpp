@@ -260,6 +260,34 @@ TEST_CASE("suggester: similar() ranks a typical card of the theme above its odd 
     CHECK(by_theme[1].first == "odd");
 }
 
+TEST_CASE("suggester: a suggested theme lists its most typical cards first") {
+    // Five cards the facilitator put in a column, in no theme yet: four share
+    // three words, the fifth only one of them. They make one theme, whose
+    // odd card out comes last, wherever it stands in the workshop. Made-up
+    // words, so that only the words the cards share count.
+    workshop_input in;
+    in.language = "nl";
+    in.column_ids = {"behouden", "vernieuwen"};
+    in.cards = {
+        card("odd", "blorp tril zoef"),   card("a", "blorp frak gnom"),
+        card("b", "frak gnom blorp"),     card("c", "gnom blorp frak"),
+        card("d", "blorp gnom frak"),     card("x1", "koffie op maandag"),
+        card("x2", "klanten aan de telefoon"), card("x3", "zelf pauzes kiezen"),
+        card("x4", "collega's helpen elkaar"), card("x5", "dubbel werk invoeren"),
+        card("x6", "een vaste werkplek"),  card("x7", "de lunch samen"),
+        card("x8", "het oude rooster"),
+    };
+    for (std::size_t i = 0; i < 5; ++i)
+        in.cards[i].column = "vernieuwen";
+    for (std::size_t i = 5; i < in.cards.size(); ++i)
+        in.cards[i].column = "behouden";
+    auto const s = suggest(in);
+    auto const* theme = theme_of(s, "a");
+    REQUIRE(theme);
+    REQUIRE(theme->card_ids.size() == 5);
+    CHECK(theme->card_ids.back() == "odd");
+}
+
 TEST_CASE("suggester: empty and odd input") {
     workshop_input in;
     CHECK(suggest(in).cards.empty());
