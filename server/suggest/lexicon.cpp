@@ -31,7 +31,7 @@ std::vector<lexicon_entry> const concept_table = {
     {"#contact",
      "contact, persoonlijk, gesprek, praten, spreken, bellen, langsgaan, bezoek, ontmoeten, "
      "fysiek, "
-     "gezicht, face-to-face, menselijk, mens, luisteren, aandacht, band, praatje, aanspreken, "
+     "gezicht, face-to-face, menselijk, luisteren, aandacht, band, praatje, aanspreken, "
      "terugbellen, persoonlijke aandacht, persoonlijk contact, oogcontact, "
      "telefoontje, aanspreekbaar, nabijheid, empathie, warm contact, klantcontact, huisbezoek",
      "contact, personal, person, talk, conversation, speak, call, visit, meet, face, face-to-face, "

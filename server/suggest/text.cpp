@@ -297,6 +297,16 @@ std::unordered_map<std::string_view, std::string_view> const& english_stem_excep
     return exceptions;
 }
 
+// Dutch nouns whose singular ends in a consonant and s: Snowball takes the
+// s off as a plural ending ("mens" -> "men", "kans" -> "kan", the verb),
+// while their plurals in -en ("mensen", "kansen") stem to the whole word.
+// Each stems as itself, as its plural does.
+std::unordered_set<std::string_view> const& dutch_s_nouns() {
+    static std::unordered_set<std::string_view> const nouns = {"mens",  "kans",  "wens", "toets",
+                                                               "fiets", "koers", "dans"};
+    return nouns;
+}
+
 } // namespace
 
 lang parse_lang(std::string_view code) {
@@ -405,6 +415,7 @@ std::string stem(std::string_view lower_word, lang l) {
         auto const it = english_stem_exceptions().find(folded);
         if (it != english_stem_exceptions().end()) return std::string(it->second);
     }
+    if (l == lang::nl && dutch_s_nouns().count(folded)) return folded;
     sb_stemmer* s = l == lang::nl ? stemmers.nl : stemmers.en;
     if (!s) return folded;
     // Snowball's Dutch stemmer takes a plural -s off only after a consonant,

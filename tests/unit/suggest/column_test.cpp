@@ -214,6 +214,20 @@ TEST_CASE("column prior: a card that names what exists leans to keep, 'a/more ..
     CHECK(column_of(s, "a") == "vernieuwen");
 }
 
+TEST_CASE("column cues: wishes in the plural are wishes, getting used to is none") {
+    // The cue "wens" stemmed as "wen" (Snowball takes the s for a plural),
+    // "wensen" as "wens": the plural was no wish.
+    std::vector<card_text> const cards = {
+        {"concern", "Het is even wennen aan het nieuwe rooster", std::nullopt, lang::nl},
+        {"concern", "Mijn grootste wens is een rooster dat klopt", std::nullopt, lang::nl},
+        {"concern", "Onze wensen voor het rooster worden nooit gevraagd", std::nullopt, lang::nl},
+    };
+    auto const a = analyse_cards(cards, lang::nl, nullptr);
+    CHECK_FALSE(has(a[0], "c:wish"));
+    CHECK(has(a[1], "c:wish"));
+    CHECK(has(a[2], "c:wish"));
+}
+
 TEST_CASE("column cues: the full stops of an abbreviation or a number end no sentence") {
     std::vector<card_text> const cards = {
         {"concern", "Gewoon bellen i.p.v. mailen, dat wil ik houden", std::nullopt, lang::nl},

@@ -116,6 +116,12 @@ TEST_CASE("text: Snowball stems join inflections and spelling variants") {
     CHECK(stem("mailtjes", lang::nl) == stem("mailtje", lang::nl));
     CHECK(stem("lijstjes", lang::nl) == stem("lijstje", lang::nl));
     CHECK(stem("proces", lang::nl) == "proces");
+    // Singulars ending in a consonant and s meet their plurals in -en, and
+    // "kans" (chance) is no "kan" (can).
+    for (auto const& [one, more] : {std::pair{"mens", "mensen"}, {"kans", "kansen"}, {"wens", "wensen"},
+                                    {"toets", "toetsen"}, {"fiets", "fietsen"}, {"koers", "koersen"}})
+        CHECK(stem(one, lang::nl) == stem(more, lang::nl));
+    CHECK(stem("kans", lang::nl) != stem("kan", lang::nl));
     CHECK(stem("patiënten", lang::nl) == stem("patienten", lang::nl));
     CHECK(stem("customers", lang::en) == stem("customer", lang::en));
     CHECK(stem("deployed", lang::en) == stem("deploying", lang::en));
