@@ -196,16 +196,6 @@ bool is_negated(lexicon_match const& cue, std::vector<lexicon_match> const& matc
     });
 }
 
-// Whether the '.', '!' or '?' at `i` of `text` ends a sentence: a space
-// follows it (not so within "2.5"), and a full stop does not close letters
-// joined by full stops ("i.p.v.", "e.g.").
-bool ends_sentence(std::string_view text, std::size_t i) {
-    if (i + 1 < text.size() && text[i + 1] != ' ' && text[i + 1] != '\n') return false;
-    if (text[i] != '.' || i < 2) return true;
-    auto const letter = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
-    return !(letter(text[i - 1]) && text[i - 2] == '.');
-}
-
 // The last sentence of `text`, and whether another sentence came before it.
 std::pair<std::string_view, bool> last_sentence(std::string_view text) {
     auto const is_end = [](char c) { return c == '.' || c == '!' || c == '?'; };

@@ -390,14 +390,20 @@ std::vector<std::string> split_words(std::string_view text) {
             abbreviation = true;
             continue;
         }
-        bool const after_abbreviation = abbreviation; // "i.p.v. Teams" goes on
         std::size_t next = i;
         flush(cp == '-' && i < text.size() && is_word_code_point(next_code_point(text, next)));
-        if ((cp == '.' && !after_abbreviation) || cp == '!' || cp == '?' || cp == '\n')
+        // "i.p.v. Teams" goes on: the abbreviation's full stop ends nothing.
+        if (cp == '\n' || ((cp == '.' || cp == '!' || cp == '?') && ends_sentence(text, i - 1)))
             sentence_start = true;
     }
     flush(false);
     return words;
+}
+
+bool ends_sentence(std::string_view text, std::size_t i) {
+    if (i + 1 < text.size() && text[i + 1] != ' ' && text[i + 1] != '\n') return false;
+    if (text[i] != '.' || i < 2) return true;
+    return !(is_ascii_letter(text[i - 1]) && text[i - 2] == '.');
 }
 
 bool is_stop_word(std::string_view w, lang l) {

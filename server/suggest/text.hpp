@@ -33,6 +33,11 @@ std::string fold_accents(std::string_view lower);
 // kept with its capital: "Teams", not the plural "teams".
 std::vector<std::string> split_words(std::string_view text);
 
+// Whether the '.', '!' or '?' at byte `i` of `text` ends a sentence: a
+// space, a line break or the end follows it (not so within "2.5"), and a
+// full stop does not close letters joined by full stops ("i.p.v.", "e.g.").
+bool ends_sentence(std::string_view text, std::size_t i);
+
 // Function words ("de", "het", "the", "which"): carry no topic.
 bool is_stop_word(std::string_view lower_word, lang l);
 
