@@ -1,5 +1,6 @@
 // brug-suggest-eval FILE [--verbose] [--file-only] [--train=TRAIN] [--true-columns]
-//                   [--neighbours] [--theme-placements] [--seeds=N] [--set=knob=value ...]
+//                   [--neighbours] [--explain] [--theme-placements] [--seeds=N]
+//                   [--set=knob=value ...]
 //
 // Measures the suggester on labelled cards (JSON Lines, the format of
 // server/suggest/data/cards-dev.jsonl), leave-one-workshop-out: for each
@@ -42,6 +43,10 @@
 // with every column known, each with its labelled theme and the topic terms
 // the two cards share (letter runs left out), for reading why a card's
 // neighbours are what they are.
+// --explain (implies --verbose): under each card put in the wrong column, the
+// column features the model weighs most, with their pull towards vernieuwen
+// (+) or behouden (-) in the model trained without the workshop (the card
+// analysed on its own: a compound may split otherwise than among its workshop).
 #include "suggest/model.hpp"
 
 #include <nlohmann/json.hpp>
@@ -104,7 +109,8 @@ workshop_input input_of(std::vector<labelled_card const*> const& cards) {
 void print_themes(std::vector<theme_suggestion> const& themes,
                   std::vector<labelled_card const*> const& cards, char const* indent) {
     for (auto const& th : themes) {
-        std::printf("%s[%s] %s (%zu):", indent, th.column.c_str(), th.title.c_str(), th.card_ids.size());
+        std::printf("%s[%s] %s (%zu):", indent, th.column.c_str(), th.title.c_str(),
+                    th.card_ids.size());
         std::map<std::string, int> labels;
         for (auto const& id : th.card_ids)
             labels[cards[std::stoul(id.substr(1))]->theme]++;
@@ -228,12 +234,28 @@ double column_log_loss(bool right, double confidence) {
     return -std::log(std::max(p, 1e-9));
 }
 
+// The column features of a card the built-in part of `m` weighs most, with
+// their pull towards vernieuwen (+) or behouden (-): why a card went astray.
+void print_column_features(card_input const& card, std::string const& language, model const& m) {
+    std::vector<card_text> const texts{{card.kind, card.text, card.intention, std::nullopt}};
+    auto const analysed = analyse_cards(texts, parse_lang(language), &m.words);
+    std::vector<std::pair<double, std::string>> pulls;
+    for (auto const& f : analysed[0].column_features)
+        pulls.emplace_back(m.column.weight(f, 1) - m.column.weight(f, 0), f);
+    std::sort(pulls.begin(), pulls.end(),
+              [](auto const& a, auto const& b) { return std::abs(a.first) > std::abs(b.first); });
+    std::printf("      bias %+.2f:", m.column.bias(1) - m.column.bias(0));
+    for (std::size_t k = 0; k < pulls.size() && k < 12; ++k)
+        std::printf(" %s %+.2f", pulls[k].second.c_str(), pulls[k].first);
+    std::printf("\n");
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
     if (argc < 2) {
         std::cerr << "usage: brug-suggest-eval FILE [--verbose] [--file-only] [--train=TRAIN] "
-                     "[--true-columns] [--neighbours] [--theme-placements] [--seeds=N] "
+                     "[--true-columns] [--neighbours] [--explain] [--theme-placements] [--seeds=N] "
                      "[--set=knob=value ...]\n";
         return 2;
     }
@@ -242,6 +264,7 @@ int main(int argc, char** argv) {
     bool true_columns = false;
     bool theme_placements = false;
     bool neighbours = false;
+    bool explain = false;
     std::string train_file; // --train: the training cards instead of FILE's and the built-in
     int seeds = 10;
     for (int a = 2; a < argc; ++a) {
@@ -258,6 +281,8 @@ int main(int argc, char** argv) {
             theme_placements = true;
         else if (arg == "--neighbours")
             neighbours = true;
+        else if (arg == "--explain")
+            explain = verbose = true;
         else if (arg.rfind("--seeds=", 0) == 0 && std::atoi(arg.c_str() + 8) > 0)
             seeds = std::atoi(arg.c_str() + 8);
         else if (arg.rfind("--set=", 0) == 0 && set_tuning(default_tuning(), arg.substr(6)))
@@ -412,9 +437,10 @@ int main(int argc, char** argv) {
             placed_ari_sum += with;
             unplaced_ari_sum += without;
             if (verbose)
-                std::printf("    20%% placed in their themes: ARI on the rest %.3f (nothing placed: "
-                            "%.3f)\n",
-                            with, without);
+                std::printf(
+                    "    20%% placed in their themes: ARI on the rest %.3f (nothing placed: "
+                    "%.3f)\n",
+                    with, without);
         }
 
         correct0 += correct;
@@ -435,9 +461,11 @@ int main(int argc, char** argv) {
         if (verbose) {
             print_themes(s.themes, test, "    ");
             for (std::size_t i = 0; i < n; ++i)
-                if (column[in.cards[i].id] != test[i]->column)
+                if (column[in.cards[i].id] != test[i]->column) {
                     std::printf("    miss (%s, p=%.2f): %s\n", test[i]->column.c_str(),
                                 1 - confidence[in.cards[i].id], test[i]->text.c_str());
+                    if (explain) print_column_features(in.cards[i], in.language, *m);
+                }
         }
     }
     double const col0 = correct0 / total0, col20 = correct20 / total20,
