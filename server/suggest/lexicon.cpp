@@ -408,6 +408,19 @@ std::vector<lexicon_entry> const cue_entries = {
      "costs, hours, spend, clicks, manual, every time, each time"},
 };
 
+// Words of one language's entries that are everyday words of the other
+// language with another sense, and so never loan words there: Dutch "kind"
+// (child), "file" (traffic jam), "lead" (a sales lead) or "taken" (tasks)
+// in an English card; English "lag", "order", "meet" or "rapport" in a Dutch one
+// ("het lag aan mij", "een order", "hij meet").
+bool is_false_friend(std::string_view folded, lang card_language) {
+    static std::unordered_set<std::string_view> const in_english = {
+        "band", "direct", "file", "kind", "lead", "rust", "taken", "vast"};
+    static std::unordered_set<std::string_view> const in_dutch = {
+        "boring", "lag", "meet", "order", "rapport", "room"};
+    return (card_language == lang::en ? in_english : in_dutch).count(folded) > 0;
+}
+
 } // namespace
 
 lexicon::lexicon(std::vector<lexicon_entry> const& entries) {
@@ -483,12 +496,14 @@ std::vector<lexicon_match> lexicon::match(std::vector<std::string> const& words,
         if (may_start(i)) try_map(own, stems, i);
     if (own_language_only) return out;
     // A loan word only where no phrase of the card's own language is read:
-    // within "clean desk" the loan "desk" is no second match.
+    // within "clean desk" the loan "desk" is no second match. Nor where the
+    // word is one of the card's own language in another sense.
     std::vector<bool> own_word(n, false);
     for (auto const& m : out)
         std::fill_n(own_word.begin() + m.start, m.length, true);
     for (std::size_t i = 0; i < n; ++i)
-        if (may_start(i) && !own_word[i]) try_map(other, folded, i);
+        if (may_start(i) && !own_word[i] && !is_false_friend(folded[i], l))
+            try_map(other, folded, i);
     return out;
 }
 

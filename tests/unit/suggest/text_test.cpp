@@ -317,6 +317,22 @@ TEST_CASE("lexicon: no loan word within a phrase of the card's own language") {
     CHECK(testing::concept_tags("een eigen desk", lang::nl).count("#workplace"));
 }
 
+TEST_CASE("lexicon: a word of the card's own language is no loan word of another sense") {
+    auto const tags = testing::concept_tags;
+    // Dutch entries: "kind" (child), "file" (traffic jam), "lead" (sales).
+    CHECK_FALSE(tags("any kind of help with the new file format", lang::en).count("#life"));
+    CHECK_FALSE(tags("any kind of help with the new file format", lang::en).count("#remote"));
+    CHECK_FALSE(tags("who will lead the rollout", lang::en).count("#people-served"));
+    CHECK_FALSE(tags("the decision was taken for us", lang::en).count("#job"));
+    // English entries: "lag" (latency), "order" (orderliness).
+    CHECK_FALSE(tags("het lag niet aan de planning", lang::nl).count("#speed"));
+    CHECK_FALSE(tags("een order van een klant", lang::nl).count("#structure"));
+    // Loan words of the same sense still are read ("live": deployed).
+    CHECK(tags("een harde deadline", lang::nl).count("#rollout"));
+    CHECK(tags("once the bot is live", lang::en).count("#rollout"));
+    CHECK(tags("the kinderopvang closes at six", lang::en).count("#life"));
+}
+
 TEST_CASE("lexicon: a word's everyday sense is no topic") {
     auto const tags = testing::concept_tags;
     // Seeing is no contact; a conversation is.
