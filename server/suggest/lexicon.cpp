@@ -416,8 +416,8 @@ std::vector<lexicon_entry> const cue_entries = {
 bool is_false_friend(std::string_view folded, lang card_language) {
     static std::unordered_set<std::string_view> const in_english = {
         "band", "direct", "file", "kind", "lead", "rust", "taken", "vast"};
-    static std::unordered_set<std::string_view> const in_dutch = {
-        "boring", "lag", "meet", "order", "rapport", "room"};
+    static std::unordered_set<std::string_view> const in_dutch = {"boring", "lag",     "meet",
+                                                                  "order",  "rapport", "room"};
     return (card_language == lang::en ? in_english : in_dutch).count(folded) > 0;
 }
 
