@@ -59,6 +59,16 @@ bool is_common_word(std::string_view w, lang l) {
     return l == lang::nl ? nl.count(w) > 0 : en.count(w) > 0;
 }
 
+// English adverbs in -ly say how, not about what ("properly", "honestly",
+// "constantly"): no theme term unless a concept names them ("quickly",
+// "immediately"). The adjectives of a cadence ("daily", "quarterly") do name
+// a topic.
+bool is_manner_adverb(std::string_view w, lang l) {
+    static std::set<std::string_view> const cadence = {"daily",  "weekly", "monthly", "quarterly",
+                                                       "yearly", "hourly", "nightly"};
+    return l == lang::en && w.size() > 4 && w.ends_with("ly") && !cadence.count(w);
+}
+
 // Runs of four letters of a longer word, as "~" terms: a typo
 // ("bereikbaarhied"), another inflection or a compound the splitter does not
 // know ("zelfroosteren", "roosterwijziging") still shares some of them with
@@ -347,7 +357,7 @@ std::vector<analysed_card> analyse_cards(std::vector<card_text> const& cards, la
                     std::all_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; });
                 if (is_number) continue;
                 features.insert("w:" + st);
-                if (is_common_word(w, l)) continue;
+                if (is_common_word(w, l) || (is_manner_adverb(w, l) && !topic(w))) continue;
                 terms[st] += 1;
                 a.surfaces.emplace_back(w, st);
                 std::string const folded = fold_accents(w);

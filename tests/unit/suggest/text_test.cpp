@@ -247,6 +247,23 @@ TEST_CASE("theme terms leave out everyday verbs and measures of time") {
     CHECK_FALSE(has(a[1], stem("takes", lang::en)));
 }
 
+TEST_CASE("theme terms leave out English adverbs of manner, not those of a topic") {
+    std::vector<card_text> const cards = {
+        {"concern", "Nobody tests properly and honestly the daily builds", std::nullopt,
+         lang::en},
+        {"intention", "Answer the customers quickly", std::nullopt, lang::en},
+    };
+    auto const a = analyse_cards(cards, lang::en, nullptr);
+    CHECK_FALSE(has(a[0], stem("properly", lang::en)));
+    CHECK_FALSE(has(a[0], stem("honestly", lang::en)));
+    CHECK(has(a[0], stem("daily", lang::en))); // a cadence
+    CHECK(has(a[0], stem("builds", lang::en)));
+    CHECK(has(a[1], stem("quickly", lang::en))); // a word of #speed
+    // The column model still reads them.
+    CHECK(std::count(a[0].column_features.begin(), a[0].column_features.end(),
+                     "w:" + stem("properly", lang::en)) == 1);
+}
+
 TEST_CASE("compounds: 'klantcontact' and 'klant contact' share their terms") {
     std::vector<card_text> const cards = {
         {"concern", "Het klantcontact gaat verloren", std::nullopt, std::nullopt},
