@@ -395,3 +395,31 @@ TEST_CASE("column placements: a placement teaches by how little the model expect
     CHECK(std::abs(expected) < 0.05);
     CHECK(surprising > 0.5);
 }
+
+TEST_CASE("column cues: a Dutch separable verb with its particle keeps nothing") {
+    std::vector<card_text> const cards = {
+        // bijhouden (keep up with), overblijven (be left), achterblijven (lag
+        // behind), ophouden (stop), blijven liggen (pile up).
+        {"concern", "We houden het tempo van de concurrent niet bij op deze manier", std::nullopt,
+         lang::nl},
+        {"concern", "Als we alles moeten invullen, blijven er weinig uren over", std::nullopt,
+         lang::nl},
+        {"concern", "Bang dat de ouderen achter blijven", std::nullopt, lang::nl},
+        {"concern", "Tickets blijven soms een week liggen", std::nullopt, lang::nl},
+        {"concern", "Dat tempo is voor ons niet bij te houden", std::nullopt, lang::nl},
+        // A preposition, not a particle: these keep.
+        {"intention", "Ik wil bij mijn klanten blijven langsgaan", std::nullopt, lang::nl},
+        {"intention", "Dat we als team bij elkaar blijven, ook op afstand", std::nullopt, lang::nl},
+        {"intention", "Wij blijven bij de klant op de koffie", std::nullopt, lang::nl},
+        {"intention", "Die aandacht wil ik houden, op een nieuwe manier", std::nullopt, lang::nl},
+    };
+    auto const a = analyse_cards(cards, lang::nl, nullptr);
+    for (std::size_t i = 0; i < 5; ++i) {
+        INFO(i);
+        CHECK_FALSE(has(a[i], "c:keep"));
+    }
+    for (std::size_t i = 5; i < cards.size(); ++i) {
+        INFO(i);
+        CHECK(has(a[i], "c:keep"));
+    }
+}
