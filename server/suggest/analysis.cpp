@@ -391,8 +391,12 @@ std::vector<analysed_card> analyse_cards(std::vector<card_text> const& cards, la
         }
         // How the card opens: "De/Het/The/Our ..." names something that
         // exists; "Een/A ..." or "Meer/More ..." something that does not yet.
+        // By the card's kind: an intention that names something wants to
+        // keep it ("Het lokaal als rustige plek"), a concern that does is as
+        // often about what is wrong with it ("Our test suite takes 3 hours").
         if (!sentences[i].empty() && !sentences[i][0].words.empty())
-            features.insert(std::string("f:") + opening_kind(sentences[i][0].words[0]));
+            features.insert("f:" + std::string(cards[i].kind) + "+" +
+                            opening_kind(sentences[i][0].words[0]));
 
         for (auto const& s : sentences[i]) {
             // Stance cues, and which of them fall under a negation. Their

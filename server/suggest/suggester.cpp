@@ -30,10 +30,11 @@ namespace {
 // a fear of losing what exists protects it; a problem of today, a wish for
 // better, and how the change is carried out (training, time, involvement,
 // pace, fair rules) ask for change. "Gewoon ... kunnen" or "simply being
-// able to" names an ease people have today and want to keep. A card that
-// opens by naming something ("De/Het/Our ...") speaks of what exists, one
-// that opens with "Een/A/Meer/Better ..." of what does not yet. Data refines
-// these; it rarely reverses them.
+// able to" names an ease people have today and want to keep. An intention
+// that opens by naming something ("De/Het/Our ...") wants to keep what
+// exists (a concern that does often names what is wrong with it); a card
+// that opens with "Een/A/Meer/Better ..." speaks of what does not exist yet.
+// Data refines these; it rarely reverses them.
 std::unordered_map<std::string, double> const& column_prior() {
     static std::unordered_map<std::string, double> const prior = [] {
         std::unordered_map<std::string, double> p = {
@@ -46,8 +47,9 @@ std::unordered_map<std::string, double> const& column_prior() {
             {"k:#rules", 0.4},      {"k:#overview", 0.5},   {"k:#admin", 0.5},
             {"k:#speed", 0.4},      {"k:#repetition", 0.6}, {"k:#team", -0.4},
             {"k:#contact", -0.4},   {"k:#social", -0.6},    {"k:#knowledge", -0.4},
-            {"k:#structure", -0.3}, {"f:definite", -0.5},   {"f:indefinite", 0.5},
-            {"p:able+plain", -0.5},
+            {"k:#structure", -0.3}, {"p:able+plain", -0.5},
+            {"f:intention+definite", -0.5}, {"f:intention+indefinite", 0.5},
+            {"f:concern+indefinite", 0.5},
         };
         // A cue of the closing sentence (counted again, "l:" and negated
         // "ln:") reads as the cue.

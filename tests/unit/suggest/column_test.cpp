@@ -196,7 +196,8 @@ TEST_CASE("column placements: cards their cues explain do not drag a topic-alike
     CHECK(drag < 0.7);
 }
 
-TEST_CASE("column prior: a card that names what exists leans to keep, 'a/more ...' to change") {
+TEST_CASE("column prior: an intention that names what exists leans to keep, 'a/more ...' to "
+          "change") {
     // The curated prior alone (a model trained on no cards): the same words,
     // opened by a definite or an indefinite word.
     auto const m = train_model({});
@@ -206,12 +207,20 @@ TEST_CASE("column prior: a card that names what exists leans to keep, 'a/more ..
         card("een", "Een overleg op maandag", "intention"),
         card("our", "Our meeting on Monday", "intention"),
         card("a", "A meeting on Monday", "intention"),
+        // A concern that names something is as often about what is wrong
+        // with it: its opening leans to neither column.
+        card("de-concern", "Het overleg op maandag", "concern"),
+        card("bare-concern", "Overleg op maandag", "concern"),
+        card("our-concern", "Our meeting on Monday", "concern"),
+        card("bare-en-concern", "Meeting on Monday", "concern"),
     };
     auto const s = suggest(in, *m);
     CHECK(column_of(s, "de") == "behouden");
     CHECK(column_of(s, "een") == "vernieuwen");
     CHECK(column_of(s, "our") == "behouden");
     CHECK(column_of(s, "a") == "vernieuwen");
+    CHECK(renew_chance(s, "de-concern") == Approx(renew_chance(s, "bare-concern")));
+    CHECK(renew_chance(s, "our-concern") == Approx(renew_chance(s, "bare-en-concern")));
 }
 
 TEST_CASE("column cues: wishes in the plural are wishes, getting used to is none") {
