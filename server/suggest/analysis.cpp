@@ -135,7 +135,91 @@ struct sentence {
     std::vector<std::string> words;
     std::vector<std::string> stems;
     bool is_intention = false;
+    std::vector<bool> clause_end; // per word: the last of its clause
 };
+
+// Per word of split_words(text): whether it is the last word of its clause,
+// before a comma, colon, semicolon, bracket, a sentence's end or the text's
+// end. Only the text's last word when the pieces do not add up to the words
+// of the whole (a split within a number, say).
+std::vector<bool> clause_ends(std::string_view text) {
+    std::size_t const total = split_words(text).size();
+    std::vector<bool> out(total, false);
+    if (total == 0) return out;
+    auto const is_break = [&](std::size_t i) {
+        char const c = text[i];
+        if (c == ',' || c == ';' || c == ':' || c == '(' || c == ')' || c == '\n') return true;
+        return (c == '.' || c == '!' || c == '?') && ends_sentence(text, i);
+    };
+    std::size_t count = 0, start = 0;
+    for (std::size_t i = 0; i <= text.size(); ++i) {
+        if (i < text.size() && !is_break(i)) continue;
+        std::size_t const n = split_words(text.substr(start, i - start)).size();
+        count += n;
+        if (n > 0 && count <= total) out[count - 1] = true;
+        start = i + 1;
+    }
+    if (count != total) {
+        std::fill(out.begin(), out.end(), false);
+        out.back() = true;
+    }
+    return out;
+}
+
+// Dutch separable verbs: "houden" and "blijven" keep something, but with a
+// particle of their own they are other verbs: "we houden het tempo niet bij"
+// (keep up with), "het houdt op" (stops), "dat houdt in" (means), "er blijft
+// weinig tijd over" (is left), "we blijven achter" (lag behind), "blijft een
+// week liggen" (piles up). The particle stands at the end of the main
+// clause, or just before the verb ("bij te houden", "bij kunnen houden").
+// After the verb, a particle followed by an article, a pronoun or a content
+// word is a preposition instead ("blijven bij de klant", "bij elkaar").
+void drop_keep_of_separable_verbs(std::vector<std::string> const& words,
+                                  std::vector<bool> const& clause_end,
+                                  std::vector<lexicon_match>& matches) {
+    static std::set<std::string_view> const houden = {"houden", "houd",    "hou",     "houdt",
+                                                      "hield",  "hielden", "gehouden"};
+    static std::set<std::string_view> const blijven = {"blijven", "blijf",  "blijft",
+                                                       "bleef",   "bleven", "gebleven"};
+    static std::set<std::string_view> const houden_particles = {
+        "bij", "op", "in", "af", "tegen", "over", "uit", "achter", "bezig"};
+    static std::set<std::string_view> const blijven_particles = {"achter", "bij",    "over",  "weg",
+                                                                 "af",     "steken", "liggen"};
+    // Words that open a noun phrase: the particle before them is a preposition.
+    static std::set<std::string_view> const noun_phrase = {
+        "de",  "het",  "een",    "mijn", "je",    "jouw",   "zijn", "haar", "ons",    "onze",
+        "hun", "uw",   "jullie", "mij",  "me",    "jou",    "hem",  "hen",  "zich",   "elkaar",
+        "die", "deze", "dit",    "elke", "ieder", "iedere", "alle", "veel", "weinig", "geen"};
+    static std::set<std::string_view> const between = {
+        "te",   "kan",    "kunnen", "kon",    "konden", "wil",   "willen", "wilde",
+        "moet", "moeten", "zal",    "zullen", "mag",    "mogen", "zou",    "zouden"};
+    auto const particle_after = [&](std::size_t v, std::set<std::string_view> const& particles) {
+        for (std::size_t j = v + 1; j < words.size(); ++j) {
+            if (clause_end[j - 1]) return false;
+            if (!particles.count(words[j])) continue;
+            bool const last = clause_end[j] || j + 1 == words.size();
+            if (last) return true;
+            std::string const& next = words[j + 1];
+            if (is_stop_word(next, lang::nl) && !noun_phrase.count(next)) return true;
+            if (words[j] == "liggen" || words[j] == "steken") return true;
+        }
+        return false;
+    };
+    auto const particle_before = [&](std::size_t v, std::set<std::string_view> const& particles) {
+        if (v >= 1 && particles.count(words[v - 1]) && !clause_end[v - 1]) return true;
+        return v >= 2 && between.count(words[v - 1]) && particles.count(words[v - 2]) &&
+               !clause_end[v - 2] && !clause_end[v - 1];
+    };
+    std::erase_if(matches, [&](lexicon_match const& m) {
+        if (m.tag != "keep" || m.length != 1) return false;
+        std::string const& w = words[m.start];
+        auto const* particles = houden.count(w)    ? &houden_particles
+                                : blijven.count(w) ? &blijven_particles
+                                                   : nullptr;
+        if (!particles) return false;
+        return particle_after(m.start, *particles) || particle_before(m.start, *particles);
+    });
+}
 
 // Dutch "als" is "if" before a clause ("als je vastloopt", "als de wifi
 // het niet doet", "als straks ...") but "as" or "like" before a bare noun
@@ -189,9 +273,11 @@ void drop_cues_inside_phrases(std::vector<lexicon_match>& matches) {
 // of one language is often another word in the other ("Wie lost het op",
 // "want" = because), and the loan words a card may use are in both lists.
 std::vector<lexicon_match> stance_cues(std::vector<std::string> const& words,
-                                       std::vector<std::string> const& stems, lang l) {
+                                       std::vector<std::string> const& stems,
+                                       std::vector<bool> const& clause_end, lang l) {
     auto matches = lexicon::cues().match(words, stems, l, false, true);
     if (l == lang::nl) drop_comparison_als(words, matches);
+    if (l == lang::nl) drop_keep_of_separable_verbs(words, clause_end, matches);
     if (l == lang::en) drop_once_as_frequency(words, matches);
     drop_cues_inside_phrases(matches);
     return matches;
@@ -274,9 +360,10 @@ std::vector<analysed_card> analyse_cards(std::vector<card_text> const& cards, la
     std::vector<lang> langs(cards.size());
     std::unordered_set<std::string> local;
     for (std::size_t i = 0; i < cards.size(); ++i) {
-        sentences[i].push_back({split_words(cards[i].text), {}, false});
+        sentences[i].push_back({split_words(cards[i].text), {}, false, clause_ends(cards[i].text)});
         if (cards[i].intention && !cards[i].intention->empty())
-            sentences[i].push_back({split_words(*cards[i].intention), {}, true});
+            sentences[i].push_back(
+                {split_words(*cards[i].intention), {}, true, clause_ends(*cards[i].intention)});
         std::vector<std::string> all;
         for (auto const& s : sentences[i])
             all.insert(all.end(), s.words.begin(), s.words.end());
@@ -314,15 +401,19 @@ std::vector<analysed_card> analyse_cards(std::vector<card_text> const& cards, la
         }
         // How the card opens: "De/Het/The/Our ..." names something that
         // exists; "Een/A ..." or "Meer/More ..." something that does not yet.
+        // By the card's kind: an intention that names something wants to
+        // keep it ("Het lokaal als rustige plek"), a concern that does is as
+        // often about what is wrong with it ("Our test suite takes 3 hours").
         if (!sentences[i].empty() && !sentences[i][0].words.empty())
-            features.insert(std::string("f:") + opening_kind(sentences[i][0].words[0]));
+            features.insert("f:" + std::string(cards[i].kind) + "+" +
+                            opening_kind(sentences[i][0].words[0]));
 
         for (auto const& s : sentences[i]) {
             // Stance cues, and which of them fall under a negation. Their
             // words, as those of a preposition, are no theme terms.
             std::vector<bool> const frozen = frozen_preposition_words(s.words, l);
             std::vector<bool> stance_word = frozen;
-            auto const cue_matches = stance_cues(s.words, s.stems, l);
+            auto const cue_matches = stance_cues(s.words, s.stems, s.clause_end, l);
             for (auto const& m : cue_matches) {
                 std::string const tag(m.tag);
                 cue_tags.insert(tag);
@@ -390,7 +481,7 @@ std::vector<analysed_card> analyse_cards(std::vector<card_text> const& cards, la
             std::vector<std::string> closing_stems;
             for (auto const& w : words)
                 closing_stems.push_back(stems.get(w, l));
-            auto const matches = stance_cues(words, closing_stems, l);
+            auto const matches = stance_cues(words, closing_stems, clause_ends(closing), l);
             for (auto const& m : matches) {
                 features.insert("l:" + std::string(m.tag));
                 if (is_negated(m, matches)) features.insert("ln:" + std::string(m.tag));

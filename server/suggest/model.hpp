@@ -48,6 +48,12 @@ struct model {
     // more often). Square, indexed as `concepts`.
     std::vector<std::string> concepts;
     std::vector<double> concept_affinity;
+    // How much surer the column model's log-odds are to be read for the
+    // confidence a suggestion shows: learnt on the training cards, each
+    // workshop scored by a model trained without it (1 with fewer than two
+    // workshops). The fit stops early and is pulled towards the curated
+    // prior, which keeps it timid.
+    double column_temperature = 1;
 };
 
 // Trains the column model (from the curated lexicon prior and `cards`) and
