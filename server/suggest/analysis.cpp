@@ -135,7 +135,7 @@ struct sentence {
     std::vector<std::string> words;
     std::vector<std::string> stems;
     bool is_intention = false;
-    std::vector<bool> clause_end; // per word: the last of its clause
+    std::string_view text; // what the words were split from
 };
 
 // Per word of split_words(text): whether it is the last word of its clause,
@@ -174,8 +174,9 @@ std::vector<bool> clause_ends(std::string_view text) {
 // clause, or just before the verb ("bij te houden", "bij kunnen houden").
 // After the verb, a particle followed by an article, a pronoun or a content
 // word is a preposition instead ("blijven bij de klant", "bij elkaar").
-void drop_keep_of_separable_verbs(std::vector<std::string> const& words,
-                                  std::vector<bool> const& clause_end,
+// The clauses are found in `text` only when a keep cue of either verb is
+// there: splitting every text again for them cost a tenth of a suggestion.
+void drop_keep_of_separable_verbs(std::vector<std::string> const& words, std::string_view text,
                                   std::vector<lexicon_match>& matches) {
     static std::set<std::string_view> const houden = {"houden", "houd",    "hou",     "houdt",
                                                       "hield",  "hielden", "gehouden"};
@@ -193,6 +194,7 @@ void drop_keep_of_separable_verbs(std::vector<std::string> const& words,
     static std::set<std::string_view> const between = {
         "te",   "kan",    "kunnen", "kon",    "konden", "wil",   "willen", "wilde",
         "moet", "moeten", "zal",    "zullen", "mag",    "mogen", "zou",    "zouden"};
+    std::vector<bool> clause_end; // per word: the last of its clause
     auto const particle_after = [&](std::size_t v, std::set<std::string_view> const& particles) {
         for (std::size_t j = v + 1; j < words.size(); ++j) {
             if (clause_end[j - 1]) return false;
@@ -217,6 +219,7 @@ void drop_keep_of_separable_verbs(std::vector<std::string> const& words,
                                 : blijven.count(w) ? &blijven_particles
                                                    : nullptr;
         if (!particles) return false;
+        if (clause_end.empty()) clause_end = clause_ends(text);
         return particle_after(m.start, *particles) || particle_before(m.start, *particles);
     });
 }
@@ -272,12 +275,13 @@ void drop_cues_inside_phrases(std::vector<lexicon_match>& matches) {
 // Stance cues of a run of words, in the card's own language only: a cue word
 // of one language is often another word in the other ("Wie lost het op",
 // "want" = because), and the loan words a card may use are in both lists.
+// `words` and `stems` are those of `text`.
 std::vector<lexicon_match> stance_cues(std::vector<std::string> const& words,
-                                       std::vector<std::string> const& stems,
-                                       std::vector<bool> const& clause_end, lang l) {
+                                       std::vector<std::string> const& stems, std::string_view text,
+                                       lang l) {
     auto matches = lexicon::cues().match(words, stems, l, false, true);
     if (l == lang::nl) drop_comparison_als(words, matches);
-    if (l == lang::nl) drop_keep_of_separable_verbs(words, clause_end, matches);
+    if (l == lang::nl) drop_keep_of_separable_verbs(words, text, matches);
     if (l == lang::en) drop_once_as_frequency(words, matches);
     drop_cues_inside_phrases(matches);
     return matches;
@@ -360,10 +364,10 @@ std::vector<analysed_card> analyse_cards(std::vector<card_text> const& cards, la
     std::vector<lang> langs(cards.size());
     std::unordered_set<std::string> local;
     for (std::size_t i = 0; i < cards.size(); ++i) {
-        sentences[i].push_back({split_words(cards[i].text), {}, false, clause_ends(cards[i].text)});
+        sentences[i].push_back({split_words(cards[i].text), {}, false, cards[i].text});
         if (cards[i].intention && !cards[i].intention->empty())
             sentences[i].push_back(
-                {split_words(*cards[i].intention), {}, true, clause_ends(*cards[i].intention)});
+                {split_words(*cards[i].intention), {}, true, *cards[i].intention});
         std::vector<std::string> all;
         for (auto const& s : sentences[i])
             all.insert(all.end(), s.words.begin(), s.words.end());
@@ -413,7 +417,7 @@ std::vector<analysed_card> analyse_cards(std::vector<card_text> const& cards, la
             // words, as those of a preposition, are no theme terms.
             std::vector<bool> const frozen = frozen_preposition_words(s.words, l);
             std::vector<bool> stance_word = frozen;
-            auto const cue_matches = stance_cues(s.words, s.stems, s.clause_end, l);
+            auto const cue_matches = stance_cues(s.words, s.stems, s.text, l);
             for (auto const& m : cue_matches) {
                 std::string const tag(m.tag);
                 cue_tags.insert(tag);
@@ -481,7 +485,7 @@ std::vector<analysed_card> analyse_cards(std::vector<card_text> const& cards, la
             std::vector<std::string> closing_stems;
             for (auto const& w : words)
                 closing_stems.push_back(stems.get(w, l));
-            auto const matches = stance_cues(words, closing_stems, clause_ends(closing), l);
+            auto const matches = stance_cues(words, closing_stems, closing, l);
             for (auto const& m : matches) {
                 features.insert("l:" + std::string(m.tag));
                 if (is_negated(m, matches)) features.insert("ln:" + std::string(m.tag));
