@@ -20,9 +20,11 @@
 //                   placed; fewer than 3 answers count as misses), mean.
 // The table's log-loss column, and a line after it, give the column's mean
 // log-loss (nothing placed): smoother than accuracy for judging a change of
-// the column model. Its last column, sim MAP, is the mean average precision
-// of similar()'s whole ranking against the labelled themes (nothing placed):
-// smoother than similar@3.
+// the column model. The table's last column, sim MAP, is the mean average
+// precision of similar()'s whole ranking against the labelled themes
+// (nothing placed): smoother than similar@3. A line counts the cards in the
+// right column per band of confidence (is a suggestion at 0.8 right four
+// times in five?).
 // Column figures and similar@3 are pooled over all cards; theme_ari_mean is
 // the mean of the per-workshop ARIs. The last line is one JSON object.
 // --true-columns adds diagnostic lines (not in the JSON), per workshop and in
@@ -317,6 +319,8 @@ int main(int argc, char** argv) {
     // The same 80% of the cards, scored with nothing placed: what the
     // placements added, apart from which cards happen to remain.
     double same_cards_unplaced = 0;
+    // Per band of the column's confidence (0.5-0.6, ..., 0.9-1): cards right, cards.
+    std::pair<double, double> calibration[5] = {};
     double true_ari_sum = 0, true_sim_hits = 0, true_ap_sum = 0;
     double placed_ari_sum = 0, unplaced_ari_sum = 0; // --theme-placements
     double log_loss = 0; // of the column with nothing placed, summed over cards
@@ -353,6 +357,10 @@ int main(int argc, char** argv) {
             std::string const id = in.cards[i].id;
             correct += column[id] == test[i]->column;
             workshop_log_loss += column_log_loss(column[id] == test[i]->column, confidence[id]);
+            auto& bin = calibration[std::min<std::size_t>(
+                4, static_cast<std::size_t>(std::max(0.0, (confidence[id] - 0.5) * 10)))];
+            bin.first += column[id] == test[i]->column;
+            bin.second += 1;
             got.push_back(theme[id]);
             want.push_back(test[i]->theme);
         }
@@ -476,6 +484,11 @@ int main(int argc, char** argv) {
     std::printf("column@20%% gain from the placements: %+.3f (same cards, nothing placed: %.3f)\n",
                 col20 - same_cards_unplaced / total20, same_cards_unplaced / total20);
     std::printf("column mean log-loss, nothing placed: %.4f\n", log_loss / total0);
+    std::printf("column right by confidence, nothing placed:");
+    for (int b = 0; b < 5; ++b)
+        std::printf(" %.1f-%.1f %.0f/%.0f", 0.5 + b / 10.0, 0.6 + b / 10.0, calibration[b].first,
+                    calibration[b].second);
+    std::printf("\n");
     if (true_columns)
         std::printf("with every column known: ARI %.3f, similar@3 %.3f, similar MAP %.3f\n",
                     true_ari_sum / workshops.size(), true_sim_hits / sim_cards,
