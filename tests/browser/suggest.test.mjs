@@ -14,7 +14,7 @@ after(async () => { if (browser) await browser.close(); if (server) await server
 const texts = [
   'Ik wil het persoonlijke contact met mijn klanten houden',
   'Het nieuwe CRM kost me veel tijd om te leren',
-  'We moeten klantgegevens beter delen in het team',
+  'We moeten klantgegevens beter delen',
   'Onze vaste klanten waarderen het telefoontje van mij',
 ];
 
@@ -67,6 +67,18 @@ test('suggested placements can be accepted per theme, per card, all at once, and
     const ghost = f.locator('.ghost-theme').filter({ has: f.locator('.theme-title', { hasText: th.title }) }).first();
     assert.deepEqual(await ghost.locator('.ghost-text').allTextContents(), th.card_ids.map((id) => textOf.get(id)));
   }
+  // The suggestions the server is unsure of (confidence below 0.7) are
+  // marked, on the card and in its ghost theme, and counted; the others not.
+  const unsure = frame.cards.filter((sc) => sc.confidence < 0.7).map((sc) => textOf.get(sc.card_id));
+  assert.ok(unsure.length >= 1 && unsure.length < texts.length, `some but not all unsure: ${JSON.stringify(frame.cards)}`);
+  const marked = async (sel) => (await f.locator(sel).allTextContents()).sort();
+  assert.deepEqual(await marked('.ghost-card.unsure .ghost-text'), [...unsure].sort());
+  assert.equal(await f.locator('.ghost-card .ghost-unsure').count(), unsure.length);
+  for (const text of texts) {
+    const card = f.locator('.column.unplaced .card', { hasText: text });
+    assert.equal(await card.locator('.ghost-tag.unsure .ghost-unsure').count(), unsure.includes(text) ? 1 : 0, text);
+  }
+  assert.match(await f.locator('.suggest-summary').textContent(), new RegExp(`Bij ${unsure.length} twijfelt`));
 
   // accept one theme: its cards become a real theme of that title
   const first = ghostThemes.first();
