@@ -13,6 +13,7 @@
 #include "net/server_context.hpp"
 #include "net/tls.hpp"
 #include "store/store.hpp"
+#include "suggest/model.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
@@ -230,6 +231,13 @@ int main(int argc, char** argv) {
     auto ep = lst->local_endpoint();
     std::cout << "listening on " << (tls ? "https" : "http") << "://" << opts.host << ":" << ep.port() << std::endl;
 
+    // The suggester's built-in model trains once (about 0.2 s): in the
+    // background from the start, not in the first facilitator's request.
+    std::thread warm_suggester([] {
+        pthread_setname_np(pthread_self(), "brug-suggest");
+        suggest::builtin_model();
+    });
+
     std::vector<std::thread> threads;
     int n = opts.thread_count();
     threads.reserve(n > 0 ? n - 1 : 0);
@@ -252,6 +260,7 @@ int main(int argc, char** argv) {
         });
     run();
     for (auto& t : threads) t.join();
+    warm_suggester.join();
 
     // Everything that holds an I/O object of the io_context goes before it.
     purge_timer.reset();
