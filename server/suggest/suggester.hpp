@@ -71,8 +71,9 @@ std::vector<std::pair<std::string, double>> similar(workshop_input const& in,
 // - Empty `column_ids` means {"behouden", "vernieuwen"}. Other column ids
 //   are matched by name where they can be (keep/continue, change/improve);
 //   otherwise suggestions come from the facilitator's placements only.
-// - The built-in model is trained on first use (about 0.2 s); call
-//   suggest() once at start-up to pay that early. Time and memory grow with
-//   the square of the cards: 500 cards take about 35 ms of one core.
+// - The built-in model is trained on first use (about 0.2 s); the server
+//   calls builtin_model() (model.hpp) in a thread of its own at start-up to
+//   pay that early. Time and memory grow with the square of the cards: 500
+//   cards take about 30 ms of one core.
 
 } // namespace brug::suggest
