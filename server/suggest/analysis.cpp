@@ -491,6 +491,12 @@ std::vector<analysed_card> analyse_cards(std::vector<card_text> const& cards, la
                 if (is_negated(m, matches)) features.insert("ln:" + std::string(m.tag));
             }
         }
+        // The writer's own perspective ("ik", "mijn", "I", "my") as a topic
+        // term: a theme of one's own say, skills or balance is written in
+        // the first person, one of the customers, the colleagues or rules for
+        // everyone mostly is not ("Ik wil zelf mijn diensten kiezen" against
+        // "Heldere regels over wie de weekenden draait").
+        if (cue_tags.count("self")) terms["#self"] = 1;
         std::vector<std::string> pairs;
         add_pairs(cue_tags, pairs);
         features.insert(pairs.begin(), pairs.end());

@@ -284,6 +284,7 @@ void build_vectors(workshop_state& s, model const& m, tuning const& t) {
             auto [it, added] = ids.emplace(term, static_cast<int>(ids.size()));
             double w = (1 + std::log(count)) * s.idf[term];
             if (term[0] == '#') w *= t.concept_weight;
+            if (term == "#self") w *= t.self_weight;
             if (term[0] == '~') w *= t.ngram_weight;
             v.entries.emplace_back(it->second, w);
         }
@@ -542,6 +543,7 @@ bool set_tuning(tuning& t, std::string_view assignment) {
         {"affinity_weight", &tuning::affinity_weight},
         {"affinity_prior", &tuning::affinity_prior},
         {"ngram_weight", &tuning::ngram_weight},
+        {"self_weight", &tuning::self_weight},
     };
     static std::pair<std::string_view, int tuning::*> const integers[] = {
         {"max_cards", &tuning::max_cards},

@@ -260,6 +260,31 @@ TEST_CASE("suggester: similar() ranks a typical card of the theme above its odd 
     CHECK(by_theme[1].first == "odd");
 }
 
+TEST_CASE("suggester: two cards in the first person are alike, whatever else they say") {
+    // Made-up words, so that nothing but the writer's perspective is shared:
+    // "ik"/"mijn" link "t" and "p"; "wij" (we) is no first person singular.
+    workshop_input in;
+    in.language = "nl";
+    in.column_ids = {"behouden", "vernieuwen"};
+    in.cards = {
+        card("t", "ik wil blorp", "intention"),     card("q", "wij willen gnom", "intention"),
+        card("p", "mijn zwiek", "intention"),       card("x", "koffie maandag", "intention"),
+        card("y", "klanten contact", "intention"), card("z", "pauzes kiezen", "intention"),
+    };
+    tuning& t = default_tuning();
+    tuning const saved = t;
+    t.self_weight = 0;
+    auto const without = similar(in, "t", 3);
+    t = saved;
+    auto const with = similar(in, "t", 3);
+    REQUIRE(without.size() == 3);
+    REQUIRE(with.size() == 3);
+    CHECK(without[0].first == "q"); // by the chance of a shared column alone
+    CHECK(without[0].second < 0.01);
+    CHECK(with[0].first == "p");
+    CHECK(with[0].second > 0.05);
+}
+
 TEST_CASE("suggester: a suggested theme lists its most typical cards first") {
     // Five cards the facilitator put in a column, in no theme yet: four share
     // three words, the fifth only one of them. They make one theme, whose

@@ -264,6 +264,20 @@ TEST_CASE("theme terms leave out English adverbs of manner, not those of a topic
                      "w:" + stem("properly", lang::en)) == 1);
 }
 
+TEST_CASE("theme terms: the writer's own perspective, in either language") {
+    std::vector<card_text> const cards = {
+        {"intention", "Ik wil zelf kiezen welke diensten ik draai", std::nullopt, lang::nl},
+        {"intention", "Heldere regels voor iedereen over de diensten", std::nullopt, lang::nl},
+        {"concern", "I'd like a say in my own shifts", std::nullopt, lang::en},
+        {"concern", "We want clear rules for everyone", std::nullopt, lang::en},
+    };
+    auto const a = analyse_cards(cards, lang::nl, nullptr);
+    CHECK(has(a[0], "#self"));
+    CHECK_FALSE(has(a[1], "#self"));
+    CHECK(has(a[2], "#self"));
+    CHECK_FALSE(has(a[3], "#self"));
+}
+
 TEST_CASE("compounds: 'klantcontact' and 'klant contact' share their terms") {
     std::vector<card_text> const cards = {
         {"concern", "Het klantcontact gaat verloren", std::nullopt, std::nullopt},
