@@ -497,6 +497,11 @@ std::vector<analysed_card> analyse_cards(std::vector<card_text> const& cards, la
         // everyone mostly is not ("Ik wil zelf mijn diensten kiezen" against
         // "Heldere regels over wie de weekenden draait").
         if (cue_tags.count("self")) terms["#self"] = 1;
+        // How the change is carried out (training, support, a pilot, being
+        // asked, fair rules, the go-live): the labelling guideline's own kind
+        // of wish, and a theme of nearly every change workshop, whatever its
+        // words ("Eerst een proefperiode" with "Een vast aanspreekpunt").
+        if (cue_tags.count("process")) terms["#process"] = 1;
         std::vector<std::string> pairs;
         add_pairs(cue_tags, pairs);
         features.insert(pairs.begin(), pairs.end());

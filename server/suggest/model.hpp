@@ -96,6 +96,8 @@ struct tuning {
     double ngram_weight = 0.2;     // a run of four letters ("~" terms) against a content word
     double self_weight = 1.0;      // the writer's own perspective ("#self": ik, mijn, I, my)
                                    // against a concept
+    double process_weight = 1.0;   // how the change is carried out ("#process": training,
+                                   // support, involvement, rules, the go-live) against a concept
     double second_order = 0.3;     // share of neighbourhood overlap in card similarity
     double corpus_idf = 0.0;       // share of the model's corpus in term rarity (0: workshop only)
     double max_df = 0.4;           // words in more of the workshop's cards than this say nothing

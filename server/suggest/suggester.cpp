@@ -285,6 +285,7 @@ void build_vectors(workshop_state& s, model const& m, tuning const& t) {
             double w = (1 + std::log(count)) * s.idf[term];
             if (term[0] == '#') w *= t.concept_weight;
             if (term == "#self") w *= t.self_weight;
+            if (term == "#process") w *= t.process_weight;
             if (term[0] == '~') w *= t.ngram_weight;
             v.entries.emplace_back(it->second, w);
         }
@@ -544,6 +545,7 @@ bool set_tuning(tuning& t, std::string_view assignment) {
         {"affinity_prior", &tuning::affinity_prior},
         {"ngram_weight", &tuning::ngram_weight},
         {"self_weight", &tuning::self_weight},
+        {"process_weight", &tuning::process_weight},
     };
     static std::pair<std::string_view, int tuning::*> const integers[] = {
         {"max_cards", &tuning::max_cards},

@@ -267,8 +267,8 @@ TEST_CASE("suggester: two cards in the first person are alike, whatever else the
     in.language = "nl";
     in.column_ids = {"behouden", "vernieuwen"};
     in.cards = {
-        card("t", "ik wil blorp", "intention"),     card("q", "wij willen gnom", "intention"),
-        card("p", "mijn zwiek", "intention"),       card("x", "koffie maandag", "intention"),
+        card("t", "ik wil blorp", "intention"),    card("q", "wij willen gnom", "intention"),
+        card("p", "mijn zwiek", "intention"),      card("x", "koffie maandag", "intention"),
         card("y", "klanten contact", "intention"), card("z", "pauzes kiezen", "intention"),
     };
     tuning& t = default_tuning();
@@ -281,6 +281,35 @@ TEST_CASE("suggester: two cards in the first person are alike, whatever else the
     REQUIRE(with.size() == 3);
     CHECK(without[0].first == "q"); // by the chance of a shared column alone
     CHECK(without[0].second < 0.01);
+    CHECK(with[0].first == "p");
+    CHECK(with[0].second > 0.05);
+}
+
+TEST_CASE("suggester: two cards on how the change is carried out are alike") {
+    // "eerst" (first) and "voorbereiding" (preparation) are cues of the way
+    // the change is carried out, and no concept or shared word.
+    workshop_input in;
+    in.language = "nl";
+    in.column_ids = {"behouden", "vernieuwen"};
+    in.cards = {
+        card("t", "eerst blorp", "intention"),         card("q", "wij willen gnom", "intention"),
+        card("p", "voorbereiding zwiek", "intention"), card("x", "koffie maandag", "intention"),
+        card("y", "klanten contact", "intention"),     card("z", "pauzes kiezen", "intention"),
+    };
+    tuning& t = default_tuning();
+    tuning const saved = t;
+    t.process_weight = 0;
+    auto const without = similar(in, "t", 3);
+    t = saved;
+    auto const with = similar(in, "t", 3);
+    REQUIRE(without.size() == 3);
+    REQUIRE(with.size() == 3);
+    auto const score_of = [](auto const& ranked, std::string const& id) {
+        for (auto const& [other, score] : ranked)
+            if (other == id) return score;
+        return 0.0;
+    };
+    CHECK(score_of(without, "p") < 0.01); // the chance of a shared column alone
     CHECK(with[0].first == "p");
     CHECK(with[0].second > 0.05);
 }

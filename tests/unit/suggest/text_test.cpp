@@ -249,8 +249,7 @@ TEST_CASE("theme terms leave out everyday verbs and measures of time") {
 
 TEST_CASE("theme terms leave out English adverbs of manner, not those of a topic") {
     std::vector<card_text> const cards = {
-        {"concern", "Nobody tests properly and honestly the daily builds", std::nullopt,
-         lang::en},
+        {"concern", "Nobody tests properly and honestly the daily builds", std::nullopt, lang::en},
         {"intention", "Answer the customers quickly", std::nullopt, lang::en},
     };
     auto const a = analyse_cards(cards, lang::en, nullptr);
@@ -276,6 +275,20 @@ TEST_CASE("theme terms: the writer's own perspective, in either language") {
     CHECK_FALSE(has(a[1], "#self"));
     CHECK(has(a[2], "#self"));
     CHECK_FALSE(has(a[3], "#self"));
+}
+
+TEST_CASE("theme terms: how the change is carried out, in either language") {
+    std::vector<card_text> const cards = {
+        {"intention", "Eerst een proefperiode en dan samen evalueren", std::nullopt, lang::nl},
+        {"intention", "Het persoonlijke contact met de klant", std::nullopt, lang::nl},
+        {"concern", "Training on the dashboard before go-live", std::nullopt, lang::en},
+        {"concern", "Our customers love the personal touch", std::nullopt, lang::en},
+    };
+    auto const a = analyse_cards(cards, lang::nl, nullptr);
+    CHECK(has(a[0], "#process"));
+    CHECK_FALSE(has(a[1], "#process"));
+    CHECK(has(a[2], "#process"));
+    CHECK_FALSE(has(a[3], "#process"));
 }
 
 TEST_CASE("compounds: 'klantcontact' and 'klant contact' share their terms") {
