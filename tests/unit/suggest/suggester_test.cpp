@@ -48,6 +48,39 @@ std::string other_column(std::string const& c) {
     return c == "behouden" ? "vernieuwen" : "behouden";
 }
 
+// similar() asked about card "t" among made-up words, so that "t" and "p"
+// share nothing but what `knob` weighs: "p"'s score with the knob at 0, and
+// the first answer and its score with the knob as set.
+struct link_scores {
+    double without = 0;
+    std::string first_with;
+    double with = 0;
+};
+link_scores linked_only_by(char const* t_text, char const* p_text, double tuning::*knob) {
+    workshop_input in;
+    in.language = "nl";
+    in.column_ids = {"behouden", "vernieuwen"};
+    in.cards = {
+        card("t", t_text, "intention"),
+        card("q", "wij willen gnom", "intention"),
+        card("p", p_text, "intention"),
+        card("x", "koffie maandag", "intention"),
+        card("y", "klanten contact", "intention"),
+        card("z", "pauzes kiezen", "intention"),
+    };
+    tuning& t = default_tuning();
+    tuning const saved = t;
+    t.*knob = 0;
+    auto const without = similar(in, "t", 5);
+    t = saved;
+    auto const with = similar(in, "t", 5);
+    link_scores out;
+    for (auto const& [id, score] : without)
+        if (id == "p") out.without = score;
+    if (!with.empty()) out.first_with = with[0].first, out.with = with[0].second;
+    return out;
+}
+
 } // namespace
 
 TEST_CASE("suggester: built-in cards are in step with the data file") {
@@ -261,57 +294,20 @@ TEST_CASE("suggester: similar() ranks a typical card of the theme above its odd 
 }
 
 TEST_CASE("suggester: two cards in the first person are alike, whatever else they say") {
-    // Made-up words, so that nothing but the writer's perspective is shared:
-    // "ik"/"mijn" link "t" and "p"; "wij" (we) is no first person singular.
-    workshop_input in;
-    in.language = "nl";
-    in.column_ids = {"behouden", "vernieuwen"};
-    in.cards = {
-        card("t", "ik wil blorp", "intention"),    card("q", "wij willen gnom", "intention"),
-        card("p", "mijn zwiek", "intention"),      card("x", "koffie maandag", "intention"),
-        card("y", "klanten contact", "intention"), card("z", "pauzes kiezen", "intention"),
-    };
-    tuning& t = default_tuning();
-    tuning const saved = t;
-    t.self_weight = 0;
-    auto const without = similar(in, "t", 3);
-    t = saved;
-    auto const with = similar(in, "t", 3);
-    REQUIRE(without.size() == 3);
-    REQUIRE(with.size() == 3);
-    CHECK(without[0].first == "q"); // by the chance of a shared column alone
-    CHECK(without[0].second < 0.01);
-    CHECK(with[0].first == "p");
-    CHECK(with[0].second > 0.05);
+    // "ik"/"mijn" link the two; "wij" (we) is no first person singular.
+    auto const link = linked_only_by("ik wil blorp", "mijn zwiek", &tuning::self_weight);
+    CHECK(link.without < 0.01); // the chance of a shared column alone
+    CHECK(link.first_with == "p");
+    CHECK(link.with > 0.05);
 }
 
 TEST_CASE("suggester: two cards on how the change is carried out are alike") {
     // "eerst" (first) and "voorbereiding" (preparation) are cues of the way
-    // the change is carried out, and no concept or shared word.
-    workshop_input in;
-    in.language = "nl";
-    in.column_ids = {"behouden", "vernieuwen"};
-    in.cards = {
-        card("t", "eerst blorp", "intention"),         card("q", "wij willen gnom", "intention"),
-        card("p", "voorbereiding zwiek", "intention"), card("x", "koffie maandag", "intention"),
-        card("y", "klanten contact", "intention"),     card("z", "pauzes kiezen", "intention"),
-    };
-    tuning& t = default_tuning();
-    tuning const saved = t;
-    t.process_weight = 0;
-    auto const without = similar(in, "t", 3);
-    t = saved;
-    auto const with = similar(in, "t", 3);
-    REQUIRE(without.size() == 3);
-    REQUIRE(with.size() == 3);
-    auto const score_of = [](auto const& ranked, std::string const& id) {
-        for (auto const& [other, score] : ranked)
-            if (other == id) return score;
-        return 0.0;
-    };
-    CHECK(score_of(without, "p") < 0.01); // the chance of a shared column alone
-    CHECK(with[0].first == "p");
-    CHECK(with[0].second > 0.05);
+    // the change is carried out, and no concept.
+    auto const link = linked_only_by("eerst blorp", "voorbereiding zwiek", &tuning::process_weight);
+    CHECK(link.without < 0.01);
+    CHECK(link.first_with == "p");
+    CHECK(link.with > 0.05);
 }
 
 TEST_CASE("suggester: a suggested theme lists its most typical cards first") {
