@@ -24,9 +24,12 @@ struct analysed_card {
     lang language = lang::nl;
     // Distinct features for the column classifier: "w:" stems, "c:" stance
     // cues, "k:" concepts, "p:" pairs of cues, "n:" negated cues, "kind:", "kc:" kind with cue,
-    // "l:" and "ln:" cues of the closing sentence, "f:" how the card opens, "b:" bigrams.
+    // "l:" and "ln:" cues of the closing sentence, "f:" how the card opens by its kind,
+    // "b:" bigrams.
     std::vector<std::string> column_features;
-    // Topic terms with counts: content stems, compound parts, "#concepts".
+    // Topic terms with counts: content stems, compound parts, "#concepts",
+    // "#self" (written in the first person), "#process" (how the change is
+    // carried out), "~" runs of four letters.
     std::vector<std::pair<std::string, double>> theme_terms;
     // Content words as written (lowercase, accents kept) with their stem, in
     // reading order: titles are made from these.
