@@ -59,6 +59,38 @@ bool is_common_word(std::string_view w, lang l) {
     return l == lang::nl ? nl.count(w) > 0 : en.count(w) > 0;
 }
 
+// Words written in capitals of two to four letters ("CRM", "ICT", "CD"),
+// lowercased: abbreviations, which a title shows as written ("CRM", not
+// "Crm"). Longer runs of capitals are more often shouting ("NOOIT").
+std::unordered_set<std::string> abbreviations(std::string_view text) {
+    std::unordered_set<std::string> out;
+    auto const is_alnum = [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               static_cast<unsigned char>(c) >= 0x80;
+    };
+    std::size_t i = 0;
+    while (i < text.size()) {
+        if (!is_alnum(text[i])) {
+            ++i;
+            continue;
+        }
+        std::size_t j = i;
+        bool capitals = true;
+        while (j < text.size() && is_alnum(text[j])) {
+            capitals = capitals && text[j] >= 'A' && text[j] <= 'Z';
+            ++j;
+        }
+        if (capitals && j - i >= 2 && j - i <= 4) {
+            std::string word(text.substr(i, j - i));
+            for (char& c : word)
+                c = static_cast<char>(c - 'A' + 'a');
+            out.insert(std::move(word));
+        }
+        i = j;
+    }
+    return out;
+}
+
 // English adverbs in -ly say how, not about what ("properly", "honestly",
 // "constantly"): no theme term unless a concept names them ("quickly",
 // "immediately"). The adjectives of a cadence ("daily", "quarterly") do name
@@ -418,6 +450,7 @@ std::vector<analysed_card> analyse_cards(std::vector<card_text> const& cards, la
             std::vector<bool> const frozen = frozen_preposition_words(s.words, l);
             std::vector<bool> stance_word = frozen;
             auto const cue_matches = stance_cues(s.words, s.stems, s.text, l);
+            std::unordered_set<std::string> const capitals = abbreviations(s.text);
             for (auto const& m : cue_matches) {
                 std::string const tag(m.tag);
                 cue_tags.insert(tag);
@@ -454,7 +487,14 @@ std::vector<analysed_card> analyse_cards(std::vector<card_text> const& cards, la
                 features.insert("w:" + st);
                 if (is_common_word(w, l) || (is_manner_adverb(w, l) && !topic(w))) continue;
                 terms[st] += 1;
-                a.surfaces.emplace_back(w, st);
+                if (capitals.count(w)) {
+                    std::string written = w;
+                    for (char& c : written)
+                        c = static_cast<char>(c - 'a' + 'A');
+                    a.surfaces.emplace_back(std::move(written), st);
+                } else {
+                    a.surfaces.emplace_back(w, st);
+                }
                 std::string const folded = fold_accents(w);
                 add_letter_grams(folded, terms);
                 auto it = splits.find(folded);

@@ -31,8 +31,9 @@ struct analysed_card {
     // "#self" (written in the first person), "#process" (how the change is
     // carried out), "~" runs of four letters.
     std::vector<std::pair<std::string, double>> theme_terms;
-    // Content words as written (lowercase, accents kept) with their stem, in
-    // reading order: titles are made from these.
+    // Content words as written (lowercase, accents kept; an abbreviation in
+    // capitals: "CRM") with their stem, in reading order: titles are made
+    // from these.
     std::vector<std::pair<std::string, std::string>> surfaces;
 };
 

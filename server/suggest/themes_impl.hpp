@@ -160,6 +160,14 @@ make_title(std::vector<std::vector<std::pair<std::string, std::string>> const*> 
     // "Almost" name nothing, even when rare. Without such words, any word.
     // Each first without the words other titles open with.
     auto const first_stem = [](std::string const& key) { return key.substr(0, key.find(' ')); };
+    // Long enough to name something; an abbreviation ("CRM", "CD") always is.
+    auto const long_enough = [&](std::string const& key) {
+        std::string const spelt = best_spelling(key);
+        bool const capitals =
+            spelt.size() >= 2 &&
+            std::all_of(spelt.begin(), spelt.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+        return capitals || best_spelling_length(spellings[key]) >= 4;
+    };
     std::string best_key;
     for (int pass = 0; pass < 4 && best_key.empty(); ++pass) {
         bool const fresh = pass < 2;
@@ -170,8 +178,7 @@ make_title(std::vector<std::vector<std::pair<std::string, std::string>> const*> 
             bool const is_pair = key.find(' ') != std::string::npos;
             if (is_pair && count < 2) continue;
             if (fresh && taken.count(first_stem(key))) continue;
-            if (strict && !is_pair &&
-                (best_spelling_length(spellings[key]) < 4 || (cards.size() > 1 && count < 2)))
+            if (strict && !is_pair && (!long_enough(key) || (cards.size() > 1 && count < 2)))
                 continue;
             double rarity = 0;
             if (is_pair) {
@@ -196,8 +203,8 @@ make_title(std::vector<std::vector<std::pair<std::string, std::string>> const*> 
         std::size_t second_length = 0;
         for (auto const& [key, count] : card_count) {
             if (key == best_key || key.find(' ') != std::string::npos || count < 2) continue;
+            if (!long_enough(key)) continue;
             std::size_t const length = best_spelling_length(spellings[key]);
-            if (length < 4) continue;
             double const score = count * idf(key);
             if (better_title_word(score, length, second_score, second_length))
                 second_score = score, second_length = length, second = key;

@@ -210,6 +210,28 @@ TEST_CASE("suggester: themes group cards by meaning and extend the facilitator's
            rooster->title.find("diensten") != std::string::npos));
 }
 
+TEST_CASE("suggester: a title shows an abbreviation as the cards write it") {
+    workshop_input in;
+    in.language = "nl";
+    in.column_ids = {"behouden", "vernieuwen"};
+    in.cards = {
+        card("a", "Het CRM laat ons elke offerte twee keer invoeren"),
+        card("b", "In het CRM zoek ik me suf naar de offerte van vorige week"),
+        card("c", "Een CRM waarin de offerte met één klik klaarstaat"),
+        card("d", "NOOIT meer een offerte overtikken"),
+    };
+    for (auto& c : in.cards)
+        c.column = "vernieuwen";
+    auto const s = suggest(in);
+    auto const* theme = theme_of(s, "a");
+    REQUIRE(theme);
+    CHECK(theme_of(s, "b") == theme);
+    CHECK(theme_of(s, "c") == theme);
+    // "CRM" as written, not "Crm"; "Offerte" as any word.
+    CHECK(theme->title.find("CRM") != std::string::npos);
+    CHECK(theme->title.find("Crm") == std::string::npos);
+}
+
 TEST_CASE("suggester: similar() ranks cards alike first, scores in 0..1") {
     workshop_input in;
     in.language = "nl";
