@@ -54,6 +54,9 @@ bench: build
 eval-suggest: build
 	cmake --build $(BUILD) --target brug-suggest-eval -j $(JOBS)
 	$(BUILD)/brug-suggest-eval server/suggest/data/cards-dev.jsonl
+	@echo
+	@echo "Workshops of other topics, written by another hand; the model trained on every dev card:"
+	$(BUILD)/brug-suggest-eval server/suggest/data/cards-other.jsonl --train=server/suggest/data/cards-dev.jsonl
 
 # nginx and systemd files checked, and nginx in front of one and of three servers.
 test-deploy:

@@ -479,8 +479,8 @@ int main(int argc, char** argv) {
     double const col0 = correct0 / total0, col20 = correct20 / total20,
                  ari = ari_sum / workshops.size(), sim3 = sim_hits / sim_cards;
     std::printf("%-22s %-4s %5.0f %8.3f %10.3f %7.3f %8s %10.3f %9.4f %7.4f\n",
-                "all (leave-one-out)", "", total0, col0, col20, ari, "", sim3, log_loss / total0,
-                sim_ap / total0);
+                train_file.empty() ? "all (leave-one-out)" : "all", "", total0, col0, col20, ari,
+                "", sim3, log_loss / total0, sim_ap / total0);
     std::printf("column@20%% gain from the placements: %+.3f (same cards, nothing placed: %.3f)\n",
                 col20 - same_cards_unplaced / total20, same_cards_unplaced / total20);
     std::printf("column mean log-loss, nothing placed: %.4f\n", log_loss / total0);
