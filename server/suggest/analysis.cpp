@@ -286,6 +286,34 @@ void drop_once_as_frequency(std::vector<std::string> const& words,
     });
 }
 
+// Two readings grammar rules out. "At least" (and Dutch "tenminste") before
+// a number measures ("for at least one month"), it concedes nothing as in
+// "at least it's 4x a year". English "away" after a form of "be" is where
+// someone is ("if I'm away"), nothing taken away.
+void drop_quantities_and_absence(std::vector<std::string> const& words, lang l,
+                                 std::vector<lexicon_match>& matches) {
+    static std::set<std::string_view> const be = {"am",   "is", "are",  "was",
+                                                  "were", "be", "been", "being"};
+    static std::set<std::string_view> const number_words = {
+        "a",     "an",   "one", "two", "three", "four", "five", "six",  "seven",
+        "eight", "nine", "ten", "een", "twee",  "drie", "vier", "vijf", "zes"};
+    auto const is_number = [&](std::string const& w) {
+        return number_words.count(w) > 0 ||
+               std::all_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; });
+    };
+    std::erase_if(matches, [&](lexicon_match const& m) {
+        std::size_t const next = m.start + m.length;
+        std::string const& first = words[m.start];
+        bool const at_least =
+            m.tag == "value" &&
+            ((l == lang::en && m.length == 2 && first == "at" && words[m.start + 1] == "least") ||
+             (l == lang::nl && first == "tenminste"));
+        if (at_least) return next < words.size() && is_number(words[next]);
+        return l == lang::en && m.tag == "loss" && m.length == 1 && first == "away" &&
+               m.start > 0 && be.count(words[m.start - 1]) > 0;
+    });
+}
+
 // A cue phrase says what its words mean together: within "blijft liggen"
 // (piles up) or "always the same" nothing is kept, "fijn als" is a wish
 // rather than a value. A cue of another tag inside a longer cue phrase is
@@ -315,6 +343,7 @@ std::vector<lexicon_match> stance_cues(std::vector<std::string> const& words,
     if (l == lang::nl) drop_comparison_als(words, matches);
     if (l == lang::nl) drop_keep_of_separable_verbs(words, text, matches);
     if (l == lang::en) drop_once_as_frequency(words, matches);
+    drop_quantities_and_absence(words, l, matches);
     drop_cues_inside_phrases(matches);
     return matches;
 }

@@ -363,6 +363,23 @@ TEST_CASE("column cues: 'once' is later before a clause, a frequency before 'a'"
     CHECK(has(a[2], "c:later"));
 }
 
+TEST_CASE("column cues: 'at least' before a number measures, 'away' after 'be' is absence") {
+    std::vector<card_text> const cards = {
+        {"intention", "Run both systems side by side for at least one month", std::nullopt,
+         lang::en},
+        {"intention", "Tenminste twee weken naast elkaar draaien", std::nullopt, lang::nl},
+        {"concern", "The crunch is awful, but at least it's 4x a year", std::nullopt, lang::en},
+        {"intention", "If I'm away my approvals go to a named backup", std::nullopt, lang::en},
+        {"concern", "Afraid the calm week after a release goes away", std::nullopt, lang::en},
+    };
+    auto const a = analyse_cards(cards, lang::nl, nullptr);
+    CHECK_FALSE(has(a[0], "c:value"));
+    CHECK_FALSE(has(a[1], "c:value"));
+    CHECK(has(a[2], "c:value"));
+    CHECK_FALSE(has(a[3], "c:loss"));
+    CHECK(has(a[4], "c:loss"));
+}
+
 TEST_CASE("column prior: 'simply being able to' guards an ease that exists") {
     // The curated prior alone (a model trained on no cards): the same
     // ability, with and without "gewoon/simply".
