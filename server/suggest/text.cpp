@@ -285,15 +285,23 @@ struct stemmer_pair {
 // its own exceptions keep "outing" apart from "out": each maps to a stem of
 // its own. To experiment is to try out, no experience (both were "experi");
 // an informal chat is no information (both "inform"); a responsibility is
-// no response (both "respons"); monitoring is no screen.
+// no response (both "respons"); monitoring is no screen; "fixed" hours or
+// desks are no repair ("we fix small stuff", both were "fix").
 std::unordered_map<std::string_view, std::string_view> const& english_stem_exceptions() {
     static std::unordered_map<std::string_view, std::string_view> const exceptions = {
-        {"experiment", "experiment"},     {"experiments", "experiment"},
-        {"experimented", "experiment"},   {"experimenting", "experiment"},
-        {"informal", "informal"},         {"informally", "informal"},
-        {"information", "information"},   {"responsible", "responsibl"},
-        {"responsibility", "responsibl"}, {"responsibilities", "responsibl"},
-        {"monitoring", "monitoring"},     {"monitored", "monitoring"}};
+        {"experiment", "experiment"},
+        {"experiments", "experiment"},
+        {"experimented", "experiment"},
+        {"experimenting", "experiment"},
+        {"informal", "informal"},
+        {"informally", "informal"},
+        {"information", "information"},
+        {"responsible", "responsibl"},
+        {"responsibility", "responsibl"},
+        {"responsibilities", "responsibl"},
+        {"monitoring", "monitoring"},
+        {"monitored", "monitoring"},
+        {"fixed", "fixed"}};
     return exceptions;
 }
 

@@ -146,6 +146,11 @@ TEST_CASE("text: a word form of another sense keeps its own stem") {
     CHECK_FALSE(tags("a fast response", lang::en).count("#autonomy"));
     CHECK_FALSE(tags("a second monitor", lang::en).count("#trust"));
     CHECK(tags("constant monitoring of our calls", lang::en).count("#trust"));
+    // To fix something is to repair it; fixed hours are a structure.
+    CHECK(stem("fix", lang::en) != stem("fixed", lang::en));
+    CHECK_FALSE(tags("the calm week where we fix small stuff", lang::en).count("#structure"));
+    CHECK_FALSE(tags("colleagues who fix things on the spot", lang::en).count("#structure"));
+    CHECK(tags("fixed hours and a fixed desk", lang::en).count("#structure"));
 }
 
 TEST_CASE("text: stemming is safe on many threads at once") {
