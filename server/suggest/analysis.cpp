@@ -138,6 +138,29 @@ std::vector<bool> frozen_preposition_words(std::vector<std::string> const& words
     return frozen;
 }
 
+// English "time" also counts occasions: "every time", "the first time",
+// "five times", "all the time" say how often, not that time is short. Such a
+// "time" is marked true: no theme term, and no #time.
+void mark_occasion_time(std::vector<std::string> const& words, lang l, std::vector<bool>& frozen) {
+    if (l != lang::en) return;
+    static std::set<std::string_view> const counted = {
+        "every", "each", "first", "second",  "third", "last",     "next",  "this",
+        "one",   "two",  "three", "four",    "five",  "six",      "seven", "eight",
+        "nine",  "ten",  "many",  "several", "few",   "multiple", "any",   "same"};
+    auto const is_number = [](std::string const& w) {
+        return !w.empty() &&
+               std::all_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; });
+    };
+    for (std::size_t i = 1; i < words.size(); ++i) {
+        if (words[i] != "time" && words[i] != "times") continue;
+        std::string const& before = words[i - 1];
+        bool const how_often = before == "the" && i >= 2 &&
+                               (words[i - 2] == "all" || words[i - 2] == "half" ||
+                                (words[i - 2] == "of" && i >= 3 && words[i - 3] == "most"));
+        if (counted.count(before) || is_number(before) || how_often) frozen[i] = true;
+    }
+}
+
 char const* opening_kind(std::string const& first) {
     static std::set<std::string_view> const definite = {
         "de", "het", "the", "our", "onze", "ons", "mijn", "my", "this", "die", "deze", "dit"};
@@ -476,7 +499,8 @@ std::vector<analysed_card> analyse_cards(std::vector<card_text> const& cards, la
         for (auto const& s : sentences[i]) {
             // Stance cues, and which of them fall under a negation. Their
             // words, as those of a preposition, are no theme terms.
-            std::vector<bool> const frozen = frozen_preposition_words(s.words, l);
+            std::vector<bool> frozen = frozen_preposition_words(s.words, l);
+            mark_occasion_time(s.words, l, frozen);
             std::vector<bool> stance_word = frozen;
             auto const cue_matches = stance_cues(s.words, s.stems, s.text, l);
             std::unordered_set<std::string> const capitals = abbreviations(s.text);

@@ -472,6 +472,26 @@ TEST_CASE("theme terms: the noun of a preposition written as a phrase is no topi
     CHECK_FALSE(has(a[1], stem("kader", lang::nl)));
 }
 
+TEST_CASE("theme terms: an English 'time' that counts occasions is no topic") {
+    std::vector<card_text> const cards = {
+        {"concern", "Every time something breaks nobody can trace it", std::nullopt, lang::en},
+        {"concern", "A bot that says sorry five times kills our reputation", std::nullopt,
+         lang::en},
+        {"intention", "Customers get correct answers the first time", std::nullopt, lang::en},
+        {"concern", "The calls drop all the time", std::nullopt, lang::en},
+        {"intention", "Time in the sprint to build the pipeline", std::nullopt, lang::en},
+        {"intention", "More time per customer", std::nullopt, lang::en},
+    };
+    auto const a = analyse_cards(cards, lang::en, nullptr);
+    for (std::size_t i = 0; i < 4; ++i) {
+        CHECK_FALSE(has(a[i], "#time"));
+        CHECK_FALSE(has(a[i], stem("time", lang::en)));
+    }
+    CHECK(has(a[4], "#time"));
+    CHECK(has(a[5], "#time"));
+    CHECK(has(a[5], stem("time", lang::en)));
+}
+
 TEST_CASE("theme terms: a preposition is no topic (nor a theme's title)") {
     std::vector<card_text> const cards = {
         {"concern", "Gewoon even naast iemand kunnen gaan zitten als je vastloopt met een offerte",
