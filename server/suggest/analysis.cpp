@@ -480,6 +480,7 @@ std::vector<analysed_card> analyse_cards(std::vector<card_text> const& cards, la
         a.language = l;
         std::set<std::string> features;
         std::set<std::string> cue_tags;
+        bool process_topic = false;
         std::map<std::string, double> terms;
         features.insert("kind:" + std::string(cards[i].kind));
         if (sentences[i].size() > 1) features.insert("hasint");
@@ -507,6 +508,11 @@ std::vector<analysed_card> analyse_cards(std::vector<card_text> const& cards, la
             for (auto const& m : cue_matches) {
                 std::string const tag(m.tag);
                 cue_tags.insert(tag);
+                // How the change is carried out is no topic of a word with
+                // little topic of its own, as no concept is: "eerlijk
+                // gezegd" (honestly) is no fair rule.
+                if (m.tag == "process" && !(m.length == 1 && is_low_content(s.words[m.start], l)))
+                    process_topic = true;
                 features.insert("c:" + tag);
                 if (s.is_intention) features.insert("ic:" + tag);
                 if (is_stance_only(m.tag))
@@ -594,7 +600,7 @@ std::vector<analysed_card> analyse_cards(std::vector<card_text> const& cards, la
         // asked, fair rules, the go-live): the labelling guideline's own kind
         // of wish, and a theme of nearly every change workshop, whatever its
         // words ("Eerst een proefperiode" with "Een vast aanspreekpunt").
-        if (cue_tags.count("process")) terms["#process"] = 1;
+        if (process_topic) terms["#process"] = 1;
         std::vector<std::string> pairs;
         add_pairs(cue_tags, pairs);
         features.insert(pairs.begin(), pairs.end());

@@ -411,6 +411,9 @@ TEST_CASE("theme terms: a word with little topic of its own is no concept alone"
     auto const a = analyse_cards(cards, lang::nl, nullptr);
     CHECK_FALSE(has(a[0], "#rules"));
     CHECK(has(a[1], "#rules"));
+    // Nor how the change is carried out (fair rules, a 'process' cue).
+    CHECK_FALSE(has(a[0], "#process"));
+    CHECK(has(a[1], "#process"));
 }
 
 TEST_CASE("analysis: stance cues see negation and fear of loss") {
