@@ -46,16 +46,24 @@ bool is_low_content(std::string_view w, lang l) {
 bool is_common_word(std::string_view w, lang l) {
     static std::set<std::string_view> const nl = {
         "gaan", "gaat", "komen", "komt", "kom", "maken", "maakt", "krijgen", "krijgt", "krijg",
-        "staan", "staat", "sta", "zitten", "zit", "zien", "ziet", "doen", "doet", "doe",
-        "geven", "geeft", "nemen", "neemt", "past", "ligt", "liggen", "moeten", "mogen",
-        "kunnen", "week", "weken", "dag", "dagen", "jaar", "jaren", "uur", "keer", "mensen",
-        "iedereen", "iemand", "alles", "iets", "soms", "steeds", "eerst", "pas", "weer"};
+        "staan", "staat", "sta", "zitten", "zit", "zien", "ziet", "doen", "doet", "doe", "geven",
+        "geeft", "nemen", "neemt", "past", "ligt", "liggen", "moeten", "mogen", "kunnen", "week",
+        "weken", "dag", "dagen", "jaar", "jaren", "uur", "keer", "mensen", "iedereen", "iemand",
+        "alles", "iets", "soms", "steeds", "eerst", "pas", "weer",
+        // Their other forms: "ging", "gemaakt", "kreeg".
+        "ging", "gingen", "gegaan", "kwam", "kwamen", "gekomen", "maak", "maakte", "maakten",
+        "gemaakt", "kreeg", "kregen", "gekregen", "stond", "stonden", "gestaan", "zat", "zaten",
+        "gezeten", "zag", "zagen", "gezien", "deed", "deden", "gedaan", "geef", "gaf", "gaven",
+        "gegeven", "neem", "nam", "namen", "genomen", "lag", "lagen"};
     static std::set<std::string_view> const en = {
-        "get", "gets", "getting", "make", "makes", "take", "takes", "taking", "go", "goes",
-        "going", "come", "comes", "give", "gives", "put", "look", "looks", "seen", "see",
-        "do", "does", "doing", "done", "happen", "happens", "week", "weeks", "day", "days",
-        "year", "years", "hour", "people", "everyone", "someone", "anyone",
-        "something", "stuff", "actually", "really", "just", "even", "still"};
+        "get", "gets", "getting", "make", "makes", "take", "takes", "taking", "go", "goes", "going",
+        "come", "comes", "give", "gives", "put", "look", "looks", "seen", "see", "do", "does",
+        "doing", "done", "happen", "happens", "week", "weeks", "day", "days", "year", "years",
+        "hour", "people", "everyone", "someone", "anyone", "something", "stuff", "actually",
+        "really", "just", "even", "still",
+        // Their other forms: "made", "taken", "looking".
+        "making", "made", "took", "taken", "giving", "gave", "given", "looking", "looked", "coming",
+        "came", "putting", "happened", "happening"};
     return l == lang::nl ? nl.count(w) > 0 : en.count(w) > 0;
 }
 

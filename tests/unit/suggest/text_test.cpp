@@ -250,6 +250,18 @@ TEST_CASE("theme terms leave out everyday verbs and measures of time") {
     CHECK(has(a[1], stem("release", lang::en)));
     CHECK_FALSE(has(a[1], stem("day", lang::en)));
     CHECK_FALSE(has(a[1], stem("takes", lang::en)));
+    // Nor their other forms: "making" is as everyday as "make".
+    std::vector<card_text> const forms = {
+        {"concern", "Ze kwamen en gingen, het rooster werd gemaakt", std::nullopt, lang::nl},
+        {"concern", "Making a ticket took an hour, then it looked fixed", std::nullopt, lang::en},
+    };
+    auto const b = analyse_cards(forms, lang::nl, nullptr);
+    CHECK(has(b[0], stem("rooster", lang::nl)));
+    for (auto const* w : {"kwamen", "gingen", "gemaakt"})
+        CHECK_FALSE(has(b[0], stem(w, lang::nl)));
+    CHECK(has(b[1], stem("ticket", lang::en)));
+    for (auto const* w : {"making", "took", "looked"})
+        CHECK_FALSE(has(b[1], stem(w, lang::en)));
 }
 
 TEST_CASE("theme terms leave out English adverbs of manner, not those of a topic") {
