@@ -54,7 +54,10 @@ bool is_common_word(std::string_view w, lang l) {
         "ging", "gingen", "gegaan", "kwam", "kwamen", "gekomen", "maak", "maakte", "maakten",
         "gemaakt", "kreeg", "kregen", "gekregen", "stond", "stonden", "gestaan", "zat", "zaten",
         "gezeten", "zag", "zagen", "gezien", "deed", "deden", "gedaan", "geef", "gaf", "gaven",
-        "gegeven", "neem", "nam", "namen", "genomen", "lag", "lagen"};
+        "gegeven", "neem", "nam", "namen", "genomen", "lag", "lagen",
+        // Forms of the low-content verbs of feeling and thinking ("vind",
+        // "denk", "voelt") that list leaves out.
+        "voel", "voelde", "voelden", "denken", "denkt", "dacht", "dachten", "klinken", "klonk"};
     static std::set<std::string_view> const en = {
         "get", "gets", "getting", "make", "makes", "take", "takes", "taking", "go", "goes", "going",
         "come", "comes", "give", "gives", "put", "look", "looks", "seen", "see", "do", "does",
@@ -63,7 +66,9 @@ bool is_common_word(std::string_view w, lang l) {
         "really", "just", "even", "still",
         // Their other forms: "made", "taken", "looking".
         "making", "made", "took", "taken", "giving", "gave", "given", "looking", "looked", "coming",
-        "came", "putting", "happened", "happening"};
+        "came", "putting", "happened", "happening",
+        // Forms of the low-content "feel", "think", "sounds" that list leaves out.
+        "feeling", "felt", "thinks", "thinking", "thought", "sounded"};
     return l == lang::nl ? nl.count(w) > 0 : en.count(w) > 0;
 }
 

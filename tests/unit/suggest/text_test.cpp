@@ -262,6 +262,17 @@ TEST_CASE("theme terms leave out everyday verbs and measures of time") {
     CHECK(has(b[1], stem("ticket", lang::en)));
     for (auto const* w : {"making", "took", "looked"})
         CHECK_FALSE(has(b[1], stem(w, lang::en)));
+    // Nor the forms of feeling and thinking that the low-content words leave out.
+    std::vector<card_text> const feel = {
+        {"concern", "Ik voel me een dinosaurus en denk aan de klas", std::nullopt, lang::nl},
+        {"concern", "I felt lost, thinking of the release", std::nullopt, lang::en},
+    };
+    auto const c = analyse_cards(feel, lang::nl, nullptr);
+    CHECK_FALSE(has(c[0], stem("voel", lang::nl)));
+    CHECK(has(c[0], stem("dinosaurus", lang::nl)));
+    CHECK_FALSE(has(c[1], stem("felt", lang::en)));
+    CHECK_FALSE(has(c[1], stem("thinking", lang::en)));
+    CHECK(has(c[1], stem("release", lang::en)));
 }
 
 TEST_CASE("theme terms leave out English adverbs of manner, not those of a topic") {
