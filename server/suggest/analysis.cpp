@@ -174,6 +174,19 @@ void mark_occasion_time(std::vector<std::string> const& words, lang l, std::vect
     }
 }
 
+// English "tired of" and "sick of" are fed up, a complaint (the 'problem'
+// cue), not fatigue (#workload) or illness (#life): "sick of re-entering
+// the same data". Such a word is marked true.
+void mark_fed_up(std::vector<std::string> const& words, lang l, std::vector<bool>& frozen) {
+    if (l != lang::en) return;
+    for (std::size_t i = 0; i + 1 < words.size(); ++i) {
+        if (words[i] != "tired" && words[i] != "sick") continue;
+        bool const sick_and_tired = words[i] == "sick" && i + 2 < words.size() &&
+                                    words[i + 1] == "and" && words[i + 2] == "tired";
+        if (words[i + 1] == "of" || sick_and_tired) frozen[i] = true;
+    }
+}
+
 char const* opening_kind(std::string const& first) {
     static std::set<std::string_view> const definite = {
         "de", "het", "the", "our", "onze", "ons", "mijn", "my", "this", "die", "deze", "dit"};
@@ -515,6 +528,7 @@ std::vector<analysed_card> analyse_cards(std::vector<card_text> const& cards, la
             // words, as those of a preposition, are no theme terms.
             std::vector<bool> frozen = frozen_preposition_words(s.words, l);
             mark_occasion_time(s.words, l, frozen);
+            mark_fed_up(s.words, l, frozen);
             std::vector<bool> stance_word = frozen;
             auto const cue_matches = stance_cues(s.words, s.stems, s.text, l);
             std::unordered_set<std::string> const capitals = abbreviations(s.text);

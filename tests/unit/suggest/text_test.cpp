@@ -518,6 +518,22 @@ TEST_CASE("theme terms: an English 'time' that counts occasions is no topic") {
     CHECK(has(a[5], stem("time", lang::en)));
 }
 
+TEST_CASE("theme terms: being sick or tired of something is no illness or fatigue") {
+    std::vector<card_text> const cards = {
+        {"concern", "I'm sick of typing the same data twice", std::nullopt, lang::en},
+        {"concern", "We are tired of the workarounds", std::nullopt, lang::en},
+        {"concern", "Sick and tired of the chaos", std::nullopt, lang::en},
+        {"concern", "Colleagues call in sick, the rest are tired", std::nullopt, lang::en},
+    };
+    auto const a = analyse_cards(cards, lang::en, nullptr);
+    CHECK_FALSE(has(a[0], "#life"));
+    CHECK_FALSE(has(a[1], "#workload"));
+    CHECK_FALSE(has(a[2], "#life"));
+    CHECK_FALSE(has(a[2], "#workload"));
+    CHECK(has(a[3], "#life"));
+    CHECK(has(a[3], "#workload"));
+}
+
 TEST_CASE("theme terms: a preposition is no topic (nor a theme's title)") {
     std::vector<card_text> const cards = {
         {"concern", "Gewoon even naast iemand kunnen gaan zitten als je vastloopt met een offerte",
