@@ -153,7 +153,8 @@ std::vector<bool> frozen_preposition_words(std::vector<std::string> const& words
 
 // English "time" also counts occasions: "every time", "the first time",
 // "five times", "all the time" say how often, not that time is short. Such a
-// "time" is marked true: no theme term, and no #time.
+// "time" and the word that counts it are marked true: no theme term, no
+// #time, and "the first time" is no first step of the change ('process').
 void mark_occasion_time(std::vector<std::string> const& words, lang l, std::vector<bool>& frozen) {
     if (l != lang::en) return;
     static std::set<std::string_view> const counted = {
@@ -170,6 +171,7 @@ void mark_occasion_time(std::vector<std::string> const& words, lang l, std::vect
         bool const how_often = before == "the" && i >= 2 &&
                                (words[i - 2] == "all" || words[i - 2] == "half" ||
                                 (words[i - 2] == "of" && i >= 3 && words[i - 3] == "most"));
+        if (counted.count(before) || is_number(before)) frozen[i - 1] = true; // "the first"
         if (counted.count(before) || is_number(before) || how_often) frozen[i] = true;
     }
 }
@@ -538,7 +540,8 @@ std::vector<analysed_card> analyse_cards(std::vector<card_text> const& cards, la
                 // How the change is carried out is no topic of a word with
                 // little topic of its own, as no concept is: "eerlijk
                 // gezegd" (honestly) is no fair rule.
-                if (m.tag == "process" && !(m.length == 1 && is_low_content(s.words[m.start], l)))
+                if (m.tag == "process" && !frozen[m.start] &&
+                    !(m.length == 1 && is_low_content(s.words[m.start], l)))
                     process_topic = true;
                 features.insert("c:" + tag);
                 if (s.is_intention) features.insert("ic:" + tag);

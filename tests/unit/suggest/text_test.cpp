@@ -516,6 +516,12 @@ TEST_CASE("theme terms: an English 'time' that counts occasions is no topic") {
     CHECK(has(a[4], "#time"));
     CHECK(has(a[5], "#time"));
     CHECK(has(a[5], stem("time", lang::en)));
+    // "The first time" says when, not what comes first in the change.
+    CHECK_FALSE(has(a[2], "#process"));
+    CHECK_FALSE(has(a[2], stem("first", lang::en)));
+    std::vector<card_text> const first = {
+        {"intention", "Train us first, then go live", std::nullopt, lang::en}};
+    CHECK(has(analyse_cards(first, lang::en, nullptr)[0], "#process"));
 }
 
 TEST_CASE("theme terms: being sick or tired of something is no illness or fatigue") {
