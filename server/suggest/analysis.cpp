@@ -597,7 +597,9 @@ std::vector<analysed_card> analyse_cards(std::vector<card_text> const& cards, la
                 for (auto const& part : {it->second->first, it->second->second}) {
                     if (is_stop_word(part, l)) continue; // "binnen" of "binnendienst"
                     std::string const& ps = stems.get(part, l);
-                    terms[ps] += 0.7;
+                    // An everyday part is no topic, as the whole word would
+                    // not be: the "dag" of "werkdag", "teamdag", "dagdiensten".
+                    if (!is_common_word(part, l) && !is_low_content(part, l)) terms[ps] += 0.7;
                     features.insert("w:" + ps);
                     if (after_function_word) continue;
                     for (auto const& m : concepts.match({part}, {ps}, l, true, true))

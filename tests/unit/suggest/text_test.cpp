@@ -262,6 +262,17 @@ TEST_CASE("theme terms leave out everyday verbs and measures of time") {
     CHECK(has(b[1], stem("ticket", lang::en)));
     for (auto const* w : {"making", "took", "looked"})
         CHECK_FALSE(has(b[1], stem(w, lang::en)));
+    // Nor the everyday part of a compound: the "dag" of "teamdag".
+    std::vector<card_text> const parts = {
+        {"intention", "Een vaste teamdag op kantoor", std::nullopt, lang::nl},
+        {"concern", "Elke werkdag begint met de planning", std::nullopt, lang::nl},
+        {"concern", "Een dag werk voor het team", std::nullopt, lang::nl},
+    };
+    auto const p = analyse_cards(parts, lang::nl, nullptr);
+    CHECK(has(p[0], stem("team", lang::nl)));
+    CHECK_FALSE(has(p[0], stem("dag", lang::nl)));
+    CHECK(has(p[1], stem("werk", lang::nl)));
+    CHECK_FALSE(has(p[1], stem("dag", lang::nl)));
     // Nor the forms of feeling and thinking that the low-content words leave out.
     std::vector<card_text> const feel = {
         {"concern", "Ik voel me een dinosaurus en denk aan de klas", std::nullopt, lang::nl},
