@@ -556,6 +556,7 @@ std::vector<analysed_card> analyse_cards(std::vector<card_text> const& cards, la
                 if (is_stop_word(s.words[k], l) || is_stop_word(s.words[k + 1], l))
                     features.insert("b:" + s.stems[k] + "_" + s.stems[k + 1]);
             // Topics, from whole words and from the parts of compounds.
+            std::vector<bool> concept_word(s.words.size(), false); // a whole-word entry
             for (auto const& m : concepts.match(s.words, s.stems, l, true)) {
                 // A word with little topic of its own is no concept alone,
                 // as it is no theme term: "eerlijk gezegd" (honestly) is no
@@ -564,6 +565,7 @@ std::vector<analysed_card> analyse_cards(std::vector<card_text> const& cards, la
                 if (frozen[m.start]) continue;
                 terms[std::string(m.tag)] += 1;
                 features.insert("k:" + std::string(m.tag));
+                if (m.length == 1) concept_word[m.start] = true;
             }
             for (std::size_t k = 0; k < s.words.size(); ++k) {
                 std::string const& w = s.words[k];
@@ -602,6 +604,11 @@ std::vector<analysed_card> analyse_cards(std::vector<card_text> const& cards, la
                     if (!is_common_word(part, l) && !is_low_content(part, l)) terms[ps] += 0.7;
                     features.insert("w:" + ps);
                     if (after_function_word) continue;
+                    // A word the lexicon names whole gets no concepts from
+                    // its parts: its entry says what it is about. A "helpdesk" is #training, not
+                    // the colleagues' #team of "helpen"; "nachtdienst" is #schedule once, not once
+                    // per part.
+                    if (concept_word[k]) continue;
                     for (auto const& m : concepts.match({part}, {ps}, l, true, true))
                         terms[std::string(m.tag)] += 1;
                 }

@@ -330,6 +330,27 @@ TEST_CASE("theme terms: how the change is carried out, in either language") {
     CHECK_FALSE(has(a[3], "#process"));
 }
 
+TEST_CASE("theme terms: a word the lexicon names whole gets no concepts from its parts") {
+    std::vector<card_text> const cards = {
+        {"concern", "De helpdesk is nooit bereikbaar", std::nullopt, lang::nl},
+        {"concern", "Wie draait de nachtdiensten", std::nullopt, lang::nl},
+        {"concern", "We helpen elkaar bij de nacht en de diensten", std::nullopt, lang::nl},
+    };
+    auto const a = analyse_cards(cards, lang::nl, nullptr);
+    auto const weight = [](analysed_card const& c, std::string const& term) {
+        for (auto const& [t, n] : c.theme_terms)
+            if (t == term) return n;
+        return 0.0;
+    };
+    // "help" of "helpdesk" is no colleague helping out.
+    CHECK(has(a[0], "#training"));
+    CHECK_FALSE(has(a[0], "#team"));
+    CHECK(has(a[0], stem("help", lang::nl))); // the parts still count as words
+    // "nachtdiensten" is one #schedule, not three.
+    CHECK(weight(a[1], "#schedule") == 1.0);
+    CHECK(has(a[1], stem("nacht", lang::nl)));
+}
+
 TEST_CASE("compounds: 'klantcontact' and 'klant contact' share their terms") {
     std::vector<card_text> const cards = {
         {"concern", "Het klantcontact gaat verloren", std::nullopt, std::nullopt},
