@@ -24,19 +24,23 @@ bool is_stance_only(std::string_view tag) {
     return tags.count(tag) > 0;
 }
 
-// Common words with little topic of their own, beyond the function words.
+// Common words with little topic of their own, beyond the function words,
+// the same in both languages ("klein" as "small", "nice" as "leuk").
 bool is_low_content(std::string_view w, lang l) {
     static std::set<std::string_view> const nl = {
-        "ding",   "dingen", "manier", "keer",  "beetje", "goed",  "goede",   "leuk",   "prima",
-        "klinkt", "vind",   "denk",   "voelt", "voelen", "zie",   "straks",  "nieuwe", "nieuw",
-        "oude",   "oud",    "hele",   "heel",  "gewoon", "echt",  "eerlijk", "gezegd", "graag",
-        "zeg",    "zegt",   "vraagt", "aan",   "laat",   "laten", "paar",    "helft",  "nodig",
-        "ergens", "allang", "nogal",  "kwijt", "bang",   "hoop",  "wil",     "zou"};
+        "ding",    "dingen", "manier", "keer",      "beetje",        "goed",   "goede",  "leuk",
+        "prima",   "klinkt", "vind",   "denk",      "voelt",         "voelen", "zie",    "straks",
+        "nieuwe",  "nieuw",  "oude",   "oud",       "hele",          "heel",   "gewoon", "echt",
+        "eerlijk", "gezegd", "graag",  "zeg",       "zegt",          "vraagt", "aan",    "laat",
+        "laten",   "paar",   "helft",  "nodig",     "ergens",        "allang", "nogal",  "kwijt",
+        "bang",    "hoop",   "wil",    "zou",       "groot",         "grote",  "klein",  "kleine",
+        "half",    "halve",  "soort",  "misschien", "waarschijnlijk"};
     static std::set<std::string_view> const en = {
-        "thing",  "things",  "way",    "lot",   "good",     "great", "sounds", "feel", "feels",
-        "think",  "see",     "new",    "old",   "whole",    "sure",  "half",   "bit",  "right",
-        "afraid", "worried", "scared", "want",  "hope",     "keep",  "kind",   "sort", "big",
-        "small",  "little",  "able",   "maybe", "probably", "well"};
+        "thing", "things", "way",    "lot",       "good",   "great", "sounds", "feel",
+        "feels", "think",  "see",    "new",       "old",    "whole", "sure",   "half",
+        "bit",   "right",  "afraid", "worried",   "scared", "want",  "hope",   "keep",
+        "kind",  "sort",   "big",    "small",     "little", "able",  "maybe",  "probably",
+        "well",  "nice",   "fine",   "somewhere", "quite",  "rather"};
     return l == lang::nl ? nl.count(w) > 0 : en.count(w) > 0;
 }
 

@@ -471,6 +471,23 @@ TEST_CASE("theme terms: a word with little topic of its own is no concept alone"
     CHECK(has(a[1], "#process"));
 }
 
+TEST_CASE("theme terms: the words of little topic are the same in both languages") {
+    std::vector<card_text> const cards = {
+        {"concern", "Klinkt klein, maar een halve dag per week is misschien veel", std::nullopt,
+         lang::nl},
+        {"concern", "Sounds small, but half a day a week is maybe a lot", std::nullopt, lang::en},
+        {"concern", "A nice tool is quite fine, somewhere", std::nullopt, lang::en},
+    };
+    auto const a = analyse_cards(cards, lang::nl, nullptr);
+    for (auto const* w : {"klein", "halve", "misschien"})
+        CHECK_FALSE(has(a[0], stem(w, lang::nl)));
+    for (auto const* w : {"small", "half", "maybe"})
+        CHECK_FALSE(has(a[1], stem(w, lang::en)));
+    for (auto const* w : {"nice", "quite", "fine", "somewhere"})
+        CHECK_FALSE(has(a[2], stem(w, lang::en)));
+    CHECK(has(a[2], "#tools"));
+}
+
 TEST_CASE("analysis: stance cues see negation and fear of loss") {
     std::vector<card_text> const cards = {
         {"concern", "Bang dat we het persoonlijke contact verliezen", std::nullopt, std::nullopt},
