@@ -59,6 +59,8 @@ bool is_common_word(std::string_view w, lang l) {
         "gemaakt", "kreeg", "kregen", "gekregen", "stond", "stonden", "gestaan", "zat", "zaten",
         "gezeten", "zag", "zagen", "gezien", "deed", "deden", "gedaan", "geef", "gaf", "gaven",
         "gegeven", "neem", "nam", "namen", "genomen", "lag", "lagen",
+        // More measures of time.
+        "minuut", "minuten", "maand", "maanden", "seconde", "seconden",
         // Forms of the low-content verbs of feeling and thinking ("vind",
         // "denk", "voelt") that list leaves out.
         "voel", "voelde", "voelden", "denken", "denkt", "dacht", "dachten", "klinken", "klonk"};
@@ -71,6 +73,8 @@ bool is_common_word(std::string_view w, lang l) {
         // Their other forms: "made", "taken", "looking".
         "making", "made", "took", "taken", "giving", "gave", "given", "looking", "looked", "coming",
         "came", "putting", "happened", "happening",
+        // More measures of time, and how often (Dutch "soms", "vaak" are function words).
+        "minute", "minutes", "month", "months", "seconds", "sometimes", "often", "usually",
         // Forms of the low-content "feel", "think", "sounds" that list leaves out.
         "feeling", "felt", "thinks", "thinking", "thought", "sounded"};
     return l == lang::nl ? nl.count(w) > 0 : en.count(w) > 0;

@@ -262,6 +262,18 @@ TEST_CASE("theme terms leave out everyday verbs and measures of time") {
     CHECK(has(b[1], stem("ticket", lang::en)));
     for (auto const* w : {"making", "took", "looked"})
         CHECK_FALSE(has(b[1], stem(w, lang::en)));
+    // Nor the other measures of time, nor how often.
+    std::vector<card_text> const often = {
+        {"concern", "Elke maand een nieuw rooster, na tien minuten klaar", std::nullopt, lang::nl},
+        {"concern", "We often release once a month, it takes minutes", std::nullopt, lang::en},
+    };
+    auto const o = analyse_cards(often, lang::nl, nullptr);
+    CHECK(has(o[0], stem("rooster", lang::nl)));
+    CHECK_FALSE(has(o[0], stem("maand", lang::nl)));
+    CHECK_FALSE(has(o[0], stem("minuten", lang::nl)));
+    CHECK(has(o[1], stem("release", lang::en)));
+    for (auto const* w : {"often", "month", "minutes"})
+        CHECK_FALSE(has(o[1], stem(w, lang::en)));
     // Nor the everyday part of a compound: the "dag" of "teamdag".
     std::vector<card_text> const parts = {
         {"intention", "Een vaste teamdag op kantoor", std::nullopt, lang::nl},
