@@ -249,9 +249,10 @@ std::vector<lexicon_entry> const concept_table = {
      "zoom, ms teams, work from home, wfh, remote work, office days, video calls, "
      "camera on"},
     // No bare "security": in IT cards it is information security; "job security" stays.
+    // Nor a bare "zekerheid": as often certainty ("zekerheid dat mijn afspraak blijft").
     {"#job",
-     "baan, banen, functie, rol, taak, taken, beroep, afwisseling, gevarieerd, zekerheid, ontslag, "
-     "reorganisatie, vakinhoud, zinvol, uitdaging, carrière, werkzekerheid, vak, werkzekerheid, "
+     "baan, banen, functie, rol, taak, taken, beroep, afwisseling, gevarieerd, ontslag, "
+     "reorganisatie, vakinhoud, zinvol, uitdaging, carrière, werkzekerheid, vak, baanzekerheid, "
      "ontslagen, boventallig, overbodig, vervangen, banenverlies, functieverlies, werkgelegenheid",
      "job, jobs, role, task, tasks, career, variety, varied, layoff, layoffs, cutting, "
      "meaningful, challenge, position, headcount, job security, redundant, redundancy, replaced, "

@@ -465,6 +465,10 @@ TEST_CASE("lexicon: a word's everyday sense is no topic") {
     CHECK(tags("a lead time of weeks", lang::en).count("#speed"));
     CHECK(tags("nieuwe leads sneller opvolgen", lang::nl).count("#people-served"));
     CHECK(tags("we follow up on new leads", lang::en).count("#people-served"));
+    // Certainty is no job security.
+    CHECK_FALSE(tags("zekerheid dat mijn afspraak blijft staan", lang::nl).count("#job"));
+    CHECK(tags("bang voor onze werkzekerheid", lang::nl).count("#job"));
+    CHECK(tags("geen baanzekerheid meer", lang::nl).count("#job"));
     // What a build does is no coffee break.
     CHECK_FALSE(tags("every time the build breaks", lang::en).count("#social"));
     CHECK(tags("our coffee breaks together", lang::en).count("#social"));
