@@ -112,6 +112,20 @@ std::unordered_set<std::string> abbreviations(std::string_view text) {
     return out;
 }
 
+// Numbers written as words, as those written in digits, are no topic ("zes
+// excellijstjes", "ten minutes"); the lowest are function words already.
+bool is_number_word(std::string_view w, lang l) {
+    static std::set<std::string_view> const nl = {
+        "zes",     "zeven",    "acht",    "negen",      "elf",      "twaalf",
+        "dertien", "vijftien", "twintig", "dertig",     "veertig",  "vijftig",
+        "zestig",  "honderd",  "duizend", "tientallen", "honderden"};
+    static std::set<std::string_view> const en = {
+        "four",     "five",   "six",    "seven",    "eight",    "nine",  "ten",
+        "eleven",   "twelve", "twenty", "thirty",   "forty",    "fifty", "hundred",
+        "thousand", "dozen",  "dozens", "hundreds", "thousands"};
+    return l == lang::nl ? nl.count(w) > 0 : en.count(w) > 0;
+}
+
 // English adverbs in -ly say how, not about what ("properly", "honestly",
 // "constantly"): no theme term unless a concept names them ("quickly",
 // "immediately"). The adjectives of a cadence ("daily", "quarterly") do name
@@ -582,7 +596,7 @@ std::vector<analysed_card> analyse_cards(std::vector<card_text> const& cards, la
                     continue;
                 bool const is_number =
                     std::all_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; });
-                if (is_number) continue;
+                if (is_number || is_number_word(w, l)) continue;
                 features.insert("w:" + st);
                 if (is_common_word(w, l) || (is_manner_adverb(w, l) && !topic(w))) continue;
                 terms[st] += 1;

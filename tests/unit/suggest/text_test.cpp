@@ -274,6 +274,17 @@ TEST_CASE("theme terms leave out everyday verbs and measures of time") {
     CHECK(has(o[1], stem("release", lang::en)));
     for (auto const* w : {"often", "month", "minutes"})
         CHECK_FALSE(has(o[1], stem(w, lang::en)));
+    // Nor numbers written as words, as those in digits are not.
+    std::vector<card_text> const numbers = {
+        {"concern", "Zes excellijstjes en 6 dossiers", std::nullopt, lang::nl},
+        {"concern", "Ten tickets and twelve reviews, 12 in all", std::nullopt, lang::en},
+    };
+    auto const n = analyse_cards(numbers, lang::nl, nullptr);
+    CHECK(has(n[0], stem("dossiers", lang::nl)));
+    CHECK_FALSE(has(n[0], stem("zes", lang::nl)));
+    CHECK(has(n[1], stem("tickets", lang::en)));
+    CHECK_FALSE(has(n[1], stem("ten", lang::en)));
+    CHECK_FALSE(has(n[1], stem("twelve", lang::en)));
     // Nor the everyday part of a compound: the "dag" of "teamdag".
     std::vector<card_text> const parts = {
         {"intention", "Een vaste teamdag op kantoor", std::nullopt, lang::nl},
