@@ -153,16 +153,27 @@ void add_letter_grams(std::string const& folded, std::map<std::string, double>& 
 // The nouns of prepositions written as a phrase ("in plaats van" is "ipv",
 // a stop word; "instead of", "in terms of") say nothing about the topic:
 // marked true, they are no theme term and start no concept ("plaats" stems
-// to "plat", the "plat" of "platform"; "kader" would be #rules).
+// to "plat", the "plat" of "platform"; "kader" would be #rules). Nor do
+// those of other fixed phrases: "in order to" orders nothing (#structure),
+// "of course" is no course (#training), "this type of question" types
+// nothing (#admin), "in orde" (all right) is no order.
 std::vector<bool> frozen_preposition_words(std::vector<std::string> const& words, lang l) {
     static std::vector<std::vector<std::string_view>> const nl = {
         {"in", "plaats", "van"},   {"ten", "koste", "van"},       {"in", "het", "kader", "van"},
         {"op", "basis", "van"},    {"aan", "de", "hand", "van"},  {"met", "behulp", "van"},
         {"in", "verband", "met"},  {"naar", "aanleiding", "van"}, {"ten", "opzichte", "van"},
-        {"door", "middel", "van"}, {"in", "de", "loop", "van"}};
-    static std::vector<std::vector<std::string_view>> const en = {
-        {"in", "terms", "of"}, {"on", "behalf", "of"},      {"by", "means", "of"},
-        {"in", "spite", "of"}, {"as", "a", "result", "of"}, {"in", "case", "of"}};
+        {"door", "middel", "van"}, {"in", "de", "loop", "van"},   {"in", "orde"}};
+    static std::vector<std::vector<std::string_view>> const en = {{"in", "terms", "of"},
+                                                                  {"on", "behalf", "of"},
+                                                                  {"by", "means", "of"},
+                                                                  {"in", "spite", "of"},
+                                                                  {"as", "a", "result", "of"},
+                                                                  {"in", "case", "of"},
+                                                                  {"in", "order", "to"},
+                                                                  {"in", "order", "for"},
+                                                                  {"of", "course"},
+                                                                  {"type", "of"},
+                                                                  {"types", "of"}};
     std::vector<bool> frozen(words.size(), false);
     for (auto const& phrase : l == lang::nl ? nl : en) {
         for (std::size_t i = 0; i + phrase.size() <= words.size(); ++i) {

@@ -572,6 +572,21 @@ TEST_CASE("theme terms: the noun of a preposition written as a phrase is no topi
     CHECK(has(a[0], stem("berichten", lang::nl)));
     CHECK_FALSE(has(a[1], "#rules")); // "kader" is a frame of rules elsewhere
     CHECK_FALSE(has(a[1], stem("kader", lang::nl)));
+    // Nor are those of other fixed phrases.
+    std::vector<card_text> const fixed = {
+        {"concern", "Of course we test, in order to ship this type of change", std::nullopt,
+         lang::en},
+        {"concern", "Het rooster is prima in orde", std::nullopt, lang::nl},
+        {"intention", "A course on the new tool, and our orders in one place", std::nullopt,
+         lang::en},
+    };
+    auto const b = analyse_cards(fixed, lang::nl, nullptr);
+    CHECK_FALSE(has(b[0], "#training"));
+    CHECK_FALSE(has(b[0], "#structure"));
+    CHECK_FALSE(has(b[0], "#admin"));
+    CHECK(has(b[0], "#quality"));
+    CHECK_FALSE(has(b[1], "#structure"));
+    CHECK(has(b[2], "#training"));
 }
 
 TEST_CASE("theme terms: an English 'time' that counts occasions is no topic") {
