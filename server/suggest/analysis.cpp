@@ -222,6 +222,41 @@ void mark_fed_up(std::vector<std::string> const& words, lang l, std::vector<bool
     }
 }
 
+// A phone is a device (#equipment, as a laptop or a headset: "mijn diensten
+// op mijn telefoon zien", "a chat on their phone") unless someone is reached
+// on it: after "aan de", "per", "via", "on the", "over the", "by" or when
+// answered or picked up it is the line, the reachability of #access ("aan de
+// telefoon krijgen", "pick up the phone"). Within a longer concept phrase
+// ("phone line", "phone call") the phrase says what it is.
+void phone_senses(std::vector<std::string> const& words, lang l,
+                  std::vector<lexicon_match>& matches) {
+    static std::set<std::string_view> const phone = {"telefoon", "telefoons", "phone", "phones"};
+    static std::set<std::string_view> const line_nl = {"aan", "per", "via"};
+    static std::set<std::string_view> const line_en = {
+        "on", "over", "answer", "answers", "answered", "answering", "up", "by", "via"};
+    std::vector<lexicon_match> const all = matches;
+    auto const in_phrase = [&](lexicon_match const& m) {
+        return std::any_of(all.begin(), all.end(), [&](lexicon_match const& outer) {
+            return outer.length > 1 && outer.start <= m.start &&
+                   m.start < outer.start + outer.length;
+        });
+    };
+    auto const reached_on = [&](std::size_t i) {
+        auto const& line = l == lang::nl ? line_nl : line_en;
+        std::size_t j = i;
+        if (j >= 1 && (words[j - 1] == "de" || words[j - 1] == "the")) --j;
+        return j >= 1 && line.count(words[j - 1]) > 0;
+    };
+    std::erase_if(matches, [&](lexicon_match const& m) {
+        return m.length == 1 && m.tag == "#equipment" && phone.count(words[m.start]) &&
+               in_phrase(m);
+    });
+    for (auto& m : matches)
+        if (m.length == 1 && m.tag == "#equipment" && phone.count(words[m.start]) &&
+            reached_on(m.start))
+            m.tag = "#access";
+}
+
 char const* opening_kind(std::string const& first) {
     static std::set<std::string_view> const definite = {
         "de", "het", "the", "our", "onze", "ons", "mijn", "my", "this", "die", "deze", "dit"};
@@ -590,7 +625,9 @@ std::vector<analysed_card> analyse_cards(std::vector<card_text> const& cards, la
                     features.insert("b:" + s.stems[k] + "_" + s.stems[k + 1]);
             // Topics, from whole words and from the parts of compounds.
             std::vector<bool> concept_word(s.words.size(), false); // a whole-word entry
-            for (auto const& m : concepts.match(s.words, s.stems, l, true)) {
+            auto concept_matches = concepts.match(s.words, s.stems, l, true);
+            phone_senses(s.words, l, concept_matches);
+            for (auto const& m : concept_matches) {
                 // A word with little topic of its own is no concept alone,
                 // as it is no theme term: "eerlijk gezegd" (honestly) is no
                 // #rules, "een eerlijke kans" is.

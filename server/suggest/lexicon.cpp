@@ -37,10 +37,12 @@ std::vector<lexicon_entry> const concept_table = {
      "contact, personal, person, talk, conversation, speak, call, visit, meet, face, face-to-face, "
      "human, listen, listens, attention, bond, relationship, touch, personal touch, eye "
      "contact, phone call, empathy, human touch, face time, home visit, rapport"},
+    // A bare "telefoon"/"phone" is the device, in #equipment; the analysis
+    // reads it as the line ("aan de telefoon", "on the phone") here.
     {"#access",
-     "bereikbaar, bereikbaarheid, loket, balie, binnenlopen, telefonisch, telefoon, telefoonlijn, "
+     "bereikbaar, bereikbaarheid, loket, balie, binnenlopen, telefonisch, telefoonlijn, "
      "openingstijden, langskomen, afspraak maken, wachtrij",
-     "reachable, reach, phone line, phone, walk in, opening hours, front desk, counter, "
+     "reachable, reach, phone line, walk in, opening hours, front desk, counter, "
      "helpline, hotline, queue"},
     {"#service",
      "service, dienstverlening, vriendelijk, klantvriendelijk, geholpen, tevreden, ontevreden, "
@@ -122,7 +124,7 @@ std::vector<lexicon_entry> const concept_table = {
      "printen, scannen, wifi, internet, apparatuur, telefoon, bureau",
      "laptop, screen, screens, monitor, chair, docking station, camera, microphone, headset, "
      "cable, cables, "
-     "printer, printing, scanning, wifi, internet, equipment, hardware, device"},
+     "printer, printing, scanning, wifi, internet, equipment, hardware, device, phone"},
     {"#overview",
      "overzicht, inzicht, cijfers, data, gegevens, informatie, rapportage, transparant, "
      "zichtbaar, terugvinden, vinden, bijhouden, status, stand van zaken, oogopslag, "

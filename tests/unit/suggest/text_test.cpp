@@ -485,6 +485,26 @@ TEST_CASE("lexicon: a word's everyday sense is no topic") {
     CHECK(tags("our coffee breaks together", lang::en).count("#social"));
 }
 
+TEST_CASE("theme terms: a phone is the device, or the line when someone is reached on it") {
+    std::vector<card_text> const cards = {
+        {"concern", "Ik wil mijn diensten op mijn telefoon zien", std::nullopt, lang::nl},
+        {"concern", "Ze moeten ons aan de telefoon kunnen krijgen", std::nullopt, lang::nl},
+        {"concern", "Approving on my phone on the shop floor", std::nullopt, lang::en},
+        {"concern", "Nobody picks up the phone", std::nullopt, lang::en},
+        {"concern", "Keep the phone line open", std::nullopt, lang::en},
+    };
+    auto const a = analyse_cards(cards, lang::nl, nullptr);
+    // One concept per phone, never both.
+    for (std::size_t i : {0, 2}) {
+        CHECK(has(a[i], "#equipment"));
+        CHECK_FALSE(has(a[i], "#access"));
+    }
+    for (std::size_t i : {1, 3, 4}) {
+        CHECK(has(a[i], "#access"));
+        CHECK_FALSE(has(a[i], "#equipment"));
+    }
+}
+
 TEST_CASE("theme terms: a word with little topic of its own is no concept alone") {
     std::vector<card_text> const cards = {
         {"concern", "Ik voel me eerlijk gezegd een dinosaurus", std::nullopt, std::nullopt},
