@@ -286,7 +286,8 @@ struct stemmer_pair {
 // its own. To experiment is to try out, no experience (both were "experi");
 // an informal chat is no information (both "inform"); a responsibility is
 // no response (both "respons"); monitoring is no screen; "fixed" hours or
-// desks are no repair ("we fix small stuff", both were "fix").
+// desks are no repair ("we fix small stuff", both were "fix"); a meeting
+// (#remote) is no meeting someone in person (#contact; both were "meet").
 std::unordered_map<std::string_view, std::string_view> const& english_stem_exceptions() {
     static std::unordered_map<std::string_view, std::string_view> const exceptions = {
         {"experiment", "experiment"},
@@ -301,7 +302,9 @@ std::unordered_map<std::string_view, std::string_view> const& english_stem_excep
         {"responsibilities", "responsibl"},
         {"monitoring", "monitoring"},
         {"monitored", "monitoring"},
-        {"fixed", "fixed"}};
+        {"fixed", "fixed"},
+        {"meeting", "meeting"},
+        {"meetings", "meeting"}};
     return exceptions;
 }
 

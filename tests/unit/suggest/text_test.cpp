@@ -151,6 +151,13 @@ TEST_CASE("text: a word form of another sense keeps its own stem") {
     CHECK_FALSE(tags("the calm week where we fix small stuff", lang::en).count("#structure"));
     CHECK_FALSE(tags("colleagues who fix things on the spot", lang::en).count("#structure"));
     CHECK(tags("fixed hours and a fixed desk", lang::en).count("#structure"));
+    // A meeting is no meeting someone in person.
+    CHECK(stem("meetings", lang::en) == stem("meeting", lang::en));
+    CHECK(stem("meeting", lang::en) != stem("meet", lang::en));
+    CHECK_FALSE(tags("too many meetings", lang::en).count("#contact"));
+    CHECK(tags("too many meetings", lang::en).count("#remote"));
+    CHECK_FALSE(tags("we meet our customers", lang::en).count("#remote"));
+    CHECK(tags("we meet our customers", lang::en).count("#contact"));
 }
 
 TEST_CASE("text: stemming is safe on many threads at once") {
