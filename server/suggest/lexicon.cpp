@@ -234,7 +234,7 @@ std::vector<lexicon_entry> const concept_table = {
      "werkplek, kantoor, gebouw, ruimte, flexplek, flexplekken, flexwerken, locatie, lokaal, "
      "kamer, "
      "hoek, inrichting, faciliteiten, vergaderruimte, belhok, kast, clean desk",
-     // "building" only in a phrase: its stem is "build", as of building software.
+     // "building" only in a phrase: it is as often the building of software.
      "workplace, desk, office, office building, room, space, seat, location, floor, "
      "facilities, meeting room, workspace, hot desk, hot desking, clean desk"},
     // No bare "thuis"/"home": as often the private life of "als het thuis

@@ -287,7 +287,8 @@ struct stemmer_pair {
 // an informal chat is no information (both "inform"); a responsibility is
 // no response (both "respons"); monitoring is no screen; "fixed" hours or
 // desks are no repair ("we fix small stuff", both were "fix"); a meeting
-// (#remote) is no meeting someone in person (#contact; both were "meet").
+// (#remote) is no meeting someone in person (#contact; both were "meet");
+// a building, noun or gerund, is no build of software (#delivery).
 std::unordered_map<std::string_view, std::string_view> const& english_stem_exceptions() {
     static std::unordered_map<std::string_view, std::string_view> const exceptions = {
         {"experiment", "experiment"},
@@ -304,7 +305,9 @@ std::unordered_map<std::string_view, std::string_view> const& english_stem_excep
         {"monitored", "monitoring"},
         {"fixed", "fixed"},
         {"meeting", "meeting"},
-        {"meetings", "meeting"}};
+        {"meetings", "meeting"},
+        {"building", "building"},
+        {"buildings", "building"}};
     return exceptions;
 }
 

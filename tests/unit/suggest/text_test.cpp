@@ -158,6 +158,11 @@ TEST_CASE("text: a word form of another sense keeps its own stem") {
     CHECK(tags("too many meetings", lang::en).count("#remote"));
     CHECK_FALSE(tags("we meet our customers", lang::en).count("#remote"));
     CHECK(tags("we meet our customers", lang::en).count("#contact"));
+    // A building is no build.
+    CHECK(stem("buildings", lang::en) == stem("building", lang::en));
+    CHECK_FALSE(tags("the building is cold in winter", lang::en).count("#delivery"));
+    CHECK(tags("the office building is cold", lang::en).count("#workplace"));
+    CHECK(tags("every build takes an hour", lang::en).count("#delivery"));
 }
 
 TEST_CASE("text: stemming is safe on many threads at once") {
