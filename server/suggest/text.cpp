@@ -288,7 +288,9 @@ struct stemmer_pair {
 // no response (both "respons"); monitoring is no screen; "fixed" hours or
 // desks are no repair ("we fix small stuff", both were "fix"); a meeting
 // (#remote) is no meeting someone in person (#contact; both were "meet");
-// a building, noun or gerund, is no build of software (#delivery).
+// a building, noun or gerund, is no build of software (#delivery); to
+// manage ("I manage to", "self-managing teams", "managing expectations") is
+// no manager or management (#management; all were "manag").
 std::unordered_map<std::string_view, std::string_view> const& english_stem_exceptions() {
     static std::unordered_map<std::string_view, std::string_view> const exceptions = {
         {"experiment", "experiment"},
@@ -307,7 +309,11 @@ std::unordered_map<std::string_view, std::string_view> const& english_stem_excep
         {"meeting", "meeting"},
         {"meetings", "meeting"},
         {"building", "building"},
-        {"buildings", "building"}};
+        {"buildings", "building"},
+        {"manage", "manage"},
+        {"manages", "manage"},
+        {"managed", "manage"},
+        {"managing", "manage"}};
     return exceptions;
 }
 

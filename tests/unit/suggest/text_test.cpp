@@ -163,6 +163,13 @@ TEST_CASE("text: a word form of another sense keeps its own stem") {
     CHECK_FALSE(tags("the building is cold in winter", lang::en).count("#delivery"));
     CHECK(tags("the office building is cold", lang::en).count("#workplace"));
     CHECK(tags("every build takes an hour", lang::en).count("#delivery"));
+    // Managing is no management.
+    CHECK(stem("managed", lang::en) == stem("manage", lang::en));
+    CHECK(stem("manage", lang::en) != stem("manager", lang::en));
+    CHECK_FALSE(tags("I barely manage to finish my calls", lang::en).count("#management"));
+    CHECK_FALSE(tags("self-managing teams", lang::en).count("#management"));
+    CHECK(tags("our manager decides", lang::en).count("#management"));
+    CHECK(tags("management wants it by Q3", lang::en).count("#management"));
 }
 
 TEST_CASE("text: stemming is safe on many threads at once") {
