@@ -290,7 +290,8 @@ struct stemmer_pair {
 // (#remote) is no meeting someone in person (#contact; both were "meet");
 // a building, noun or gerund, is no build of software (#delivery); to
 // manage ("I manage to", "self-managing teams", "managing expectations") is
-// no manager or management (#management; all were "manag").
+// no manager or management (#management; all were "manag"); the value of
+// something is no feeling valued (#trust; both were "valu").
 std::unordered_map<std::string_view, std::string_view> const& english_stem_exceptions() {
     static std::unordered_map<std::string_view, std::string_view> const exceptions = {
         {"experiment", "experiment"},
@@ -313,7 +314,8 @@ std::unordered_map<std::string_view, std::string_view> const& english_stem_excep
         {"manage", "manage"},
         {"manages", "manage"},
         {"managed", "manage"},
-        {"managing", "manage"}};
+        {"managing", "manage"},
+        {"valued", "valued"}};
     return exceptions;
 }
 

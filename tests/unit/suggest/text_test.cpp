@@ -170,6 +170,17 @@ TEST_CASE("text: a word form of another sense keeps its own stem") {
     CHECK_FALSE(tags("self-managing teams", lang::en).count("#management"));
     CHECK(tags("our manager decides", lang::en).count("#management"));
     CHECK(tags("management wants it by Q3", lang::en).count("#management"));
+    // The value of something is no feeling valued; both still value it (a cue).
+    CHECK_FALSE(tags("the real value of the data", lang::en).count("#trust"));
+    CHECK(tags("I want to feel valued", lang::en).count("#trust"));
+    for (char const* text : {"That our experience is valued", "the real value of the data"}) {
+        auto const words = split_words(text);
+        std::vector<std::string> stems;
+        for (auto const& w : words)
+            stems.push_back(stem(w, lang::en));
+        auto const cues = lexicon::cues().match(words, stems, lang::en, false, true);
+        CHECK(std::any_of(cues.begin(), cues.end(), [](auto const& m) { return m.tag == "value"; }));
+    }
 }
 
 TEST_CASE("text: stemming is safe on many threads at once") {
