@@ -257,6 +257,27 @@ void phone_senses(std::vector<std::string> const& words, lang l,
             m.tag = "#access";
 }
 
+// An English "shift" towards something is a change ("a shift towards
+// self-service", "the shift to the cloud", "a shift away from paper"), and
+// the verb's other forms ("shifting priorities", "shifted the deadline")
+// move things: no work shift (#schedule), which "a night shift", "every
+// shift" or "swap my shift to Friday" is.
+void drop_shift_as_change(std::vector<std::string> const& words, lang l,
+                          std::vector<lexicon_match>& matches) {
+    if (l != lang::en) return;
+    static std::set<std::string_view> const article = {"a", "the", "this", "that"};
+    std::erase_if(matches, [&](lexicon_match const& m) {
+        if (m.tag != "#schedule" || m.length != 1) return false;
+        std::string const& w = words[m.start];
+        if (w == "shifting" || w == "shifted") return true;
+        std::size_t const next = m.start + 1;
+        if (w != "shift" || next >= words.size()) return false;
+        std::string const& after = words[next];
+        if (after == "towards" || after == "toward" || after == "away") return true;
+        return after == "to" && m.start > 0 && article.count(words[m.start - 1]) > 0;
+    });
+}
+
 char const* opening_kind(std::string const& first) {
     static std::set<std::string_view> const definite = {
         "de", "het", "the", "our", "onze", "ons", "mijn", "my", "this", "die", "deze", "dit"};
@@ -627,6 +648,7 @@ std::vector<analysed_card> analyse_cards(std::vector<card_text> const& cards, la
             std::vector<bool> concept_word(s.words.size(), false); // a whole-word entry
             auto concept_matches = concepts.match(s.words, s.stems, l, true);
             phone_senses(s.words, l, concept_matches);
+            drop_shift_as_change(s.words, l, concept_matches);
             for (auto const& m : concept_matches) {
                 // A word with little topic of its own is no concept alone,
                 // as it is no theme term: "eerlijk gezegd" (honestly) is no

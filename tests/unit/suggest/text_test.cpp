@@ -535,6 +535,21 @@ TEST_CASE("theme terms: a phone is the device, or the line when someone is reach
     }
 }
 
+TEST_CASE("theme terms: a shift towards something is a change, no work shift") {
+    std::vector<card_text> const cards = {
+        {"concern", "The shift to the cloud scares me", std::nullopt, lang::en},
+        {"concern", "Shifting priorities every sprint", std::nullopt, lang::en},
+        {"concern", "A shift away from paper forms", std::nullopt, lang::en},
+        {"concern", "A full night shift on my own", std::nullopt, lang::en},
+        {"concern", "Let me swap my shift to Friday", std::nullopt, lang::en},
+    };
+    auto const a = analyse_cards(cards, lang::en, nullptr);
+    for (std::size_t i : {0, 1, 2})
+        CHECK_FALSE(has(a[i], "#schedule"));
+    for (std::size_t i : {3, 4})
+        CHECK(has(a[i], "#schedule"));
+}
+
 TEST_CASE("theme terms: a word with little topic of its own is no concept alone") {
     std::vector<card_text> const cards = {
         {"concern", "Ik voel me eerlijk gezegd een dinosaurus", std::nullopt, std::nullopt},
