@@ -278,6 +278,27 @@ void drop_shift_as_change(std::vector<std::string> const& words, lang l,
     });
 }
 
+// A "pipeline" is software's way to production (#delivery: "the pipeline is
+// red again") unless it holds sales or other work coming in: "our sales
+// pipeline", "de pipeline van deals", "a pipeline of candidates".
+void drop_pipeline_of_deals(std::vector<std::string> const& words,
+                            std::vector<lexicon_match>& matches) {
+    static std::set<std::string_view> const before = {
+        "sales", "verkoop", "deal", "deals", "lead", "leads", "recruitment", "hiring", "project"};
+    static std::set<std::string_view> const contents = {
+        "deals",      "deal",      "leads",      "klanten",    "customers", "prospects",
+        "orders",     "offertes",  "kandidaten", "candidates", "projecten", "projects",
+        "opdrachten", "aanvragen", "sales",      "clients"};
+    std::erase_if(matches, [&](lexicon_match const& m) {
+        if (m.tag != "#delivery" || m.length != 1) return false;
+        if (words[m.start] != "pipeline" && words[m.start] != "pipelines") return false;
+        if (m.start > 0 && before.count(words[m.start - 1])) return true;
+        std::size_t const of = m.start + 1;
+        return of + 1 < words.size() && (words[of] == "of" || words[of] == "van") &&
+               contents.count(words[of + 1]) > 0;
+    });
+}
+
 char const* opening_kind(std::string const& first) {
     static std::set<std::string_view> const definite = {
         "de", "het", "the", "our", "onze", "ons", "mijn", "my", "this", "die", "deze", "dit"};
@@ -649,6 +670,7 @@ std::vector<analysed_card> analyse_cards(std::vector<card_text> const& cards, la
             auto concept_matches = concepts.match(s.words, s.stems, l, true);
             phone_senses(s.words, l, concept_matches);
             drop_shift_as_change(s.words, l, concept_matches);
+            drop_pipeline_of_deals(s.words, concept_matches);
             for (auto const& m : concept_matches) {
                 // A word with little topic of its own is no concept alone,
                 // as it is no theme term: "eerlijk gezegd" (honestly) is no

@@ -550,6 +550,18 @@ TEST_CASE("theme terms: a shift towards something is a change, no work shift") {
         CHECK(has(a[i], "#schedule"));
 }
 
+TEST_CASE("theme terms: a pipeline of deals is no software delivery") {
+    std::vector<card_text> const cards = {
+        {"concern", "Nobody knows what is in our sales pipeline", std::nullopt, lang::en},
+        {"concern", "Ik zie de pipeline van deals niet", std::nullopt, lang::nl},
+        {"concern", "The pipeline is red again after every merge", std::nullopt, lang::en},
+    };
+    auto const a = analyse_cards(cards, lang::nl, nullptr);
+    CHECK_FALSE(has(a[0], "#delivery"));
+    CHECK_FALSE(has(a[1], "#delivery"));
+    CHECK(has(a[2], "#delivery"));
+}
+
 TEST_CASE("theme terms: a word with little topic of its own is no concept alone") {
     std::vector<card_text> const cards = {
         {"concern", "Ik voel me eerlijk gezegd een dinosaurus", std::nullopt, std::nullopt},
