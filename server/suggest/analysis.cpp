@@ -299,6 +299,27 @@ void drop_pipeline_of_deals(std::vector<std::string> const& words,
     });
 }
 
+// An English "member" is one of the people served ("our members", a club's
+// or a housing association's) unless it belongs to the organisation: "a
+// team member", "staff members", "a board member", "member of staff".
+void drop_members_of_the_organisation(std::vector<std::string> const& words, lang l,
+                                      std::vector<lexicon_match>& matches) {
+    if (l != lang::en) return;
+    static std::set<std::string_view> const organisation = {
+        "team", "staff", "board", "crew", "committee", "council", "faculty", "project", "squad"};
+    std::erase_if(matches, [&](lexicon_match const& m) {
+        if (m.tag != "#people-served" || m.length != 1) return false;
+        if (words[m.start] != "member" && words[m.start] != "members") return false;
+        if (m.start > 0 && organisation.count(words[m.start - 1])) return true;
+        // "member of staff", "members of the team": one determiner may come between.
+        std::size_t k = m.start + 2;
+        if (k >= words.size() || words[m.start + 1] != "of") return false;
+        if ((words[k] == "the" || words[k] == "our" || words[k] == "my") && k + 1 < words.size())
+            ++k;
+        return organisation.count(words[k]) > 0;
+    });
+}
+
 char const* opening_kind(std::string const& first) {
     static std::set<std::string_view> const definite = {
         "de", "het", "the", "our", "onze", "ons", "mijn", "my", "this", "die", "deze", "dit"};
@@ -671,6 +692,7 @@ std::vector<analysed_card> analyse_cards(std::vector<card_text> const& cards, la
             phone_senses(s.words, l, concept_matches);
             drop_shift_as_change(s.words, l, concept_matches);
             drop_pipeline_of_deals(s.words, concept_matches);
+            drop_members_of_the_organisation(s.words, l, concept_matches);
             for (auto const& m : concept_matches) {
                 // A word with little topic of its own is no concept alone,
                 // as it is no theme term: "eerlijk gezegd" (honestly) is no

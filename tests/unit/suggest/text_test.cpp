@@ -562,6 +562,19 @@ TEST_CASE("theme terms: a pipeline of deals is no software delivery") {
     CHECK(has(a[2], "#delivery"));
 }
 
+TEST_CASE("theme terms: a member of the team or staff is none of the people served") {
+    std::vector<card_text> const cards = {
+        {"concern", "Every team member gets the same training", std::nullopt, lang::en},
+        {"concern", "Two members of staff left last month", std::nullopt, lang::en},
+        {"concern", "Our members call us when the heating fails", std::nullopt, lang::en},
+    };
+    auto const a = analyse_cards(cards, lang::en, nullptr);
+    CHECK_FALSE(has(a[0], "#people-served"));
+    CHECK(has(a[0], "#team"));
+    CHECK_FALSE(has(a[1], "#people-served"));
+    CHECK(has(a[2], "#people-served"));
+}
+
 TEST_CASE("theme terms: a word with little topic of its own is no concept alone") {
     std::vector<card_text> const cards = {
         {"concern", "Ik voel me eerlijk gezegd een dinosaurus", std::nullopt, std::nullopt},
