@@ -330,7 +330,8 @@ std::vector<lexicon_entry> const cue_entries = {
      "reputatie, "
      "hart, goud, uniek, kern, het moment, vakmanschap, zorgvuldig, zorgvuldigheid, "
      "dierbaar, essentieel, tenminste, in ieder geval, gelukkig",
-     "strength, proud, valuable, value, valued, love, great, known for, reputation, heart, unique, core, "
+     "strength, proud, valuable, value, valued, love, great, known for, reputation, heart, unique, "
+     "core, "
      "quality, strong, close-knit, tight-knit, craftsmanship, careful, carefully, "
      "dear to, essential, "
      "the moment, "
