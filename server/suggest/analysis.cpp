@@ -438,6 +438,46 @@ void drop_keep_of_separable_verbs(std::vector<std::string> const& words, std::st
     });
 }
 
+// Dutch separable verbs in a main clause stand apart from their particle:
+// "dan haak ik af" is "afhaken" (to drop out, a problem), "we tikken alles
+// dubbel over" "overtikken", "ik neem het werk over" "overnemen". A word up
+// to six words before a particle that ends the clause takes the stem of the
+// joined verb when that is a word of the lexicons, the first such word of
+// the clause (the finite verb comes early: "neem", not the "werk" of
+// "overwerk"). The cues and topics of the joined verb then read it; other
+// verbs stay as they are. The clauses are found in `text` only when such a
+// pair is there.
+void join_separable_verbs(std::vector<std::string> const& words, std::vector<std::string>& stems,
+                          std::string_view text) {
+    static std::set<std::string_view> const particles = {
+        "af",  "uit", "op", "in",  "aan", "mee", "over", "door", "terug",
+        "bij", "weg", "om", "toe", "na",  "los", "vast", "mis",  "samen"};
+    constexpr std::size_t reach = 6;
+    auto const is_word = [](std::string const& st) {
+        return lexicon::cues().words().count(st) > 0 || lexicon::concepts().words().count(st) > 0;
+    };
+    std::vector<bool> clause_end;
+    for (std::size_t j = 1; j < words.size(); ++j) {
+        if (!particles.count(words[j])) continue;
+        for (std::size_t k = j > reach ? j - reach : 0; k < j; ++k) {
+            if (is_stop_word(words[k], lang::nl) || stems[k].empty()) continue;
+            // Snowball keeps the doubled consonant of "invullen" ("invull")
+            // that the finite "vul" has not.
+            std::string joined = words[j] + stems[k];
+            if (!is_word(joined)) joined += stems[k].back();
+            if (!is_word(joined)) continue;
+            if (clause_end.empty()) clause_end = clause_ends(text);
+            if (clause_end.size() != words.size()) return;
+            bool same_clause = clause_end[j];
+            for (std::size_t m = k; m < j && same_clause; ++m)
+                same_clause = !clause_end[m];
+            if (!same_clause) continue;
+            stems[k] = joined;
+            break;
+        }
+    }
+}
+
 // Dutch "als" is "if" before a clause ("als je vastloopt", "als de wifi
 // het niet doet", "als straks ...") but "as" or "like" before a bare noun
 // ("als mentor", "als rustige plek") and in "net als": it stays a condition
@@ -617,12 +657,13 @@ std::vector<analysed_card> analyse_cards(std::vector<card_text> const& cards, la
         langs[i] =
             cards[i].known_language ? *cards[i].known_language : detect_language(all, fallback);
         for (auto& s : sentences[i]) {
-            for (auto const& w : s.words) {
+            for (auto const& w : s.words)
                 s.stems.push_back(stems.get(w, langs[i]));
-                if (!is_stop_word(w, langs[i])) {
-                    local.insert(fold_accents(w));
-                    local.insert(s.stems.back());
-                }
+            if (langs[i] == lang::nl) join_separable_verbs(s.words, s.stems, s.text);
+            for (std::size_t k = 0; k < s.words.size(); ++k) {
+                if (is_stop_word(s.words[k], langs[i])) continue;
+                local.insert(fold_accents(s.words[k]));
+                local.insert(s.stems[k]);
             }
         }
     }
@@ -759,6 +800,7 @@ std::vector<analysed_card> analyse_cards(std::vector<card_text> const& cards, la
             std::vector<std::string> closing_stems;
             for (auto const& w : words)
                 closing_stems.push_back(stems.get(w, l));
+            if (l == lang::nl) join_separable_verbs(words, closing_stems, closing);
             auto const matches = stance_cues(words, closing_stems, closing, l);
             for (auto const& m : matches) {
                 features.insert("l:" + std::string(m.tag));

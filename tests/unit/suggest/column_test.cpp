@@ -87,6 +87,22 @@ TEST_CASE("column cues: learning as such is no wish about how the change is carr
     CHECK(has(a[2], "c:process"));
 }
 
+TEST_CASE("column cues: a Dutch separable verb is read with its particle at the clause's end") {
+    std::vector<card_text> const cards = {
+        {"concern", "Als ik 25 velden moet invullen haak ik af", std::nullopt, lang::nl},
+        {"concern", "We tikken van alles dubbel over", std::nullopt, lang::nl},
+        {"concern", "Ik neem het werk van mijn collega over", std::nullopt, lang::nl},
+        {"concern", "Ik haak de kar aan, maar af en toe wil ik rust", std::nullopt, lang::nl},
+    };
+    auto const a = analyse_cards(cards, lang::nl, nullptr);
+    CHECK(has(a[0], "c:problem"));   // "afhaken"
+    CHECK(has(a[1], "c:problem"));   // "overtikken"
+    CHECK(has(a[1], "k:#admin"));
+    CHECK(has(a[2], "k:#handover")); // "overnemen", not the "overwerk" of "werk ... over"
+    CHECK_FALSE(has(a[2], "k:#workload"));
+    CHECK_FALSE(has(a[3], "c:problem")); // the particle ends no clause of "haak"
+}
+
 TEST_CASE("column cues: Dutch 'als' is a condition before a clause, not before a bare noun") {
     std::vector<card_text> const cards = {
         {"intention", "Dat ik als mentor in één oogopslag zie hoe het gaat", std::nullopt,
