@@ -95,8 +95,8 @@ TEST_CASE("column cues: a Dutch separable verb is read with its particle at the 
         {"concern", "Ik haak de kar aan, maar af en toe wil ik rust", std::nullopt, lang::nl},
     };
     auto const a = analyse_cards(cards, lang::nl, nullptr);
-    CHECK(has(a[0], "c:problem"));   // "afhaken"
-    CHECK(has(a[1], "c:problem"));   // "overtikken"
+    CHECK(has(a[0], "c:problem")); // "afhaken"
+    CHECK(has(a[1], "c:problem")); // "overtikken"
     CHECK(has(a[1], "k:#admin"));
     CHECK(has(a[2], "k:#handover")); // "overnemen", not the "overwerk" of "werk ... over"
     CHECK_FALSE(has(a[2], "k:#workload"));

@@ -179,7 +179,8 @@ TEST_CASE("text: a word form of another sense keeps its own stem") {
         for (auto const& w : words)
             stems.push_back(stem(w, lang::en));
         auto const cues = lexicon::cues().match(words, stems, lang::en, false, true);
-        CHECK(std::any_of(cues.begin(), cues.end(), [](auto const& m) { return m.tag == "value"; }));
+        CHECK(
+            std::any_of(cues.begin(), cues.end(), [](auto const& m) { return m.tag == "value"; }));
     }
 }
 
