@@ -133,13 +133,16 @@ std::vector<lexicon_entry> const concept_table = {
      "report, "
      "reporting, transparent, find, track, status, single source, glance, dashboard, central, "
      "centralised, scattered, search, lookup"},
+    // No bare English "field(s)": as often the field of fieldwork ("field
+    // office", "our partners in the field") as a field of a form.
     {"#admin",
      "invoeren, invullen, velden, veld, formulier, registreren, registratie, administratie, "
      "overtikken, "
      "klikken, klik, papier, papieren, dossier, kopiëren, plakken, verplicht, typen, handmatig, "
      "dubbel, bureaucratie, regeldruk, papierwerk, rompslomp, formulieren, administratief, "
      "verantwoording, verantwoorden, invoer, lijstjes, turven",
-     "enter, fill in, field, fields, form, register, registration, admin, paperwork, click, "
+     "enter, fill in, form field, form fields, input fields, mandatory fields, required fields, "
+     "form, register, registration, admin, paperwork, click, "
      "clicks, paper, "
      "copy, paste, copy-pasting, mandatory, type, manual, manually, duplicate, data entry, "
      "bureaucracy, red tape, forms, logging, spreadsheets, box ticking, data entry"},

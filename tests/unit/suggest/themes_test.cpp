@@ -164,6 +164,11 @@ TEST_CASE("concepts: a word of two senses is entered in the sense of its concept
     CHECK(en("Job security matters more than a new tool").count("#job"));
     CHECK_FALSE(nl("Een stille ruimte om te bellen").count("#autonomy"));
     CHECK(nl("We willen ruimte krijgen om zelf te kiezen hoe").count("#autonomy"));
+    // The field of fieldwork is no field of a form.
+    CHECK_FALSE(en("Field partners can call us and get an answer").count("#admin"));
+    CHECK_FALSE(en("The story from a field office at the all-hands").count("#admin"));
+    CHECK(en("Too many mandatory fields on every visit report").count("#admin"));
+    CHECK(en("Fewer form fields to fill in").count("#admin"));
 }
 
 TEST_CASE("themes: a card barely alike any theme stays alone rather than fill the expected count") {
