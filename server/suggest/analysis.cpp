@@ -112,6 +112,12 @@ std::unordered_set<std::string> abbreviations(std::string_view text) {
     return out;
 }
 
+// A number written in digits ("25", "2026").
+bool is_digits(std::string_view w) {
+    return !w.empty() &&
+           std::all_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
 // Numbers written as words, as those written in digits, are no topic ("zes
 // excellijstjes", "ten minutes"); the lowest are function words already.
 bool is_number_word(std::string_view w, lang l) {
@@ -194,18 +200,14 @@ void mark_occasion_time(std::vector<std::string> const& words, lang l, std::vect
         "every", "each", "first", "second",  "third", "last",     "next",  "this",
         "one",   "two",  "three", "four",    "five",  "six",      "seven", "eight",
         "nine",  "ten",  "many",  "several", "few",   "multiple", "any",   "same"};
-    auto const is_number = [](std::string const& w) {
-        return !w.empty() &&
-               std::all_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; });
-    };
     for (std::size_t i = 1; i < words.size(); ++i) {
         if (words[i] != "time" && words[i] != "times") continue;
         std::string const& before = words[i - 1];
         bool const how_often = before == "the" && i >= 2 &&
                                (words[i - 2] == "all" || words[i - 2] == "half" ||
                                 (words[i - 2] == "of" && i >= 3 && words[i - 3] == "most"));
-        if (counted.count(before) || is_number(before)) frozen[i - 1] = true; // "the first"
-        if (counted.count(before) || is_number(before) || how_often) frozen[i] = true;
+        if (counted.count(before) || is_digits(before)) frozen[i - 1] = true; // "the first"
+        if (counted.count(before) || is_digits(before) || how_often) frozen[i] = true;
     }
 }
 
@@ -520,8 +522,7 @@ void drop_quantities_and_absence(std::vector<std::string> const& words, lang l,
         "a",     "an",   "one", "two", "three", "four", "five", "six",  "seven",
         "eight", "nine", "ten", "een", "twee",  "drie", "vier", "vijf", "zes"};
     auto const is_number = [&](std::string const& w) {
-        return number_words.count(w) > 0 ||
-               std::all_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; });
+        return number_words.count(w) > 0 || is_digits(w);
     };
     std::erase_if(matches, [&](lexicon_match const& m) {
         std::size_t const next = m.start + m.length;
@@ -552,6 +553,19 @@ void drop_cues_inside_phrases(std::vector<lexicon_match>& matches) {
             return m.tag != "neg" && outer.tag != m.tag && inside(m, outer);
         });
     });
+}
+
+// Concepts of a run of words, in the card's own language, without the
+// senses the words have in other concepts (a phone is the device or the
+// line; a shift, a pipeline or a member not always the lexicon's).
+std::vector<lexicon_match> topic_concepts(std::vector<std::string> const& words,
+                                          std::vector<std::string> const& stems, lang l) {
+    auto matches = lexicon::concepts().match(words, stems, l, true);
+    phone_senses(words, l, matches);
+    drop_shift_as_change(words, l, matches);
+    drop_pipeline_of_deals(words, matches);
+    drop_members_of_the_organisation(words, l, matches);
+    return matches;
 }
 
 // Stance cues of a run of words, in the card's own language only: a cue word
@@ -729,12 +743,7 @@ std::vector<analysed_card> analyse_cards(std::vector<card_text> const& cards, la
                     features.insert("b:" + s.stems[k] + "_" + s.stems[k + 1]);
             // Topics, from whole words and from the parts of compounds.
             std::vector<bool> concept_word(s.words.size(), false); // a whole-word entry
-            auto concept_matches = concepts.match(s.words, s.stems, l, true);
-            phone_senses(s.words, l, concept_matches);
-            drop_shift_as_change(s.words, l, concept_matches);
-            drop_pipeline_of_deals(s.words, concept_matches);
-            drop_members_of_the_organisation(s.words, l, concept_matches);
-            for (auto const& m : concept_matches) {
+            for (auto const& m : topic_concepts(s.words, s.stems, l)) {
                 // A word with little topic of its own is no concept alone,
                 // as it is no theme term: "eerlijk gezegd" (honestly) is no
                 // #rules, "een eerlijke kans" is.
@@ -749,9 +758,7 @@ std::vector<analysed_card> analyse_cards(std::vector<card_text> const& cards, la
                 std::string const& st = s.stems[k];
                 if (is_stop_word(w, l) || stance_word[k] || is_low_content(w, l) || st.size() < 2)
                     continue;
-                bool const is_number =
-                    std::all_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; });
-                if (is_number || is_number_word(w, l)) continue;
+                if (is_digits(w) || is_number_word(w, l)) continue;
                 features.insert("w:" + st);
                 if (is_common_word(w, l) || (is_manner_adverb(w, l) && !topic(w))) continue;
                 terms[st] += 1;
@@ -782,8 +789,9 @@ std::vector<analysed_card> analyse_cards(std::vector<card_text> const& cards, la
                     features.insert("w:" + ps);
                     if (after_function_word) continue;
                     // A word the lexicon names whole gets no concepts from
-                    // its parts: its entry says what it is about. A "helpdesk" is #training, not
-                    // the colleagues' #team of "helpen"; "nachtdienst" is #schedule once, not once
+                    // its parts: its entry says what it is about. A
+                    // "helpdesk" is #training, not the colleagues' #team of
+                    // "helpen"; "nachtdienst" is #schedule once, not once
                     // per part.
                     if (concept_word[k]) continue;
                     for (auto const& m : concepts.match({part}, {ps}, l, true, true))
