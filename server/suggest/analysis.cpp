@@ -69,7 +69,8 @@ bool is_common_word(std::string_view w, lang l) {
         "come", "comes", "give", "gives", "put", "look", "looks", "seen", "see", "do", "does",
         "doing", "done", "happen", "happens", "week", "weeks", "day", "days", "year", "years",
         "hour", "people", "everyone", "someone", "anyone", "something", "stuff", "actually",
-        "really", "just", "even", "still",
+        "really", "just", "even", "still", "everybody", "somebody", "anybody", "anything",
+        "everything",
         // Their other forms: "made", "taken", "looking".
         "making", "made", "took", "taken", "giving", "gave", "given", "looking", "looked", "coming",
         "came", "putting", "happened", "happening",
@@ -77,6 +78,17 @@ bool is_common_word(std::string_view w, lang l) {
         "minute", "minutes", "month", "months", "seconds", "sometimes", "often", "usually",
         // Forms of the low-content "feel", "think", "sounds" that list leaves out.
         "feeling", "felt", "thinks", "thinking", "thought", "sounded"};
+    return l == lang::nl ? nl.count(w) > 0 : en.count(w) > 0;
+}
+
+// Words that order or count ("first", "next", "volgende") and pronouns that
+// stand for a noun ("ones", "whatever"): theme terms like any content word,
+// but they name no theme, so no title is made of them ("First, ledger").
+bool names_nothing(std::string_view w, lang l) {
+    static std::set<std::string_view> const nl = {"eerste",   "tweede", "derde",
+                                                  "volgende", "vorige", "laatste"};
+    static std::set<std::string_view> const en = {
+        "first", "second", "third", "next", "last", "previous", "ones", "whatever", "whoever"};
     return l == lang::nl ? nl.count(w) > 0 : en.count(w) > 0;
 }
 
@@ -762,6 +774,7 @@ std::vector<analysed_card> analyse_cards(std::vector<card_text> const& cards, la
                 features.insert("w:" + st);
                 if (is_common_word(w, l) || (is_manner_adverb(w, l) && !topic(w))) continue;
                 terms[st] += 1;
+                if (names_nothing(w, l)) continue;
                 if (capitals.count(w)) {
                     std::string written = w;
                     for (char& c : written)

@@ -737,6 +737,41 @@ TEST_CASE("theme terms: a preposition is no topic (nor a theme's title)") {
     CHECK(has(a[1], stem("deadline", lang::nl)));
 }
 
+TEST_CASE("theme terms: a word that orders or stands for a noun names no theme") {
+    std::vector<card_text> const cards = {
+        {"concern", "The first close in the new ledger took us ten days", std::nullopt, lang::en},
+        {"intention", "Next year the one-on-ones with whoever leads the ledger", std::nullopt,
+         lang::en},
+        {"concern", "Bij de volgende release eerst de eerste versie testen", std::nullopt,
+         lang::nl},
+    };
+    auto const a = analyse_cards(cards, lang::en, nullptr);
+    auto const surface = [](analysed_card const& c, std::string const& w) {
+        return std::any_of(c.surfaces.begin(), c.surfaces.end(),
+                           [&](auto const& s) { return s.first == w; });
+    };
+    // Still theme terms ("first" links cards about the first close) ...
+    CHECK(has(a[0], stem("first", lang::en)));
+    CHECK(has(a[1], stem("next", lang::en)));
+    // ... but no title is made of them.
+    for (char const* w : {"first", "next", "ones", "whoever"}) {
+        CHECK_FALSE(surface(a[0], w));
+        CHECK_FALSE(surface(a[1], w));
+    }
+    CHECK_FALSE(surface(a[2], "volgende"));
+    CHECK_FALSE(surface(a[2], "eerste"));
+    CHECK(surface(a[0], "ledger"));
+    CHECK(surface(a[1], "ledger"));
+    CHECK(surface(a[2], "release"));
+    // "somebody" and "anything" are as everyday as "someone" and "something".
+    std::vector<card_text> const anyone = {
+        {"concern", "Somebody has to approve anything that goes out", std::nullopt, lang::en}};
+    auto const b = analyse_cards(anyone, lang::en, nullptr);
+    CHECK_FALSE(has(b[0], stem("somebody", lang::en)));
+    CHECK_FALSE(has(b[0], stem("anything", lang::en)));
+    CHECK(has(b[0], stem("approve", lang::en)));
+}
+
 TEST_CASE("theme terms: runs of letters join a typo and an unknown compound to their word") {
     std::vector<card_text> const cards = {
         {"concern", "De bereikbaarheid van het loket", std::nullopt, std::nullopt},
