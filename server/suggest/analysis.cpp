@@ -81,12 +81,14 @@ bool is_common_word(std::string_view w, lang l) {
     return l == lang::nl ? nl.count(w) > 0 : en.count(w) > 0;
 }
 
-// Words that order or count ("first", "next", "volgende") and pronouns that
-// stand for a noun ("ones", "whatever"): theme terms like any content word,
-// but they name no theme, so no title is made of them ("First, ledger").
+// Words that order or count ("first", "next", "volgende"), pronouns that
+// stand for a noun ("ones", "whatever") and Dutch "alleen" and "eigen" (only,
+// own: English stop words): theme terms like any content word ("eigen
+// materiaal", "eigen manier" are about autonomy), but they name no theme, so
+// no title is made of them ("First, ledger", "Eigen, online").
 bool names_nothing(std::string_view w, lang l) {
-    static std::set<std::string_view> const nl = {"eerste",   "tweede", "derde",
-                                                  "volgende", "vorige", "laatste"};
+    static std::set<std::string_view> const nl = {"eerste", "tweede",  "derde",  "volgende",
+                                                  "vorige", "laatste", "alleen", "eigen"};
     static std::set<std::string_view> const en = {
         "first", "second", "third", "next", "last", "previous", "ones", "whatever", "whoever"};
     return l == lang::nl ? nl.count(w) > 0 : en.count(w) > 0;
@@ -774,13 +776,12 @@ std::vector<analysed_card> analyse_cards(std::vector<card_text> const& cards, la
                 features.insert("w:" + st);
                 if (is_common_word(w, l) || (is_manner_adverb(w, l) && !topic(w))) continue;
                 terms[st] += 1;
-                if (names_nothing(w, l)) continue;
                 if (capitals.count(w)) {
                     std::string written = w;
                     for (char& c : written)
                         c = static_cast<char>(c - 'a' + 'A');
                     a.surfaces.emplace_back(std::move(written), st);
-                } else {
+                } else if (!names_nothing(w, l)) {
                     a.surfaces.emplace_back(w, st);
                 }
                 std::string const folded = fold_accents(w);
