@@ -7,8 +7,8 @@ import { h, replace } from './dom.js';
 import { t } from './i18n.js';
 
 // Below this confidence a suggested column is marked as unsure: on the
-// development cards the suggestions under 0.7 were right 17 times in 28,
-// those above it 178 in 190 (brug-suggest-eval's bands), so the mark tells
+// development cards the suggestions under 0.7 were right 17 times in 29,
+// those above it 178 in 189 (brug-suggest-eval's bands), so the mark tells
 // the facilitator which few cards to read for themselves.
 const UNSURE = 0.7;
 
@@ -117,15 +117,18 @@ export function suggestPanel(store, send, showError, onChange) {
 
   // Ghost copies of `cards` where the suggestion would put them, each to accept alone.
   function ghostCards(cards) {
-    return h('ul', { class: 'ghost-cards' }, cards.map((c) => h('li', {
-      class: `ghost-card kind-${c.kind === 'intention' ? 'intention' : 'concern'}${isUnsure(c.id) ? ' unsure' : ''}`,
-    },
-    h('p', { class: 'ghost-text', text: c.text || '' }),
-    isUnsure(c.id) ? unsureMark() : null,
-    h('button', {
-      type: 'button', class: 'ghost-accept', 'aria-label': `${t('f.suggest.one')}: ${c.text || ''}`, title: t('f.suggest.one'),
-      onclick: () => apply([c.id]),
-    }, '✓'))));
+    return h('ul', { class: 'ghost-cards' }, cards.map((c) => {
+      const unsure = isUnsure(c.id);
+      return h('li', {
+        class: `ghost-card kind-${c.kind === 'intention' ? 'intention' : 'concern'}${unsure ? ' unsure' : ''}`,
+      },
+      h('p', { class: 'ghost-text', text: c.text || '' }),
+      unsure ? unsureMark() : null,
+      h('button', {
+        type: 'button', class: 'ghost-accept', 'aria-label': `${t('f.suggest.one')}: ${c.text || ''}`, title: t('f.suggest.one'),
+        onclick: () => apply([c.id]),
+      }, '✓'));
+    }));
   }
 
   // The suggested new themes of column `columnId`, as ghosts in that column:

@@ -166,7 +166,7 @@ make_title(std::vector<std::vector<std::pair<std::string, std::string>> const*> 
         bool const capitals =
             spelt.size() >= 2 &&
             std::all_of(spelt.begin(), spelt.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
-        return capitals || best_spelling_length(spellings[key]) >= 4;
+        return capitals || spelt.size() >= 4;
     };
     std::string best_key;
     for (int pass = 0; pass < 4 && best_key.empty(); ++pass) {
