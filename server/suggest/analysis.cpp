@@ -551,6 +551,26 @@ void drop_quantities_and_absence(std::vector<std::string> const& words, lang l,
     });
 }
 
+// "No more mispicks at dispatch", "Niet meer doorverbinden naar drie
+// afdelingen": a loss phrase that opens a clause with its negation, no verb
+// before it, asks for an end to something, as "better" does; "we hebben
+// straks geen tijd meer" or "then we no longer see them" still lose. The
+// clauses are found in `text` only when such a phrase opens one.
+void read_ends_asked_for(std::vector<std::string> const& words, std::string_view text,
+                         std::vector<lexicon_match>& matches) {
+    static std::set<std::string_view> const negations = {"niet", "nooit", "no", "never"};
+    static constexpr std::string_view better = "better";
+    std::vector<bool> clause_end;
+    for (auto& m : matches) {
+        if (m.tag != "loss" || m.length < 2 || !negations.count(words[m.start])) continue;
+        if (m.start > 0) {
+            if (clause_end.empty()) clause_end = clause_ends(text);
+            if (clause_end.size() != words.size() || !clause_end[m.start - 1]) continue;
+        }
+        m.tag = better;
+    }
+}
+
 // A cue phrase says what its words mean together: within "blijft liggen"
 // (piles up) or "always the same" nothing is kept, "fijn als" is a wish
 // rather than a value. A cue of another tag inside a longer cue phrase is
@@ -594,6 +614,7 @@ std::vector<lexicon_match> stance_cues(std::vector<std::string> const& words,
     if (l == lang::nl) drop_keep_of_separable_verbs(words, text, matches);
     if (l == lang::en) drop_once_as_frequency(words, matches);
     drop_quantities_and_absence(words, l, matches);
+    read_ends_asked_for(words, text, matches);
     drop_cues_inside_phrases(matches);
     return matches;
 }
@@ -605,6 +626,17 @@ bool is_negated(lexicon_match const& cue, std::vector<lexicon_match> const& matc
     return std::any_of(matches.begin(), matches.end(), [&](lexicon_match const& m) {
         return m.tag == "neg" && m.start < cue.start && cue.start - m.start <= 3;
     });
+}
+
+// Whether a keep cue under a negation says the writer does not want to go on
+// with something: "Ik wil niet blijven overtikken", "I don't want to keep
+// doing laps for nothing" ask for change, and are read as "n:keep" only, no
+// keep cue. A negated word of frequency still keeps: "not always", "niet
+// altijd", "nog steeds niet" say how often, not what should stop.
+bool is_unkept(lexicon_match const& cue, std::vector<std::string> const& words,
+               std::vector<lexicon_match> const& matches) {
+    static std::set<std::string_view> const frequency = {"altijd", "nog", "always", "still"};
+    return cue.tag == "keep" && !frequency.count(words[cue.start]) && is_negated(cue, matches);
 }
 
 // The last sentence of `text`, and whether another sentence came before it.
@@ -736,6 +768,12 @@ std::vector<analysed_card> analyse_cards(std::vector<card_text> const& cards, la
             std::unordered_set<std::string> const capitals = abbreviations(s.text);
             for (auto const& m : cue_matches) {
                 std::string const tag(m.tag);
+                if (is_unkept(m, s.words, cue_matches)) {
+                    features.insert("n:keep");
+                    for (std::size_t k = 0; k < m.length; ++k)
+                        stance_word[m.start + k] = true;
+                    continue;
+                }
                 cue_tags.insert(tag);
                 // How the change is carried out is no topic of a word with
                 // little topic of its own, as no concept is: "eerlijk
@@ -748,7 +786,7 @@ std::vector<analysed_card> analyse_cards(std::vector<card_text> const& cards, la
                 if (is_stance_only(m.tag))
                     for (std::size_t k = 0; k < m.length; ++k)
                         stance_word[m.start + k] = true;
-                if (is_negated(m, cue_matches)) features.insert("n:" + tag);
+                if (is_negated(m, cue_matches) && m.tag != "keep") features.insert("n:" + tag);
             }
             // Adjacent words, function words included: "niet kwijt", "nu al",
             // "don't lose", "no longer" read differently from their words.
@@ -825,8 +863,13 @@ std::vector<analysed_card> analyse_cards(std::vector<card_text> const& cards, la
             if (l == lang::nl) join_separable_verbs(words, closing_stems, closing);
             auto const matches = stance_cues(words, closing_stems, closing, l);
             for (auto const& m : matches) {
+                if (is_unkept(m, words, matches)) {
+                    features.insert("ln:keep");
+                    continue;
+                }
                 features.insert("l:" + std::string(m.tag));
-                if (is_negated(m, matches)) features.insert("ln:" + std::string(m.tag));
+                if (is_negated(m, matches) && m.tag != "keep")
+                    features.insert("ln:" + std::string(m.tag));
             }
         }
         // The writer's own perspective ("ik", "mijn", "I", "my") as a topic

@@ -315,19 +315,23 @@ std::vector<lexicon_entry> const cue_entries = {
      "ondergeschikt, loslaten, niet meer, geen tijd meer, afraffelen, overhaast, haastwerk, "
      "slordig, uithollen, "
      "afkalven, verwateren, inboeten, achteruitgaan, nooit meer, niks meer, niets meer, niemand "
-     "meer, ten koste van, nergens meer, vervangen, vervangt, overslaan, opofferen",
+     "meer, ten koste van, nergens meer, vervangen, vervangt, overslaan, opofferen, "
+     "niet hetzelfde, niet meer hetzelfde",
      "lose, losing, lost, loss, disappear, disappears, gone, miss, away, kill, cut, cuts, drop, "
      "abolish, "
      "erode, give up, sacrifice, gamble, no longer, anymore, replace, replaced, turns into, skip, "
      "skipping, "
      "rush, rushed, cut corners, water down, watered down, sloppy, slip, decline, wear down, no "
-     "more, never again, nothing left, at the expense of, at the cost of"},
+     "more, never again, nothing left, at the expense of, at the cost of, not the same, "
+     "never the same"},
     {"keep",
      "blijven, behouden, houden, bewaren, vasthouden, koesteren, beschermen, handhaven, nog "
      "steeds, "
-     "altijd, overeind, bewaken, borgen",
+     "altijd, overeind, bewaken, borgen, zoals nu, zoals we nu, zoals het nu, zoals vandaag, zoals "
+     "we dat nu",
      "keep, keeping, retain, preserve, protect, maintain, remain, stay, always, still, hold on, "
-     "safeguard"},
+     "safeguard, like now, like today, like we do now, like we can today, like we do today, as we "
+     "do now, the way we do now, the way we do it now"},
     {"value",
      "kracht, kwaliteit, verschil, trots, waardevol, waarde, fijn, mooi, hecht, sterk, bekend om, "
      "reputatie, "

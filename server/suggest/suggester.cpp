@@ -34,6 +34,8 @@ namespace {
 // that opens by naming something ("De/Het/Our ...") wants to keep what
 // exists (a concern that does often names what is wrong with it); a card
 // that opens with "Een/A/Meer/Better ..." speaks of what does not exist yet.
+// A keep the writer negates ("Ik wil niet blijven overtikken") asks for
+// change, as a problem does.
 // Data refines these; it rarely reverses them.
 std::unordered_map<std::string, double> const& column_prior() {
     static std::unordered_map<std::string, double> const prior = [] {
@@ -47,7 +49,7 @@ std::unordered_map<std::string, double> const& column_prior() {
             {"k:#rules", 0.4},      {"k:#overview", 0.5},   {"k:#admin", 0.5},
             {"k:#speed", 0.4},      {"k:#repetition", 0.6}, {"k:#team", -0.4},
             {"k:#contact", -0.4},   {"k:#social", -0.6},    {"k:#knowledge", -0.4},
-            {"k:#structure", -0.3}, {"p:able+plain", -0.5},
+            {"k:#structure", -0.3}, {"p:able+plain", -0.5}, {"n:keep", 1.0},
             {"f:intention+definite", -0.5}, {"f:intention+indefinite", 0.5},
             {"f:concern+indefinite", 0.5},
         };

@@ -493,3 +493,78 @@ TEST_CASE("column confidence: the model's odds read with the temperature learnt 
     CHECK(confidence_of(s, "c") == Approx(1 / (1 + std::exp(m.column_temperature * z))));
     CHECK(confidence_of(s, "c") > fitted);
 }
+
+TEST_CASE("column cues: a keep the writer negates asks for change, not for keeping") {
+    std::vector<card_text> const cards = {
+        {"concern", "Alles staat al op papier. Ik wil niet blijven overtikken", std::nullopt,
+         lang::nl},
+        {"concern", "Lists are in no order. I don't want to keep doing laps for nothing",
+         std::nullopt, lang::en},
+        // A negated word of frequency says how often: it still keeps.
+        {"concern", "Een team ziet niet altijd wie het moeilijk heeft", std::nullopt, lang::nl},
+        // A keep with no negation before it.
+        {"intention", "Ik wil blijven langsgaan bij mijn klanten", std::nullopt, lang::nl},
+    };
+    auto const a = analyse_cards(cards, lang::nl, nullptr);
+    for (std::size_t i = 0; i < 2; ++i) {
+        INFO(i);
+        CHECK(has(a[i], "n:keep"));
+        CHECK(has(a[i], "ln:keep")); // the closing sentence's verdict
+        CHECK_FALSE(has(a[i], "c:keep"));
+        CHECK_FALSE(has(a[i], "l:keep"));
+        CHECK_FALSE(has(a[i], "p:keep+wish"));
+    }
+    CHECK(has(a[2], "c:keep"));
+    CHECK_FALSE(has(a[2], "n:keep"));
+    CHECK(has(a[3], "c:keep"));
+    CHECK_FALSE(has(a[3], "n:keep"));
+
+    // The curated prior alone: the negated keep leans to vernieuwen.
+    auto const m = train_model({});
+    workshop_input in = dutch_workshop();
+    in.cards = {card("unkept", "Ik wil niet blijven mailen", "intention"),
+                card("kept", "Ik wil blijven mailen", "intention")};
+    auto const s = suggest(in, *m);
+    CHECK(column_of(s, "unkept") == "vernieuwen");
+    CHECK(column_of(s, "kept") == "behouden");
+}
+
+TEST_CASE("column cues: 'no more' opening a clause asks for an end, elsewhere it loses") {
+    std::vector<card_text> const cards = {
+        {"intention", "Eén nummer voor alles. Niet meer doorverbinden naar drie afdelingen",
+         std::nullopt, lang::nl},
+        {"intention", "Scan the shelf and the item, no more mispicks at dispatch", std::nullopt,
+         lang::en},
+        {"concern", "Straks kunnen we niet meer even binnenlopen", std::nullopt, lang::nl},
+        {"concern", "Then we no longer see our regulars", std::nullopt, lang::en},
+    };
+    auto const a = analyse_cards(cards, lang::nl, nullptr);
+    for (std::size_t i = 0; i < 2; ++i) {
+        INFO(i);
+        CHECK(has(a[i], "c:better"));
+        CHECK_FALSE(has(a[i], "c:loss"));
+    }
+    for (std::size_t i = 2; i < 4; ++i) {
+        INFO(i);
+        CHECK(has(a[i], "c:loss"));
+        CHECK_FALSE(has(a[i], "c:better"));
+    }
+}
+
+TEST_CASE("column cues: 'not the same' loses, 'like we do now' keeps") {
+    std::vector<card_text> const cards = {
+        {"concern", "Advies van een scherm is echt niet hetzelfde", std::nullopt, lang::nl},
+        {"concern", "A scanner beeping directions isn't the same thing", std::nullopt, lang::en},
+        {"intention", "Elk bedrag kunnen terugvinden, zoals nu in de ordners", std::nullopt,
+         lang::nl},
+        {"intention", "Tracing every figure back to its invoice, like we can today", std::nullopt,
+         lang::en},
+    };
+    auto const a = analyse_cards(cards, lang::nl, nullptr);
+    CHECK(has(a[0], "c:loss"));
+    CHECK(has(a[1], "c:loss"));
+    CHECK(has(a[2], "c:keep"));
+    CHECK_FALSE(has(a[2], "c:now")); // "nu" is part of the phrase
+    CHECK(has(a[3], "c:keep"));
+    CHECK_FALSE(has(a[3], "c:now"));
+}
