@@ -57,6 +57,9 @@ eval-suggest: build
 	@echo
 	@echo "Workshops of other topics, written by another hand; the model trained on every dev card:"
 	$(BUILD)/brug-suggest-eval server/suggest/data/cards-other.jsonl --train=server/suggest/data/cards-dev.jsonl
+	@echo
+	@echo "Held-out workshops, never read card by card; the model trained on every dev card:"
+	$(BUILD)/brug-suggest-eval server/suggest/data/cards-held-out.jsonl --train=server/suggest/data/cards-dev.jsonl
 
 # nginx and systemd files checked, and nginx in front of one and of three servers.
 test-deploy:
