@@ -51,8 +51,10 @@ struct model {
     // How much surer the column model's log-odds are to be read for the
     // confidence a suggestion shows: learnt on the training cards, each
     // workshop scored by a model trained without it (1 with fewer than two
-    // workshops). The fit stops early and is pulled towards the curated
-    // prior, which keeps it timid.
+    // workshops), and at most 1: odds the left-out workshops find too sure
+    // are read softer, never sharper (the fit stops early and keeps the
+    // odds timid on workshops of the training cards' writer, not on those
+    // of other hands).
     double column_temperature = 1;
 };
 

@@ -466,7 +466,8 @@ TEST_CASE("column cues: a Dutch separable verb with its particle keeps nothing")
     }
 }
 
-TEST_CASE("column confidence: the model's odds read with the temperature learnt out of sample") {
+TEST_CASE("column confidence: the model's odds read softer where left-out workshops find them "
+          "too sure, never sharper") {
     // One workshop: nothing scored out of sample, the odds as fitted.
     std::vector<labelled_card> one = {
         {"w1", "nl", "concern", "Bang dat we het contact verliezen", std::nullopt, "behouden", "a"},
@@ -474,11 +475,26 @@ TEST_CASE("column confidence: the model's odds read with the temperature learnt 
          "b"},
     };
     CHECK(train_model(one)->column_temperature == 1);
-    // The built-in model, each development workshop scored by a model
-    // trained without it, undersells what it knows: its odds are read
-    // sharper for the confidence shown, and the column stays the same.
+    // Two workshops that label the same cards the other way round: a model
+    // trained on one is surely wrong on the other, and its odds are read
+    // softer.
+    std::vector<labelled_card> contrary;
+    for (int i = 0; i < 6; ++i) {
+        std::string const n = std::to_string(i);
+        bool const first = i < 3;
+        contrary.push_back({first ? "w1" : "w2", "nl", "concern",
+                            "Het invoeren is traag en omslachtig " + n, std::nullopt,
+                            first ? "vernieuwen" : "behouden", "a"});
+        contrary.push_back({first ? "w1" : "w2", "nl", "concern",
+                            "Bang dat we het contact verliezen " + n, std::nullopt,
+                            first ? "behouden" : "vernieuwen", "b"});
+    }
+    CHECK(train_model(contrary)->column_temperature < 1);
+    // The built-in model: each development workshop, scored by a model
+    // trained without it, would read its odds sharper (they share one
+    // writer), but they are shown as fitted.
     model const& m = builtin_model();
-    CHECK(m.column_temperature > 1.2);
+    CHECK(m.column_temperature == 1);
     workshop_input in = dutch_workshop();
     in.cards = {card("c", "Bang dat we het persoonlijke contact met de klant verliezen")};
     auto const s = suggest(in, m);
@@ -488,10 +504,8 @@ TEST_CASE("column confidence: the model's odds read with the temperature learnt 
     for (auto const& f : a[0].column_features)
         z += m.column.weight(f, 1) - m.column.weight(f, 0);
     REQUIRE(z < 0);
-    double const fitted = 1 / (1 + std::exp(z));
     CHECK(column_of(s, "c") == "behouden");
-    CHECK(confidence_of(s, "c") == Approx(1 / (1 + std::exp(m.column_temperature * z))));
-    CHECK(confidence_of(s, "c") > fitted);
+    CHECK(confidence_of(s, "c") == Approx(1 / (1 + std::exp(z))));
 }
 
 TEST_CASE("column cues: a keep the writer negates asks for change, not for keeping") {
