@@ -552,17 +552,21 @@ void drop_quantities_and_absence(std::vector<std::string> const& words, lang l,
 }
 
 // "No more mispicks at dispatch", "Niet meer doorverbinden naar drie
-// afdelingen": a loss phrase that opens a clause with its negation, no verb
-// before it, asks for an end to something, as "better" does; "we hebben
-// straks geen tijd meer" or "then we no longer see them" still lose. The
-// clauses are found in `text` only when such a phrase opens one.
+// afdelingen": "no more", "no longer", "never again", "niet meer" or "nooit
+// meer" opening a clause, nothing of the clause before it, asks for an end
+// to something, as "better" does; "we hebben straks geen tijd meer" or "then
+// we no longer see them" still lose, as does "Niet hetzelfde als een mens".
+// The clauses are found in `text` only when such a phrase follows a word.
 void read_ends_asked_for(std::vector<std::string> const& words, std::string_view text,
                          std::vector<lexicon_match>& matches) {
     static std::set<std::string_view> const negations = {"niet", "nooit", "no", "never"};
+    static std::set<std::string_view> const ending = {"meer", "more", "longer", "again"};
     static constexpr std::string_view better = "better";
     std::vector<bool> clause_end;
     for (auto& m : matches) {
-        if (m.tag != "loss" || m.length < 2 || !negations.count(words[m.start])) continue;
+        if (m.tag != "loss" || m.length != 2 || !negations.count(words[m.start]) ||
+            !ending.count(words[m.start + 1]))
+            continue;
         if (m.start > 0) {
             if (clause_end.empty()) clause_end = clause_ends(text);
             if (clause_end.size() != words.size() || !clause_end[m.start - 1]) continue;
