@@ -636,7 +636,7 @@ bool is_negated(lexicon_match const& cue, std::vector<lexicon_match> const& matc
 // with something: "Ik wil niet blijven overtikken", "I don't want to keep
 // doing laps for nothing" ask for change, and are read as "n:keep" only, no
 // keep cue. A negated word of frequency still keeps: "not always", "niet
-// altijd", "nog steeds niet" say how often, not what should stop.
+// altijd" say how often, not what should stop.
 bool is_unkept(lexicon_match const& cue, std::vector<std::string> const& words,
                std::vector<lexicon_match> const& matches) {
     static std::set<std::string_view> const frequency = {"altijd", "nog", "always", "still"};
