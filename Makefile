@@ -9,8 +9,8 @@ HOST    ?= 127.0.0.1
 DATA    ?= var/brug.db
 CMAKE_FLAGS ?=
 
-.PHONY: all deps deps-run build configure run test test-unit test-integration test-browser test-deploy \
-        bench eval-suggest clean
+.PHONY: all deps deps-run build configure compiled run test test-unit test-integration test-browser \
+        test-deploy bench eval-suggest clean
 
 all: build
 
@@ -32,17 +32,21 @@ run: build
 	@mkdir -p $(dir $(DATA))
 	$(BUILD)/brug --host $(HOST) --port $(PORT) --data $(DATA) --web-root client-web
 
-test: deps configure
+# What changed, compiled (nothing when all is up to date): each part of the
+# suite tests the code as it is, also when run alone.
+compiled: configure
 	cmake --build $(BUILD) -j $(JOBS)
+
+test: deps compiled
 	@$(MAKE) --no-print-directory test-unit test-integration test-browser test-deploy fuzz-smoke
 
-test-unit:
+test-unit: compiled
 	cd $(BUILD) && ctest --output-on-failure -R '^unit-'
 
-test-integration:
+test-integration: compiled
 	cd $(BUILD) && ctest --output-on-failure -R '^integration$$'
 
-test-browser:
+test-browser: compiled
 	cd tests/browser && BRUG_BINARY=$(abspath $(BUILD)/brug) node --test --test-concurrency=1 *.test.mjs
 
 # Benchmarks: a fresh release server per scenario, figures in a table.
@@ -62,7 +66,7 @@ eval-suggest: build
 	$(BUILD)/brug-suggest-eval server/suggest/data/cards-held-out.jsonl --train=server/suggest/data/cards-dev.jsonl
 
 # nginx and systemd files checked, and nginx in front of one and of three servers.
-test-deploy:
+test-deploy: compiled
 	BRUG_BINARY=$(abspath $(BUILD)/brug) tests/deploy/run.sh
 
 clean:
