@@ -361,7 +361,12 @@ std::string fold_accents(std::string_view lower) {
 }
 
 std::vector<std::string> split_words(std::string_view text) {
+    return split_words(text, nullptr);
+}
+
+std::vector<std::string> split_words(std::string_view text, std::vector<bool>* clause_end) {
     std::vector<std::string> words;
+    if (clause_end) clause_end->clear();
     std::string head, tail;
     bool in_tail = false;
     bool capital = false;       // the word being read opens with a capital letter
@@ -415,10 +420,20 @@ std::vector<std::string> split_words(std::string_view text) {
         std::size_t next = i;
         flush(cp == '-' && i < text.size() && is_word_code_point(next_code_point(text, next)));
         // "i.p.v. Teams" goes on: the abbreviation's full stop ends nothing.
-        if (cp == '\n' || ((cp == '.' || cp == '!' || cp == '?') && ends_sentence(text, i - 1)))
-            sentence_start = true;
+        bool const sentence_end =
+            cp == '\n' || ((cp == '.' || cp == '!' || cp == '?') && ends_sentence(text, i - 1));
+        if (sentence_end) sentence_start = true;
+        if (clause_end && !words.empty() &&
+            (sentence_end || cp == ',' || cp == ';' || cp == ':' || cp == '(' || cp == ')')) {
+            clause_end->resize(words.size(), false);
+            clause_end->back() = true;
+        }
     }
     flush(false);
+    if (clause_end) {
+        clause_end->resize(words.size(), false);
+        if (!words.empty()) clause_end->back() = true;
+    }
     return words;
 }
 

@@ -32,6 +32,9 @@ std::string fold_accents(std::string_view lower);
 // The tool Teams ("via Teams", "MS Teams", "Teams-call") is the one word
 // kept with its capital: "Teams", not the plural "teams".
 std::vector<std::string> split_words(std::string_view text);
+// The same, and per word whether it ends its clause: before a comma, colon,
+// semicolon, bracket, a sentence's end or the text's end.
+std::vector<std::string> split_words(std::string_view text, std::vector<bool>* clause_end);
 
 // Whether the '.', '!' or '?' at byte `i` of `text` ends a sentence: a
 // space, a line break or the end follows it (not so within "2.5"), and a

@@ -777,6 +777,14 @@ TEST_CASE("theme terms: a word that orders or stands for a noun names no theme")
     CHECK(has(b[0], stem("approve", lang::en)));
 }
 
+TEST_CASE("text: words with the ends of their clauses") {
+    std::vector<bool> ends;
+    auto const words = split_words("Eerst de pilot, dan i.p.v. Teams (echt) alles. Klaar", &ends);
+    CHECK(words == split_words("Eerst de pilot, dan i.p.v. Teams (echt) alles. Klaar"));
+    std::vector<bool> const want = {false, false, true, false, false, true, true, true, true};
+    CHECK(ends == want);
+}
+
 TEST_CASE("theme terms: runs of letters join a typo and an unknown compound to their word") {
     std::vector<card_text> const cards = {
         {"concern", "De bereikbaarheid van het loket", std::nullopt, std::nullopt},
