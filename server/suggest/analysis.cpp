@@ -87,8 +87,8 @@ bool is_common_word(std::string_view w, lang l) {
 // materiaal", "eigen manier" are about autonomy), but they name no theme, so
 // no title is made of them ("First, ledger", "Eigen, online").
 bool names_nothing(std::string_view w, lang l) {
-    static std::set<std::string_view> const nl = {"eerste", "tweede",  "derde",  "volgende",
-                                                  "vorige", "laatste", "alleen", "eigen"};
+    static std::set<std::string_view> const nl = {
+        "eerste", "tweede", "derde", "volgende", "vorige", "laatste", "alleen", "eigen", "elkaar"};
     static std::set<std::string_view> const en = {
         "first", "second", "third", "next", "last", "previous", "ones", "whatever", "whoever"};
     return l == lang::nl ? nl.count(w) > 0 : en.count(w) > 0;
@@ -134,7 +134,7 @@ bool is_digits(std::string_view w) {
 
 // Numbers written as words, as those written in digits, are no topic ("zes
 // excellijstjes", "ten minutes"); the lowest are function words already.
-bool is_number_word(std::string_view w, lang l) {
+std::set<std::string_view> const& number_words(lang l) {
     static std::set<std::string_view> const nl = {
         "zes",     "zeven",    "acht",    "negen",      "elf",      "twaalf",
         "dertien", "vijftien", "twintig", "dertig",     "veertig",  "vijftig",
@@ -143,7 +143,10 @@ bool is_number_word(std::string_view w, lang l) {
         "four",     "five",   "six",    "seven",    "eight",    "nine",  "ten",
         "eleven",   "twelve", "twenty", "thirty",   "forty",    "fifty", "hundred",
         "thousand", "dozen",  "dozens", "hundreds", "thousands"};
-    return l == lang::nl ? nl.count(w) > 0 : en.count(w) > 0;
+    return l == lang::nl ? nl : en;
+}
+bool is_number_word(std::string_view w, lang l) {
+    return number_words(l).count(w) > 0;
 }
 
 // English adverbs in -ly say how, not about what ("properly", "honestly",
@@ -154,6 +157,244 @@ bool is_manner_adverb(std::string_view w, lang l) {
     static std::set<std::string_view> const cadence = {"daily",  "weekly", "monthly", "quarterly",
                                                        "yearly", "hourly", "nightly"};
     return l == lang::en && w.size() > 4 && w.ends_with("ly") && !cadence.count(w);
+}
+
+// What a function word tells about the content word next to it, for
+// `positional_uses`; one look-up per word.
+enum function_role : unsigned char {
+    // Opens a noun phrase: articles, possessives, demonstratives,
+    // quantifiers and numbers ("de les", "onze klanten", "no pipeline",
+    // "more time", "drie diensten").
+    opens_noun_phrase = 1,
+    // A verb follows: "te"/"to", a modal, a subject pronoun ("te leren",
+    // "we learn", "kan regelen"). Dutch "je" is as often "your" ("je
+    // rooster"): a verb only after a modal ("kan je binnenlopen").
+    opens_verb = 2,
+    // Opens an object after its verb: articles and possessives (not "this",
+    // "some", "every": "every time this happens").
+    opens_object = 4,
+    // A Dutch subject pronoun.
+    subject = 8,
+    // An adverb that may stand between a subject or modal and its verb ("we
+    // actually learn", "ik wil graag leren").
+    verb_adverb = 16,
+    // A stop word (`is_stop_word`).
+    function_word = 32,
+};
+
+unsigned char function_role_of(std::string_view w, lang l) {
+    using table = std::unordered_map<std::string_view, unsigned char>;
+    auto const build = [](lang l) {
+        table t;
+        auto const add = [&](std::initializer_list<std::string_view> words, unsigned char role) {
+            for (auto w : words)
+                t[w] |= role;
+        };
+        for (auto w : number_words(l))
+            t[w] |= opens_noun_phrase;
+        if (l == lang::nl) {
+            add({"de",     "het",  "een",  "onze",   "ons",    "mijn", "hun",     "jouw",
+                 "uw",     "elke", "elk",  "iedere", "ieder",  "geen", "deze",    "dit",
+                 "zo'n",   "zon",  "veel", "meer",   "minder", "alle", "sommige", "enkele",
+                 "weinig", "twee", "drie", "vier",   "vijf",   "tien"},
+                opens_noun_phrase);
+            add({"te",     "ik",   "we",  "wij",  "jij",  "ze",     "zij",    "hij",    "kan",
+                 "kun",    "kunt", "wil", "wilt", "moet", "moeten", "kunnen", "willen", "zal",
+                 "zullen", "gaan", "ga",  "gaat", "mag",  "mogen",  "zou",    "zouden"},
+                opens_verb);
+            add({"de", "het", "een", "onze", "mijn", "hun", "jouw", "uw"}, opens_object);
+            add({"ik", "je", "u", "we", "wij", "jij", "ze", "zij", "hij", "jullie"}, subject);
+            add({"niet", "ook", "nog", "wel", "echt", "gewoon", "even", "altijd", "nooit", "al",
+                 "graag", "zelf", "eigenlijk", "soms", "vaak", "zo", "meteen", "gauw"},
+                verb_adverb);
+        } else {
+            add({"the",     "a",    "an",   "our",   "my",    "their", "your", "his",
+                 "her",     "its",  "this", "these", "those", "every", "each", "no",
+                 "some",    "any",  "more", "less",  "fewer", "many",  "much", "all",
+                 "several", "both", "one",  "two",   "three"},
+                opens_noun_phrase);
+            add({"to",  "i",     "you",    "we",   "they",  "he",    "she",
+                 "can", "will",  "should", "must", "would", "could", "might",
+                 "may", "shall", "do",     "does", "did",   "please"},
+                opens_verb);
+            add({"the", "a", "an", "our", "my", "their", "your", "its", "his"}, opens_object);
+            add({"not", "also", "really", "actually", "just", "still", "even", "always", "never",
+                 "often", "sometimes", "only", "already", "then", "finally"},
+                verb_adverb);
+        }
+        return t;
+    };
+    static table const nl = build(lang::nl), en = build(lang::en);
+    table const& t = l == lang::nl ? nl : en;
+    auto const it = t.find(w);
+    unsigned char role = it != t.end() ? it->second : 0;
+    if (is_digits(w)) role |= opens_noun_phrase;
+    if (is_stop_word(w, l)) role |= function_word;
+    return role;
+}
+
+// How a word after an article, a possessive or a quantifier reads as an
+// adjective: always for a low-content word ("nieuwe", "whole"), for a
+// Dutch one whose form in -e the cards know ("een vast aanspreekpunt",
+// "deze is vast ook wat") and for an English one of an adjective's ending
+// ("personal", "helpful", "digital") or whose adverb in -ly the cards know
+// ("correct"); only before another content word for a Dutch one in -e
+// (after "de", "het" or "onze" an adjective always has it: "de vaste plek";
+// not -ie, -ee: "de balie"); otherwise not: a noun before a noun is read as
+// a noun ("de klant belt").
+enum class adjective_reading : unsigned char { no, before_noun, yes };
+
+template <class Known>
+adjective_reading read_adjective(std::string const& w, lang l, Known const& known) {
+    if (is_low_content(w, l) || names_nothing(w, l)) return adjective_reading::yes;
+    std::string const folded = fold_accents(w);
+    if (folded.size() < 3) return adjective_reading::no;
+    bool yes = false;
+    if (l == lang::nl) {
+        if (folded.ends_with('e'))
+            return folded.ends_with("ie") || folded.ends_with("ee")
+                       ? adjective_reading::no
+                       : adjective_reading::before_noun;
+        yes = known(folded + "e");
+    } else {
+        for (std::string_view e : {"al", "ful", "ous", "ive", "able", "ible", "ic", "less"})
+            yes = yes || (folded.size() >= e.size() + 3 && folded.ends_with(e));
+        yes = yes || known(folded + "ly");
+    }
+    return yes ? adjective_reading::yes : adjective_reading::no;
+}
+
+// How each word of a sentence is used where it stands (`word_use`), for the
+// content words; function words stay `unknown`. After a word that opens a
+// noun phrase the word names something ("de les", "our pipeline"), or, when
+// it reads as an adjective, the word after it does ("een vast
+// aanspreekpunt"; the adjective counts as `verbal`: no noun). After "te",
+// "to", a modal or a subject pronoun, adverbs aside, a verb: "te leren",
+// "we actually learn", "kan je binnenlopen".
+template <class Adjective>
+std::vector<word_use>
+positional_uses(std::vector<std::string> const& words, std::vector<unsigned char> const& role,
+                std::vector<bool> const& clause_end, lang l, Adjective const& adjective_of) {
+    std::size_t const n = words.size();
+    std::vector<word_use> use(n, word_use::unknown);
+    auto const content = [&](std::size_t k) {
+        return k < n && !(role[k] & function_word) && !is_digits(words[k]);
+    };
+    // Whether words k and k + 1 are in one clause.
+    auto const joined = [&](std::size_t k) { return k + 1 < n && !clause_end[k]; };
+    for (std::size_t k = 0; k < n; ++k) {
+        if (!content(k)) continue;
+        bool const after = k > 0 && joined(k - 1);
+        std::string_view const before = after ? std::string_view(words[k - 1]) : std::string_view();
+        // "aan het afglijden": a verb going on, no noun; "'s avonds",
+        // "'s ochtends": a time of day, an adverb.
+        bool const progressive =
+            l == lang::nl && before == "het" && k >= 2 && joined(k - 2) && words[k - 2] == "aan";
+        if (progressive || (l == lang::nl && before == "s")) {
+            use[k] = progressive ? word_use::verbal : word_use::adjective;
+            continue;
+        }
+        if (after && (role[k - 1] & opens_noun_phrase)) {
+            bool const content_follows = joined(k) && content(k + 1);
+            // The adjective is no noun, the word it describes is; an English
+            // noun before another names nothing alone ("the release train",
+            // "a field office"), the last one does.
+            adjective_reading const reading = adjective_of(words[k]);
+            bool const adjective = reading == adjective_reading::yes ||
+                                   (reading == adjective_reading::before_noun && content_follows);
+            if (adjective || (l == lang::en && content_follows)) {
+                use[k] = adjective ? word_use::adjective : word_use::unknown;
+                if (content_follows) use[++k] = word_use::naming;
+            } else {
+                use[k] = word_use::naming;
+            }
+            continue;
+        }
+        // Back over adverbs, within the clause, to what comes before.
+        std::size_t b = k;
+        while (b > 0 && joined(b - 1) && (b == k || (role[b] & verb_adverb)))
+            --b;
+        bool const verb =
+            b < k && ((role[b] & opens_verb) ||
+                      (l == lang::nl && (words[b] == "je" || words[b] == "u") && b > 0 &&
+                       joined(b - 1) && (role[b - 1] & opens_verb) && words[b - 1] != "te"));
+        // A word directly before an article or a possessive is a verb with
+        // its object ("waiting a whole quarter", "ship a fix", "huismeesters
+        // kennen de flat"): a noun rarely stands there. A Dutch word directly
+        // before its subject is the verb of a clause that opens with
+        // something else: "vond u dit mooi", "nu kan je".
+        bool const before_object = joined(k) && (role[k + 1] & opens_object);
+        bool const before_subject = l == lang::nl && joined(k) && (role[k + 1] & subject);
+        if (verb || before_object || before_subject) use[k] = word_use::verbal;
+    }
+    return use;
+}
+
+// A Dutch verb in the present tense ("werkt", "kiest", "kent", "scheelt"):
+// the cards know its verb in -en, spelt as Dutch spells it (werken, kiezen,
+// kennen; a doubled vowel written single, schelen, only when the word
+// without its -t is known too: "buurt" is no "buren"). A noun in -t has its
+// plural in -ten ("dienst", "diensten").
+template <class Known> bool dutch_finite_verb(std::string const& folded, Known const& known) {
+    std::string const base = folded.substr(0, folded.size() - 1);
+    char const last = base.back();
+    std::string const head = base.substr(0, base.size() - 1);
+    if (known(base + "en") || known(base + last + "en")) return true;
+    if (last == 's' && known(head + "zen")) return true;
+    if (last == 'f' && known(head + "ven")) return true;
+    // A doubled vowel is written single before -en: "scheel" -> "schelen".
+    if (known(base) && head.size() >= 2 && head.back() == head[head.size() - 2] &&
+        std::string_view("aeou").find(head.back()) != std::string_view::npos) {
+        std::string const single = head.substr(0, head.size() - 1);
+        if (known(single + last + "en")) return true;
+        if (last == 's' && known(single + "zen")) return true;
+        if (last == 'f' && known(single + "ven")) return true;
+    }
+    return false;
+}
+
+// A word formed as a verb or an adjective: English -ing, -ed, superlatives
+// and adjectives' endings ("waiting", "measured", "busiest", "helpful"; an
+// -ing word the concept lexicon names whole is a topic's noun: "training",
+// "planning", "meeting"); a Dutch adjective's ending ("aansprakelijk",
+// "zichtbaar"; not -ige, which ends nouns too: "verpleegkundige"), a verb
+// in the present tense or a participle in ge-...-d/t, also after a
+// separable particle ("geregeld", "ingericht"). `known` tells whether the
+// word without its ending is a word ("fast" of "fastest"; "interest" and
+// "request" are no superlatives).
+template <class Known, class Topic>
+word_use verbal_form(std::string const& folded, lang l, Known const& known, Topic const& topic) {
+    auto const ends = [&](std::string_view e, std::size_t min_size) {
+        return folded.size() >= min_size && folded.ends_with(e);
+    };
+    if (l == lang::en) {
+        if (ends("ing", 6) && !ends("thing", 5))
+            return topic(folded) ? word_use::unknown : word_use::verbal;
+        if (ends("ed", 5) && !ends("eed", 3)) return word_use::verbal;
+        if (ends("iest", 6)) return word_use::adjective;
+        for (std::string_view e : {"ful", "ous", "less", "ible"})
+            if (ends(e, e.size() + 3)) return word_use::adjective;
+        if (ends("est", 6)) {
+            std::string const base = folded.substr(0, folded.size() - 3);
+            if (known(base) || known(base + "e") ||
+                (base.size() >= 3 && base.back() == base[base.size() - 2] &&
+                 known(base.substr(0, base.size() - 1))))
+                return word_use::adjective;
+        }
+        return word_use::unknown;
+    }
+    for (std::string_view e : {"lijk", "lijke", "ig", "baar", "bare", "isch", "ische"})
+        if (ends(e, e.size() + 3)) return word_use::adjective;
+    if (!(folded.ends_with('d') || folded.ends_with('t'))) return word_use::unknown;
+    if (ends("t", 4) && dutch_finite_verb(folded, known)) return word_use::verbal;
+    static std::string_view const particles[] = {
+        "",      "in",  "op",  "af", "aan", "uit",  "mee",  "door",  "over", "om",
+        "terug", "weg", "bij", "na", "toe", "voor", "vast", "samen", "tegen"};
+    for (std::string_view p : particles)
+        if (folded.size() >= p.size() + 6 && folded.starts_with(p) &&
+            folded.compare(p.size(), 2, "ge") == 0)
+            return word_use::verbal;
+    return word_use::unknown;
 }
 
 // Runs of four letters of a longer word, as "~" terms: a typo
@@ -350,22 +591,51 @@ char const* opening_kind(std::string const& first) {
 
 class stem_cache {
   public:
-    std::string const& get(std::string const& word, lang l) {
+    struct entry {
+        std::string stem;
+        unsigned char role; // `function_role` bits
+    };
+    entry const& lookup(std::string const& word, lang l) {
         auto& m = cache_[static_cast<int>(l)];
         auto it = m.find(word);
         if (it != m.end()) return it->second;
-        return m.emplace(word, stem(word, l)).first->second;
+        return m.emplace(word, entry{stem(word, l), function_role_of(word, l)}).first->second;
+    }
+    std::string const& get(std::string const& word, lang l) { return lookup(word, l).stem; }
+
+  private:
+    std::unordered_map<std::string, entry> cache_[2];
+};
+
+// How each word of a workshop reads on its own (`read_adjective`,
+// `verbal_form`), worked out once per word.
+class word_form_cache {
+  public:
+    struct form {
+        adjective_reading adjective;
+        word_use use; // by how it is formed
+    };
+    template <class Known, class Topic>
+    form const& get(std::string const& word, lang l, Known const& known, Topic const& topic) {
+        auto& m = cache_[static_cast<int>(l)];
+        auto it = m.find(word);
+        if (it != m.end()) return it->second;
+        form const f{read_adjective(word, l, known),
+                     verbal_form(fold_accents(word), l, known, topic)};
+        return m.emplace(word, f).first->second;
     }
 
   private:
-    std::unordered_map<std::string, std::string> cache_[2];
+    std::unordered_map<std::string, form> cache_[2];
 };
 
 struct sentence {
     std::vector<std::string> words;
     std::vector<std::string> stems;
     bool is_intention = false;
-    std::string_view text; // what the words were split from
+    std::string_view text;            // what the words were split from
+    std::vector<bool> clause_end;     // per word: the last of its clause
+    std::vector<unsigned char> roles; // per word: `function_role` bits
 };
 
 // Per word of split_words(text): whether it is the last word of its clause,
@@ -711,21 +981,28 @@ std::vector<analysed_card> analyse_cards(std::vector<card_text> const& cards, la
     std::vector<lang> langs(cards.size());
     std::unordered_set<std::string> local;
     for (std::size_t i = 0; i < cards.size(); ++i) {
-        sentences[i].push_back({split_words(cards[i].text), {}, false, cards[i].text});
-        if (cards[i].intention && !cards[i].intention->empty())
+        std::vector<bool> ends;
+        std::vector<std::string> words = split_words(cards[i].text, &ends);
+        sentences[i].push_back({std::move(words), {}, false, cards[i].text, std::move(ends), {}});
+        if (cards[i].intention && !cards[i].intention->empty()) {
+            words = split_words(*cards[i].intention, &ends);
             sentences[i].push_back(
-                {split_words(*cards[i].intention), {}, true, *cards[i].intention});
+                {std::move(words), {}, true, *cards[i].intention, std::move(ends), {}});
+        }
         std::vector<std::string> all;
         for (auto const& s : sentences[i])
             all.insert(all.end(), s.words.begin(), s.words.end());
         langs[i] =
             cards[i].known_language ? *cards[i].known_language : detect_language(all, fallback);
         for (auto& s : sentences[i]) {
-            for (auto const& w : s.words)
-                s.stems.push_back(stems.get(w, langs[i]));
+            for (auto const& w : s.words) {
+                auto const& e = stems.lookup(w, langs[i]);
+                s.stems.push_back(e.stem);
+                s.roles.push_back(e.role);
+            }
             if (langs[i] == lang::nl) join_separable_verbs(s.words, s.stems, s.text);
             for (std::size_t k = 0; k < s.words.size(); ++k) {
-                if (is_stop_word(s.words[k], langs[i])) continue;
+                if (s.roles[k] & function_word) continue;
                 local.insert(fold_accents(s.words[k]));
                 local.insert(s.stems[k]);
             }
@@ -736,6 +1013,7 @@ std::vector<analysed_card> analyse_cards(std::vector<card_text> const& cards, la
         return local.count(w) || topic(w) || (base && base->words.count(w));
     };
     std::unordered_map<std::string, std::optional<std::pair<std::string, std::string>>> splits;
+    word_form_cache forms;
 
     std::vector<analysed_card> out(cards.size());
     for (std::size_t i = 0; i < cards.size(); ++i) {
@@ -795,7 +1073,7 @@ std::vector<analysed_card> analyse_cards(std::vector<card_text> const& cards, la
             // Adjacent words, function words included: "niet kwijt", "nu al",
             // "don't lose", "no longer" read differently from their words.
             for (std::size_t k = 0; k + 1 < s.stems.size(); ++k)
-                if (is_stop_word(s.words[k], l) || is_stop_word(s.words[k + 1], l))
+                if ((s.roles[k] | s.roles[k + 1]) & function_word)
                     features.insert("b:" + s.stems[k] + "_" + s.stems[k + 1]);
             // Topics, from whole words and from the parts of compounds.
             std::vector<bool> concept_word(s.words.size(), false); // a whole-word entry
@@ -809,28 +1087,47 @@ std::vector<analysed_card> analyse_cards(std::vector<card_text> const& cards, la
                 features.insert("k:" + std::string(m.tag));
                 if (m.length == 1) concept_word[m.start] = true;
             }
+            std::vector<word_use> const uses =
+                positional_uses(s.words, s.roles, s.clause_end, l, [&](std::string const& w) {
+                    return forms.get(w, l, known, topic).adjective;
+                });
             for (std::size_t k = 0; k < s.words.size(); ++k) {
                 std::string const& w = s.words[k];
                 std::string const& st = s.stems[k];
-                if (is_stop_word(w, l) || stance_word[k] || is_low_content(w, l) || st.size() < 2)
+                if ((s.roles[k] & function_word) || stance_word[k] || is_low_content(w, l) ||
+                    st.size() < 2)
                     continue;
                 if (is_digits(w) || is_number_word(w, l)) continue;
                 features.insert("w:" + st);
                 if (is_common_word(w, l) || (is_manner_adverb(w, l) && !topic(w))) continue;
                 terms[st] += 1;
+                std::string const folded = fold_accents(w);
+                auto it = splits.find(folded);
+                if (it == splits.end())
+                    it = splits.emplace(folded, split_compound(folded, l, known, topic)).first;
+                // How the card uses the word: a compound (nearly always a
+                // noun; but a Dutch one in -en is as often a verb with its
+                // particle or noun: "wegblijven", "proefdraaien") or an
+                // abbreviation names something; otherwise where it stands
+                // tells, then how it is formed.
+                word_use use = uses[k];
+                bool const compound = it->second && !is_stop_word(it->second->first, l) &&
+                                      !(l == lang::nl && folded.ends_with("en"));
+                if (capitals.count(w) || compound)
+                    use = word_use::naming;
+                else if (use == word_use::unknown)
+                    use = forms.get(w, l, known, topic).use;
                 if (capitals.count(w)) {
                     std::string written = w;
                     for (char& c : written)
                         c = static_cast<char>(c - 'a' + 'A');
                     a.surfaces.emplace_back(std::move(written), st);
+                    a.surface_uses.push_back(use);
                 } else if (!names_nothing(w, l)) {
                     a.surfaces.emplace_back(w, st);
+                    a.surface_uses.push_back(use);
                 }
-                std::string const folded = fold_accents(w);
                 add_letter_grams(folded, terms);
-                auto it = splits.find(folded);
-                if (it == splits.end())
-                    it = splits.emplace(folded, split_compound(folded, l, known, topic)).first;
                 if (!it->second) continue;
                 // After a function word the rest is often a word of another
                 // sense than the lexicon's: the "dienst" of "binnendienst" is

@@ -35,6 +35,8 @@ struct analysed_card {
     // capitals: "CRM") with their stem, in reading order: titles are made
     // from these.
     std::vector<std::pair<std::string, std::string>> surfaces;
+    // How the card uses each of `surfaces` where it stands, one per word.
+    std::vector<word_use> surface_uses;
 };
 
 // Words known to be words: compounds split only into known parts.

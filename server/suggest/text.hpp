@@ -11,6 +11,13 @@ namespace brug::suggest {
 
 enum class lang { nl, en };
 
+// How a card uses a content word, read from where it stands and how it is
+// formed (there is no tagger): in a naming position ("de les", "our
+// pipeline", a compound, an abbreviation), as a verb ("te leren", "we
+// learn", "waiting", "ingericht"), as an adjective or adverb ("een vaste
+// plek", "busiest", "'s avonds"), or none of these shows.
+enum class word_use : unsigned char { unknown, naming, verbal, adjective };
+
 lang parse_lang(std::string_view code); // "en" -> en, anything else -> nl
 char const* lang_code(lang l);
 

@@ -785,6 +785,54 @@ TEST_CASE("text: words with the ends of their clauses") {
     CHECK(ends == want);
 }
 
+TEST_CASE("title words: how a card uses a word shows in where it stands and how it is formed") {
+    std::vector<card_text> const cards = {
+        {"intention", "Geef ons tijd om het te leren, niet naast de les", std::nullopt, lang::nl},
+        {"intention", "Een vast aanspreekpunt voor elke klant", std::nullopt, lang::nl},
+        {"intention", "Onze huismeesters kennen de flat", std::nullopt, lang::nl},
+        {"concern", "Niemand ziet dat iemand langzaam aan het afglijden is", std::nullopt,
+         lang::nl},
+        {"concern", "Het CRM is nog niet ingericht op de binnendienst", std::nullopt, lang::nl},
+        {"concern", "Waiting a whole quarter to ship a fix", std::nullopt, lang::en},
+        {"intention", "We actually learn from incidents, even in our busiest shifts", std::nullopt,
+         lang::en},
+        {"intention", "Room for ad hoc analysis, the way we do it now", std::nullopt, lang::en},
+    };
+    auto const a = analyse_cards(cards, lang::nl, nullptr);
+    auto const use = [&](std::size_t card, std::string const& w) {
+        auto const& c = a[card];
+        REQUIRE(c.surface_uses.size() == c.surfaces.size());
+        for (std::size_t k = 0; k < c.surfaces.size(); ++k)
+            if (c.surfaces[k].first == w) return c.surface_uses[k];
+        FAIL("no title word " << w);
+        return word_use::unknown;
+    };
+    // After an article, a possessive or a quantifier: a noun ...
+    CHECK(use(0, "les") == word_use::naming);
+    CHECK(use(1, "klant") == word_use::naming);
+    CHECK(use(2, "huismeesters") == word_use::naming);
+    CHECK(use(2, "flat") == word_use::naming);
+    CHECK(use(4, "binnendienst") == word_use::naming);
+    CHECK(use(6, "shifts") == word_use::naming);
+    // ... or an adjective and the noun it describes.
+    CHECK(use(1, "vast") == word_use::adjective);
+    CHECK(use(1, "aanspreekpunt") == word_use::naming);
+    CHECK(use(6, "busiest") == word_use::adjective);
+    // After "te", "to", a subject or a modal, before an object, going on: a verb.
+    CHECK(use(0, "leren") == word_use::verbal);
+    CHECK(use(2, "kennen") == word_use::verbal);
+    CHECK(use(3, "afglijden") == word_use::verbal);
+    CHECK(use(5, "waiting") == word_use::verbal);
+    CHECK(use(5, "ship") == word_use::verbal);
+    CHECK(use(6, "learn") == word_use::verbal);
+    CHECK(use(5, "fix") == word_use::naming);
+    // An abbreviation names something; a participle does not.
+    CHECK(use(4, "CRM") == word_use::naming);
+    CHECK(use(4, "ingericht") == word_use::verbal);
+    // Not across a comma: "analysis, the way" is no verb with its object.
+    CHECK(use(7, "analysis") == word_use::unknown);
+}
+
 TEST_CASE("theme terms: runs of letters join a typo and an unknown compound to their word") {
     std::vector<card_text> const cards = {
         {"concern", "De bereikbaarheid van het loket", std::nullopt, std::nullopt},
