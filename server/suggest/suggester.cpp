@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <map>
 #include <numeric>
@@ -670,6 +671,22 @@ suggestions suggest(workshop_input const& all, model const& m) {
         return it == s.idf.end() ? 1.0 : it->second;
     };
     std::set<std::string> title_openers; // across the workshop's columns
+    // How the workshop's cards use each title word, by a vote of its
+    // occurrences: a noun where they name something with it more often than
+    // they use it as a verb or an adjective, and the other way round (then
+    // the more often of the two).
+    std::unordered_map<std::string, std::array<int, 4>> votes; // per `word_use`
+    for (auto const& card : s.cards)
+        for (std::size_t k = 0; k < card.surfaces.size(); ++k)
+            votes[card.surfaces[k].second][static_cast<int>(card.surface_uses[k])] += 1;
+    auto const use_of = [&](std::string const& stem) {
+        auto it = votes.find(stem);
+        if (it == votes.end()) return word_use::unknown;
+        auto const& [unknown, naming, verbal, adjective] = it->second;
+        if (naming == verbal + adjective) return word_use::unknown;
+        if (naming > verbal + adjective) return word_use::naming;
+        return verbal >= adjective ? word_use::verbal : word_use::adjective;
+    };
     for (int c = 0; c < static_cast<int>(s.columns.size()); ++c) {
         auto const [members, groups] = column_themes(s, column, c, t);
         if (members.empty()) continue;
@@ -713,7 +730,7 @@ suggestions suggest(workshop_input const& all, model const& m) {
                 std::vector<std::vector<std::pair<std::string, std::string>> const*> words;
                 for (std::size_t k = 0; k < members.size(); ++k)
                     if (groups[k] == g) words.push_back(&s.cards[members[k]].surfaces);
-                th.title = make_title(words, idf, title_openers);
+                th.title = make_title(words, idf, use_of, title_openers);
             }
             for (std::size_t k = 0; k < members.size(); ++k)
                 if (groups[k] == g) theme_of[members[k]] = th.key;

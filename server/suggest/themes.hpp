@@ -51,10 +51,21 @@ std::vector<int> adopt_facilitator_themes(std::vector<int> const& groups,
 // `idf` gives the rarity of a stem. `taken`: the stems that open the titles
 // made so far; the title opens with another word where the cards have one
 // (two themes called "Klanten" are not told apart), and its own is added.
+// `use_of` tells how the workshop's cards use a stem (`word_use`): a word
+// they use as a verb or an adjective names the theme only when its cards
+// have no other (taken openers aside), and is never its second word.
+template <class Idf, class Use>
+std::string
+make_title(std::vector<std::vector<std::pair<std::string, std::string>> const*> const& cards,
+           Idf const& idf, Use const& use_of, std::set<std::string>& taken);
+
 template <class Idf>
 std::string
 make_title(std::vector<std::vector<std::pair<std::string, std::string>> const*> const& cards,
-           Idf const& idf, std::set<std::string>& taken);
+           Idf const& idf, std::set<std::string>& taken) {
+    return make_title(
+        cards, idf, [](std::string const&) { return word_use::unknown; }, taken);
+}
 
 template <class Idf>
 std::string

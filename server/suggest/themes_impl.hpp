@@ -124,10 +124,10 @@ inline std::size_t best_spelling_length(std::map<std::string, int> const& spelli
     return len;
 }
 
-template <class Idf>
+template <class Idf, class Use>
 std::string
 make_title(std::vector<std::vector<std::pair<std::string, std::string>> const*> const& cards,
-           Idf const& idf, std::set<std::string>& taken) {
+           Idf const& idf, Use const& use_of, std::set<std::string>& taken) {
     // Per stem (and per pair of adjacent stems): in how many cards, and the
     // most used spelling.
     std::map<std::string, int> card_count;
@@ -168,15 +168,40 @@ make_title(std::vector<std::vector<std::pair<std::string, std::string>> const*> 
             std::all_of(spelt.begin(), spelt.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
         return capitals || spelt.size() >= 4;
     };
+    // How the workshop's cards use the word: one they use as a verb or an
+    // adjective more often than as a noun names no theme while the cards
+    // have another word ("Docent, lessen" rather than "Online, leren",
+    // "Train" rather than "Waiting"); nor does a pair whose last word is
+    // such a word or whose first is a verb (an adjective may describe the
+    // noun: "vast aanspreekpunt", but not "leren les"). Before the other
+    // rules but the taken openers: a noun in one card names a theme better
+    // than an adjective in two ("Voorspelbaarheid" rather than "Vast").
+    // Nouns are not preferred over words whose use nothing shows: those are
+    // mostly nouns too, plurals and compounds without an article
+    // ("Cijfers", "Schimmelmeldingen").
+    auto const describes = [](word_use u) {
+        return u == word_use::verbal || u == word_use::adjective;
+    };
+    std::set<std::string> no_noun;
+    for (auto const& [key, count] : card_count) {
+        auto const space = key.find(' ');
+        bool const describing = space == std::string::npos
+                                    ? describes(use_of(key))
+                                    : describes(use_of(key.substr(space + 1))) ||
+                                          use_of(key.substr(0, space)) == word_use::verbal;
+        if (describing) no_noun.insert(key);
+    }
     std::string best_key;
-    for (int pass = 0; pass < 4 && best_key.empty(); ++pass) {
-        bool const fresh = pass < 2;
+    for (int pass = 0; pass < 8 && best_key.empty(); ++pass) {
+        bool const fresh = pass < 4;
+        bool const nouns = pass % 4 < 2;
         bool const strict = pass % 2 == 0;
         double best_score = -1;
         std::size_t best_length = 0;
         for (auto const& [key, count] : card_count) {
             bool const is_pair = key.find(' ') != std::string::npos;
             if (is_pair && count < 2) continue;
+            if (nouns && no_noun.count(key)) continue;
             if (fresh && taken.count(first_stem(key))) continue;
             if (strict && !is_pair && (!long_enough(key) || (cards.size() > 1 && count < 2)))
                 continue;
@@ -196,7 +221,8 @@ make_title(std::vector<std::vector<std::pair<std::string, std::string>> const*> 
     if (best_key.empty()) return "";
     taken.insert(first_stem(best_key));
     std::string title = capitalise(best_spelling(best_key));
-    // A second word when the theme is broad enough to need it.
+    // A second word when the theme is broad enough to need it, never one the
+    // cards use as a verb or an adjective ("Werk, ingericht" is "Werk, scherm").
     if (best_key.find(' ') == std::string::npos && cards.size() >= 3) {
         std::string second;
         double second_score = -1;
@@ -204,6 +230,7 @@ make_title(std::vector<std::vector<std::pair<std::string, std::string>> const*> 
         for (auto const& [key, count] : card_count) {
             if (key == best_key || key.find(' ') != std::string::npos || count < 2) continue;
             if (!long_enough(key)) continue;
+            if (no_noun.count(key)) continue;
             std::size_t const length = best_spelling_length(spellings[key]);
             double const score = count * idf(key);
             if (better_title_word(score, length, second_score, second_length))

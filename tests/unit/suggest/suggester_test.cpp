@@ -232,6 +232,36 @@ TEST_CASE("suggester: a title shows an abbreviation as the cards write it") {
     CHECK(theme->title.find("Crm") == std::string::npos);
 }
 
+TEST_CASE("suggester: a title is a word the cards use as a noun, not as a verb") {
+    // "leren" is in every card of the theme, but only as a verb ("te
+    // leren", "wil ... leren"); "les" and "lessen" stand after an article
+    // or a quantifier, in fewer cards.
+    workshop_input in;
+    in.language = "nl";
+    in.column_ids = {"behouden", "vernieuwen"};
+    in.cards = {
+        card("a", "Tijd om te leren hoe de les werkt"),
+        card("b", "Ik wil leren hoe ik de lessen opneem"),
+        card("c", "Eerst zelf leren, dan pas de les geven"),
+        card("d", "Ruimte om te leren naast het werk"),
+        card("k1", "De koffie op maandagochtend met het hele team"),
+        card("k2", "De vrijdagmiddagborrel met collega's"),
+        card("k3", "Even koffie drinken en bijpraten"),
+        card("k4", "Samen lunchen in de kantine"),
+        card("k5", "De kerstborrel van de afdeling"),
+        card("k6", "Een praatje bij het koffieapparaat"),
+    };
+    for (auto& c : in.cards)
+        c.column = c.id[0] == 'k' ? "behouden" : "vernieuwen";
+    auto const s = suggest(in);
+    auto const* theme = theme_of(s, "a");
+    REQUIRE(theme);
+    CHECK(theme_of(s, "b") == theme);
+    INFO("title: " << theme->title);
+    CHECK(theme->title.rfind("Les", 0) == 0);
+    CHECK(theme->title.find("eren") == std::string::npos);
+}
+
 TEST_CASE("suggester: similar() ranks cards alike first, scores in 0..1") {
     workshop_input in;
     in.language = "nl";

@@ -245,3 +245,43 @@ TEST_CASE("themes: no two titles of a workshop open with the same word, where th
     std::vector<std::pair<std::string, std::string>> const only = {{"klanten", "klant"}};
     CHECK(make_title({&only, &only}, idf, openers) == "Klanten");
 }
+
+TEST_CASE("themes: a word the cards use as a verb or an adjective names no theme while there is "
+          "another") {
+    using words = std::vector<std::pair<std::string, std::string>>;
+    words const a = {{"waiting", "wait"}, {"customers", "custom"}, {"learn", "learn"}};
+    words const b = {{"waiting", "wait"}, {"customers", "custom"}, {"learn", "learn"}};
+    words const c = {{"waiting", "wait"}, {"release", "releas"}, {"customers", "custom"}};
+    auto const idf = [](std::string const& s) {
+        return s == "wait" ? 3.0 : s == "learn" ? 2.5 : 1.0;
+    };
+    // Without knowing how the cards use them: the rarest shared words.
+    CHECK(make_title({&a, &b, &c}, idf) == "Waiting, learn");
+    // "waiting" and "learn" stand as verbs in the cards: the noun, and no
+    // second word rather than a verb.
+    auto const use = [](std::string const& s) {
+        return s == "wait" || s == "learn" ? word_use::verbal : word_use::unknown;
+    };
+    std::set<std::string> taken;
+    CHECK(make_title({&a, &b, &c}, idf, use, taken) == "Customers");
+    // With no other word, a verb all the same.
+    words const only = {{"hangen", "hang"}};
+    auto const verb = [](std::string const&) { return word_use::verbal; };
+    std::set<std::string> none;
+    CHECK(make_title({&only}, idf, verb, none) == "Hangen");
+}
+
+TEST_CASE("themes: a pair of words may open with an adjective, not with a verb") {
+    using words = std::vector<std::pair<std::string, std::string>>;
+    words const a = {{"vast", "vast"}, {"aanspreekpunt", "aanspreekpunt"}};
+    words const b = {{"leren", "ler"}, {"les", "les"}};
+    auto const idf = [](std::string const&) { return 1.0; };
+    auto const use = [](std::string const& s) {
+        return s == "vast" ? word_use::adjective : s == "ler" ? word_use::verbal : word_use::naming;
+    };
+    std::set<std::string> taken;
+    CHECK(make_title({&a, &a}, idf, use, taken) == "Vast aanspreekpunt");
+    CHECK(make_title({&b, &b}, idf) == "Leren les");
+    taken.clear();
+    CHECK(make_title({&b, &b}, idf, use, taken) == "Les");
+}
