@@ -640,29 +640,10 @@ struct sentence {
 
 // Per word of split_words(text): whether it is the last word of its clause,
 // before a comma, colon, semicolon, bracket, a sentence's end or the text's
-// end. Only the text's last word when the pieces do not add up to the words
-// of the whole (a split within a number, say).
+// end (as split_words reads them, in the same pass).
 std::vector<bool> clause_ends(std::string_view text) {
-    std::size_t const total = split_words(text).size();
-    std::vector<bool> out(total, false);
-    if (total == 0) return out;
-    auto const is_break = [&](std::size_t i) {
-        char const c = text[i];
-        if (c == ',' || c == ';' || c == ':' || c == '(' || c == ')' || c == '\n') return true;
-        return (c == '.' || c == '!' || c == '?') && ends_sentence(text, i);
-    };
-    std::size_t count = 0, start = 0;
-    for (std::size_t i = 0; i <= text.size(); ++i) {
-        if (i < text.size() && !is_break(i)) continue;
-        std::size_t const n = split_words(text.substr(start, i - start)).size();
-        count += n;
-        if (n > 0 && count <= total) out[count - 1] = true;
-        start = i + 1;
-    }
-    if (count != total) {
-        std::fill(out.begin(), out.end(), false);
-        out.back() = true;
-    }
+    std::vector<bool> out;
+    split_words(text, &out);
     return out;
 }
 
