@@ -244,21 +244,29 @@ TEST_CASE("websocket: a slow consumer is dropped with 1013") {
 }
 
 TEST_CASE("websocket: waiting messages go out as one JSON array") {
-    server_process srv({"--rate-limit", "1000", "--rate-burst", "1000"});
+    // Small kernel buffers on both sides, and more than they hold: frames
+    // for p wait in the server's queue whatever the machine's pace (with the
+    // default buffers the kernel took every frame as it came on a quiet
+    // machine, and nothing waited).
+    server_process srv({"--rate-limit", "1000", "--rate-burst", "1000", "--send-buffer", "4096"});
     auto ws = create_workshop(srv.port());
-    ws_client p(srv.port(), "/ws/" + ws.code);
+    ws_client::config small;
+    small.receive_buffer = 2048;
+    ws_client p(srv.port(), "/ws/" + ws.code, small);
     REQUIRE(is_type(join_participant(p), "welcome"));
     ws_client f(srv.port(), "/ws/" + ws.code);
     REQUIRE(is_type(join_facilitator(f, ws.key), "welcome"));
-    for (int i = 0; i < 30; ++i) f.send(json{{"type", "prompt.set"}, {"text", std::string("q").append(std::to_string(i))}, {"req", i}});
-    for (int acks = 0; acks < 30;) {
+    int const changes = 100; // about 26 KB of events
+    for (int i = 0; i < changes; ++i)
+        f.send(json{{"type", "prompt.set"}, {"text", "q" + std::to_string(i) + " " + std::string(180, 'x')}, {"req", i}});
+    for (int acks = 0; acks < changes;) {
         auto m = f.next();
         REQUIRE(m);
         if (is_type(*m, "ack")) ++acks;
     }
     // p has not read meanwhile: its events come batched, in order.
     int last = -1;
-    for (int seen = 0; seen < 30;) {
+    for (int seen = 0; seen < changes;) {
         auto m = p.next();
         REQUIRE(m);
         if (is_type(*m, "event") && (*m)["name"] == "prompt.changed") {
